@@ -1,0 +1,145 @@
+"""Writes about people: sign-in, two-factor devices and API tokens. Each one audited."""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from saferhub.accounts.models import ApiToken, User
+from saferhub.audit.models import AuditVerb
+from saferhub.audit.services import audit_event_record
+
+TOKEN_PREFIX = "shb_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot
+
+
+def user_create(*, email: str, full_name: str, password: str | None = None, job_title: str = "") -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, full_name=full_name, job_title=job_title)
+        audit_event_record(actor=None, verb=AuditVerb.CREATED, target=user)
+    return user
+
+
+def user_sign_in(*, request: HttpRequest, user: User, device: TOTPDevice | None = None) -> None:
+    """Start the session; `device` is the TOTP device the person has just proved they hold."""
+    with transaction.atomic():
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if device is not None:
+            otp_login(request, device)
+        audit_event_record(
+            actor=user, verb=AuditVerb.SIGNED_IN, target=user, context={"two_factor": device is not None}
+        )
+
+
+def user_sign_out(*, request: HttpRequest) -> None:
+    user = request.user
+    if user.is_authenticated:
+        audit_event_record(actor=user, verb=AuditVerb.SIGNED_OUT, target=user)
+    logout(request)
+
+
+def user_sign_in_failed(*, email: str) -> None:
+    audit_event_record(actor=None, verb=AuditVerb.SIGN_IN_FAILED, context={"email": email[:254]})
+
+
+def totp_device_confirmed_for(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed device, replaced on each attempt until the person enters a code from it."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def totp_device_confirm(*, request: HttpRequest, user: User, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        audit_event_record(actor=user, verb=AuditVerb.TWO_FACTOR_ENABLED, target=user)
+    return True
+
+
+def totp_device_remove(*, user: User) -> None:
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_event_record(actor=user, verb=AuditVerb.TWO_FACTOR_DISABLED, target=user)
+
+
+def password_changed(*, user: User) -> None:
+    audit_event_record(actor=user, verb=AuditVerb.PASSWORD_CHANGED, target=user)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token record and the secret, which is never stored and shown only once."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=_token_digest(secret)
+        )
+        audit_event_record(actor=user, verb=AuditVerb.TOKEN_CREATED, target=token)
+    return token, secret
+
+
+def api_token_revoke(*, user: User, token: ApiToken) -> None:
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_event_record(actor=user, verb=AuditVerb.TOKEN_REVOKED, target=token)
+
+
+def api_token_authenticate(*, secret: str) -> User | None:
+    """The active user who holds this token, or None. Records when it was last used."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_token_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def totp_device_unconfirmed_for(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def user_details_update(*, user: User, full_name: str, job_title: str) -> User:
+    with transaction.atomic():
+        user.full_name = full_name
+        user.job_title = job_title
+        user.save(update_fields=["full_name", "job_title"])
+        audit_event_record(actor=user, verb=AuditVerb.UPDATED, target=user)
+    return user
+
+
+def account_invitation_send(*, user: User, partnership: Any) -> None:
+    """Email a new person a link to choose their password (the password-reset link, which works once)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SAFERHUB_BASE_URL + reverse("accounts:password-reset-confirm", args=[uid, token])
+    body = render_to_string(
+        "accounts/email/invitation.txt", {"user": user, "partnership": partnership, "link": link}
+    )
+    send_mail(f"You have been added to {partnership} on Saferhub", body, None, [user.email])

@@ -1,0 +1,60 @@
+"""Writing audit events. Called inside the transaction of the action it records."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from saferhub.audit.models import AuditEvent, AuditVerb
+
+
+def audit_event_record(
+    *,
+    actor: Any,
+    verb: AuditVerb,
+    target: models.Model | None = None,
+    partnership: Any = None,
+    context: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that `actor` did `verb` to `target` in `partnership`."""
+    if isinstance(actor, AnonymousUser):
+        actor = None
+    if partnership is None and target is not None:
+        partnership = getattr(target, "audit_partnership", None)
+    target_id = ""
+    if target is not None:
+        target_id = str(getattr(target, "public_id", None) or target.pk)
+    return AuditEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        partnership=partnership,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target_id,
+        target_label=str(target)[:300] if target is not None else "",
+        context=context or {},
+    )
+
+
+def audit_record_viewed(*, actor: Any, target: models.Model) -> AuditEvent:
+    """A person opened a restricted record: the page that shows it calls this."""
+    return audit_event_record(actor=actor, verb=AuditVerb.VIEWED, target=target)
+
+
+def audited_update(*, actor: Any, record: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set the given fields, save, and audit which of them changed. Every simple edit service uses it."""
+    with transaction.atomic():
+        changed = [name for name, value in values.items() if getattr(record, name) != value]
+        for name in changed:
+            setattr(record, name, values[name])
+        if changed:
+            record.save()
+            audit_event_record(
+                actor=actor, verb=AuditVerb.UPDATED, target=record, context={"fields": changed}
+            )
+    return changed
+
+
+def access_refused(*, actor: Any, target: models.Model, permission: str) -> None:
+    """Someone who can see a record tried what their role does not allow."""
+    audit_event_record(actor=actor, verb=AuditVerb.REFUSED, target=target, context={"permission": permission})

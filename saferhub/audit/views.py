@@ -1,0 +1,82 @@
+"""The audit log of a partnership and the history of one record: what changed, who did it, who viewed it."""
+
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from saferhub.audit.selectors import audit_events_for_partnership, audit_events_for_record
+from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.selectors import partnership_for
+
+# The records whose history can be shown, by the name used in their URL.
+HISTORY_MODELS = {
+    "partnership": "partnerships.Partnership",
+    "group": "partnerships.Group",
+    "action": "partnerships.Action",
+    "membership": "partnerships.Membership",
+    "plan": "plans.Plan",
+    "priority": "plans.Priority",
+    "theme": "plans.CrossCuttingTheme",
+}
+VIEW_AUDIT = "audit.view_audit"
+
+
+@login_required
+def partnership_log(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require_permission(request.user, VIEW_AUDIT, partnership)
+    page = Paginator(audit_events_for_partnership(partnership=partnership), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "audit/partnership_log.html", {"partnership": partnership, "page": page})
+
+
+def _changes(record: Any) -> list[dict[str, Any]]:
+    """Each saved version of the record with the fields that changed from the one before."""
+    versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    changes = []
+    previous = None
+    for version in versions:
+        fields = [] if previous is None else version.diff_against(previous).changes
+        changes.append(
+            {
+                "when": version.history_date,
+                "who": version.history_user,
+                "kind": version.get_history_type_display(),
+                "fields": [
+                    {"field": change.field.replace("_", " "), "old": change.old, "new": change.new}
+                    for change in fields
+                ],
+            }
+        )
+        previous = version
+    return list(reversed(changes))
+
+
+@login_required
+def record_history(request: HttpRequest, slug: str, model: str, record_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    if model not in HISTORY_MODELS:
+        raise Http404("No such kind of record")
+    record = apps.get_model(HISTORY_MODELS[model]).objects.filter(public_id=record_id).first()
+    if record is None or record.audit_partnership != partnership:
+        raise Http404("No such record")
+    require_permission(request.user, VIEW_AUDIT, record)
+    events = audit_events_for_record(record=record)
+    return render(
+        request,
+        "audit/record_history.html",
+        {
+            "partnership": partnership,
+            "record": record,
+            "kind": model,
+            "changes": _changes(record),
+            "events": events.exclude(verb="viewed")[:200],
+            "views": events.filter(verb="viewed")[:200],
+        },
+    )

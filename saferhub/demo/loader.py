@@ -1,0 +1,207 @@
+"""Loads the Leicester, Leicestershire and Rutland demo from demo.toml, through the ordinary services.
+
+Idempotent: a record that already exists (matched by slug, name, title or email) is left as it is, so a
+second run keeps whatever was changed in the demo since.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from saferhub.accounts.models import User
+from saferhub.accounts.services import user_create
+from saferhub.partnerships import services as partnership_services
+from saferhub.partnerships.models import Membership, Organisation, PartnerOrganisation, Partnership
+from saferhub.plans import services as plan_services
+from saferhub.plans.models import Plan, Priority
+
+DEMO_FILE = Path(__file__).with_name("demo.toml")
+# Only the demo uses this password; it is printed by `make run`.
+DEMO_PASSWORD = "demo-password-not-for-real-use"
+
+
+@dataclass
+class DemoSummary:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+def demo_load(path: Path = DEMO_FILE) -> DemoSummary:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    summary = DemoSummary()
+    with transaction.atomic():
+        organisations = _organisations(data.get("organisations", []), summary)
+        partnerships = _partnerships(data.get("partnerships", []), organisations, summary)
+        users = _users(data.get("users", []), partnerships, organisations, summary)
+        _plans(data.get("plans", []), partnerships, organisations, summary)
+        _leads(data.get("users", []), users, partnerships)
+    return summary
+
+
+def _organisations(rows: list[dict[str, Any]], summary: DemoSummary) -> dict[str, Organisation]:
+    found = {}
+    for row in rows:
+        organisation = Organisation.objects.filter(name=row["name"]).first()
+        if organisation is None:
+            organisation = partnership_services.organisation_create(
+                actor=None, name=row["name"], type=row["type"]
+            )
+            summary.count("organisations")
+        found[row["name"]] = organisation
+    return found
+
+
+def _partnerships(
+    rows: list[dict[str, Any]], organisations: dict[str, Organisation], summary: DemoSummary
+) -> dict[str, Partnership]:
+    found: dict[str, Partnership] = {}
+    for row in rows:
+        partnership = Partnership.objects.filter(slug=row["slug"]).first()
+        if partnership is None:
+            partnership = partnership_services.partnership_create(
+                actor=None,
+                slug=row["slug"],
+                name=row["name"],
+                short_name=row.get("short_name", ""),
+                kind=row["kind"],
+                parent=found.get(row.get("parent", ""))
+                or Partnership.objects.filter(slug=row.get("parent")).first(),
+                area_codes=row.get("area_codes", []),
+            )
+            summary.count("partnerships")
+        found[row["slug"]] = partnership
+        for partner in row.get("partners", []):
+            organisation = organisations[partner["organisation"]]
+            if not PartnerOrganisation.objects.filter(
+                partnership=partnership, organisation=organisation
+            ).exists():
+                partnership_services.partner_organisation_add(
+                    actor=None, partnership=partnership, organisation=organisation, status=partner["status"]
+                )
+        for group in row.get("groups", []):
+            if not partnership.groups.filter(name=group["name"]).exists():
+                partnership_services.group_create(
+                    actor=None,
+                    partnership=partnership,
+                    name=group["name"],
+                    kind=group["kind"],
+                    purpose=group.get("purpose", ""),
+                )
+                summary.count("groups")
+    return found
+
+
+def _users(
+    rows: list[dict[str, Any]],
+    partnerships: dict[str, Partnership],
+    organisations: dict[str, Organisation],
+    summary: DemoSummary,
+) -> dict[str, User]:
+    found = {}
+    for row in rows:
+        user = User.objects.filter(email=row["email"]).first()
+        if user is None:
+            user = user_create(
+                email=row["email"],
+                full_name=row["full_name"],
+                job_title=row.get("job_title", ""),
+                password=DEMO_PASSWORD,
+            )
+            summary.count("users")
+        found[row["email"]] = user
+        for membership in row.get("memberships", []):
+            partnership = partnerships[membership["partnership"]]
+            organisation = organisations[membership["organisation"]]
+            if not PartnerOrganisation.objects.filter(
+                partnership=partnership, organisation=organisation
+            ).exists():
+                partnership_services.partner_organisation_add(
+                    actor=None, partnership=partnership, organisation=organisation, status="other_partner"
+                )
+            if not Membership.objects.filter(
+                user=user, partnership=partnership, role=membership["role"]
+            ).exists():
+                partnership_services.membership_create(
+                    actor=None,
+                    user=user,
+                    partnership=partnership,
+                    organisation=organisation,
+                    role=membership["role"],
+                )
+    return found
+
+
+def _plans(
+    rows: list[dict[str, Any]],
+    partnerships: dict[str, Partnership],
+    organisations: dict[str, Organisation],
+    summary: DemoSummary,
+) -> None:
+    for row in rows:
+        partnership = partnerships[row["partnership"]]
+        if Plan.objects.filter(partnership=partnership, title=row["title"]).exists():
+            continue
+        plan = plan_services.plan_create(
+            actor=None,
+            partnership=partnership,
+            title=row["title"],
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+            is_current=row.get("is_current", True),
+            foreword=row.get("foreword", "").strip(),
+            vision=row.get("vision", "").strip(),
+            statutory_duties=row.get("statutory_duties", "").strip(),
+            partnership_expectations=row.get("partnership_expectations", "").strip(),
+            deliverables_label=row.get("deliverables_label", "Key deliverables"),
+        )
+        summary.count("plans")
+        for theme in row.get("cross_cutting_themes", []):
+            plan_services.theme_create(
+                actor=None, plan=plan, title=theme["title"], description=theme.get("description", "").strip()
+            )
+        for priority in row.get("priorities", []):
+            plan_services.priority_create(
+                actor=None,
+                plan=plan,
+                title=priority["title"],
+                description=priority.get("description", "").strip(),
+                lead_organisation=organisations.get(priority.get("lead_organisation", "")),
+                deliverables=[text.strip() for text in priority.get("deliverables", [])],
+                aligned_to=[_priority_named(reference) for reference in priority.get("aligned_to", [])],
+            )
+            summary.count("priorities")
+        for revision in row.get("revisions", []):
+            plan_services.plan_revise(
+                actor=None,
+                plan=plan,
+                label=revision["label"],
+                revised_on=revision["revised_on"],
+                summary=revision.get("summary", "").strip(),
+            )
+
+
+def _priority_named(reference: str) -> Priority:
+    """'partnership-slug:plan title:priority title', a priority loaded earlier in the file."""
+    slug, plan_title, title = reference.split(":", 2)
+    return Priority.objects.get(plan__partnership__slug=slug, plan__title=plan_title, title=title)
+
+
+def _leads(rows: list[dict[str, Any]], users: dict[str, User], partnerships: dict[str, Partnership]) -> None:
+    """Make each demo theme lead the lead of the priorities they are named for, in the current plan."""
+    for row in rows:
+        for membership in row.get("memberships", []):
+            for title in membership.get("lead_of", []):
+                priority = Priority.objects.filter(
+                    plan__partnership=partnerships[membership["partnership"]],
+                    plan__is_current=True,
+                    title=title,
+                ).first()
+                if priority is not None and priority.lead_user_id is None:
+                    plan_services.priority_update(
+                        actor=None, priority=priority, values={"lead_user": users[row["email"]]}
+                    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DesignSystemConfig(AppConfig):
+    name = "saferhub.design_system"
+    label = "design_system"

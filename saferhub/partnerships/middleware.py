@@ -1,0 +1,29 @@
+"""Sends staff of a partnership that requires two-factor authentication to set it up before anything else."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from saferhub.partnerships.selectors import two_factor_required_for
+
+_ALWAYS_ALLOWED = ("accounts:two-factor-setup", "accounts:sign-out", "accounts:sign-in")
+
+
+def require_two_factor_for_staff(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(("/static/", "/api/"))
+            and request.path not in {reverse(name) for name in _ALWAYS_ALLOWED}
+            and two_factor_required_for(user)
+        ):
+            return redirect("accounts:two-factor-setup")
+        return get_response(request)
+
+    return middleware

@@ -1,0 +1,230 @@
+"""Pages for partnerships: the home page, a partnership, its people, groups, meetings and action log."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from saferhub.design_system.views import form_page
+from saferhub.partnerships import selectors, services
+from saferhub.partnerships.forms import (
+    ActionForm,
+    GroupForm,
+    MeetingForm,
+    MembershipAddForm,
+    PartnershipSettingsForm,
+)
+from saferhub.partnerships.permissions import require_permission
+
+MANAGE = "partnerships.manage_partnership"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_of(request.user)
+    member_of = {membership.partnership_id for membership in memberships}
+    also_visible = [p for p in selectors.partnerships_visible_to(request.user) if p.id not in member_of]
+    return render(
+        request, "partnerships/home.html", {"memberships": memberships, "also_visible": also_visible}
+    )
+
+
+@login_required
+def partnership_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    return render(
+        request,
+        "partnerships/partnership.html",
+        {
+            "partnership": partnership,
+            "partners": selectors.partner_organisations_of(partnership),
+            "groups": selectors.groups_of(partnership),
+            "children": selectors.partnerships_visible_to(request.user).filter(parent=partnership),
+            "can_manage": request.user.has_perm(MANAGE, partnership),
+            "your_roles": sorted(selectors.roles_in(request.user, partnership)),
+        },
+    )
+
+
+@login_required
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    return render(
+        request,
+        "partnerships/people.html",
+        {
+            "partnership": partnership,
+            "memberships": selectors.memberships_in(partnership),
+            "can_manage": request.user.has_perm(MANAGE, partnership),
+        },
+    )
+
+
+@login_required
+def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    require_permission(request.user, MANAGE, partnership)
+    form = MembershipAddForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        membership = services.membership_add_person(
+            actor=request.user,
+            partnership=partnership,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, f"{membership.user} is now {membership.get_role_display().lower()}")
+        return redirect("partnerships:people", slug=slug)
+    return form_page(
+        request,
+        form,
+        title="Add a person",
+        caption=partnership.name,
+        submit_text="Add person",
+        cancel_url=reverse("partnerships:people", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def membership_remove(request: HttpRequest, slug: str, membership_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    membership = selectors.membership_in(partnership, membership_id)
+    require_permission(request.user, MANAGE, membership)
+    if request.method == "POST":
+        services.membership_end(actor=request.user, membership=membership)
+        messages.success(request, f"{membership.user} no longer has the role {membership.get_role_display()}")
+        return redirect("partnerships:people", slug=slug)
+    return render(
+        request, "partnerships/membership_remove.html", {"partnership": partnership, "membership": membership}
+    )
+
+
+@login_required
+def partnership_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    require_permission(request.user, MANAGE, partnership)
+    form = PartnershipSettingsForm(
+        request.POST or None, initial={"requires_two_factor": partnership.requires_two_factor}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.partnership_settings_update(
+            actor=request.user,
+            partnership=partnership,
+            requires_two_factor=form.cleaned_data["requires_two_factor"],
+        )
+        messages.success(request, "Settings saved")
+        return redirect("partnerships:partnership", slug=slug)
+    return form_page(
+        request,
+        form,
+        title="Partnership settings",
+        caption=partnership.name,
+        cancel_url=reverse("partnerships:partnership", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def group_new(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    require_permission(request.user, MANAGE, partnership)
+    form = GroupForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        group = services.group_create(actor=request.user, partnership=partnership, **form.cleaned_data)
+        return redirect("partnerships:group", slug=slug, group_id=group.public_id)
+    return form_page(
+        request,
+        form,
+        title="Add a group",
+        caption=partnership.name,
+        submit_text="Add group",
+        cancel_url=reverse("partnerships:partnership", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    return render(
+        request,
+        "partnerships/group.html",
+        {
+            "partnership": partnership,
+            "group": group,
+            "meetings": selectors.meetings_of(group),
+            "actions": selectors.actions_of(group),
+            "today": timezone.localdate(),
+            "can_manage": request.user.has_perm(MANAGE, group),
+        },
+    )
+
+
+@login_required
+def meeting_new(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    require_permission(request.user, MANAGE, group)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_create(actor=request.user, group=group, **form.cleaned_data)
+        messages.success(request, "Meeting added")
+        return redirect("partnerships:group", slug=slug, group_id=group_id)
+    return form_page(
+        request,
+        form,
+        title="Add a meeting",
+        caption=group.name,
+        submit_text="Add meeting",
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def action_new(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    require_permission(request.user, MANAGE, group)
+    form = ActionForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        services.action_create(actor=request.user, group=group, **form.cleaned_data)
+        messages.success(request, "Action added to the log")
+        return redirect("partnerships:group", slug=slug, group_id=group_id)
+    return form_page(
+        request,
+        form,
+        title="Add an action",
+        caption=group.name,
+        submit_text="Add action",
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def action_edit(request: HttpRequest, slug: str, group_id: UUID, action_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    action = selectors.action_in(group, action_id)
+    require_permission(request.user, MANAGE, action)
+    form = ActionForm(request.POST or None, instance=action, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        services.action_update(actor=request.user, action=action, values=form.cleaned_data)
+        messages.success(request, "Action updated")
+        return redirect("partnerships:group", slug=slug, group_id=group_id)
+    return form_page(
+        request,
+        form,
+        title="Update an action",
+        caption=group.name,
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
+        partnership=partnership,
+    )

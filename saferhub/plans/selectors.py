@@ -1,0 +1,53 @@
+"""Reads about plans, scoped through the partnership the person can see."""
+
+from typing import Any
+
+from django.db import models
+from django.http import Http404
+
+from saferhub.partnerships.models import Partnership
+from saferhub.plans.models import CrossCuttingTheme, Plan, Priority
+
+
+def plans_of(partnership: Partnership) -> models.QuerySet[Plan]:
+    return Plan.objects.filter(partnership=partnership)
+
+
+def plan_in(partnership: Partnership, public_id: Any) -> Plan:
+    plan = plans_of(partnership).filter(public_id=public_id).first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def current_plan_of(partnership: Partnership) -> Plan | None:
+    return plans_of(partnership).filter(is_current=True).order_by("-period_start").first()
+
+
+def priorities_of(plan: Plan) -> models.QuerySet[Priority]:
+    return plan.priorities.select_related("lead_user", "lead_organisation").prefetch_related(
+        "deliverables", "aligned_to__plan__partnership", "supported_by__plan__partnership"
+    )
+
+
+def priority_in(plan: Plan, public_id: Any) -> Priority:
+    priority = priorities_of(plan).filter(public_id=public_id).first()
+    if priority is None:
+        raise Http404("No such priority")
+    return priority
+
+
+def theme_in(plan: Plan, public_id: Any) -> CrossCuttingTheme:
+    theme = plan.themes.filter(public_id=public_id).first()
+    if theme is None:
+        raise Http404("No such theme")
+    return theme
+
+
+def priorities_to_align_with(plan: Plan) -> models.QuerySet[Priority]:
+    """Priorities of the current plans of the partnerships above this one (county board, PCC)."""
+    return (
+        Priority.objects.filter(plan__partnership__in=plan.partnership.ancestors(), plan__is_current=True)
+        .select_related("plan__partnership")
+        .order_by("plan__partnership__name", "position")
+    )

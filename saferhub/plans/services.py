@@ -1,0 +1,151 @@
+"""Writes about plans. Each runs in one transaction and records one audit event."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from saferhub.audit.models import AuditVerb
+from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.partnerships.models import Organisation, Partnership
+from saferhub.plans.models import CrossCuttingTheme, Deliverable, Plan, PlanRevision, Priority
+
+PLAN_TEXT_FIELDS = (
+    "title",
+    "foreword",
+    "vision",
+    "statutory_duties",
+    "partnership_expectations",
+    "deliverables_label",
+)
+
+
+def plan_create(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    is_current: bool = True,
+    **text: str,
+) -> Plan:
+    """A new plan; `text` holds the PLAN_TEXT_FIELDS it starts with."""
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            partnership=partnership,
+            title=title,
+            period_start=period_start,
+            period_end=period_end,
+            is_current=is_current,
+            **text,
+        )
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=plan)
+    return plan
+
+
+def plan_update(*, actor: Any, plan: Plan, values: dict[str, Any]) -> list[str]:
+    return audited_update(actor=actor, record=plan, values=values)
+
+
+def plan_make_current(*, actor: Any, plan: Plan) -> None:
+    """This plan is now the partnership's current one; the others become previous plans."""
+    with transaction.atomic():
+        Plan.objects.filter(partnership=plan.partnership, is_current=True).exclude(pk=plan.pk).update(
+            is_current=False
+        )
+        audited_update(actor=actor, record=plan, values={"is_current": True})
+
+
+def plan_revise(*, actor: Any, plan: Plan, label: str, revised_on: dt.date, summary: str) -> PlanRevision:
+    """Record a review of the plan. What the plan said before stays in its history."""
+    with transaction.atomic():
+        revision = PlanRevision.objects.create(
+            plan=plan, label=label, revised_on=revised_on, summary=summary, recorded_by=actor
+        )
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=revision, context={"label": label})
+    return revision
+
+
+def theme_create(*, actor: Any, plan: Plan, title: str, description: str = "") -> CrossCuttingTheme:
+    with transaction.atomic():
+        theme = CrossCuttingTheme.objects.create(
+            plan=plan, title=title, description=description, position=plan.themes.count() + 1
+        )
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=theme)
+    return theme
+
+
+def theme_update(*, actor: Any, theme: CrossCuttingTheme, values: dict[str, Any]) -> list[str]:
+    return audited_update(actor=actor, record=theme, values=values)
+
+
+def priority_create(
+    *,
+    actor: Any,
+    plan: Plan,
+    title: str,
+    description: str = "",
+    lead_user: Any = None,
+    lead_organisation: Organisation | None = None,
+    deliverables: list[str] | None = None,
+    aligned_to: list[Priority] | None = None,
+) -> Priority:
+    with transaction.atomic():
+        priority = Priority.objects.create(
+            plan=plan,
+            title=title,
+            description=description,
+            lead_user=lead_user,
+            lead_organisation=lead_organisation,
+            position=plan.priorities.count() + 1,
+        )
+        _deliverables_replace(priority, deliverables or [])
+        priority.aligned_to.set(aligned_to or [])
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=priority)
+    return priority
+
+
+def priority_update(
+    *,
+    actor: Any,
+    priority: Priority,
+    values: dict[str, Any],
+    deliverables: list[str] | None = None,
+    aligned_to: list[Priority] | None = None,
+) -> list[str]:
+    """Change a priority; `deliverables` and `aligned_to`, when given, replace what it had."""
+    with transaction.atomic():
+        changed = [name for name, value in values.items() if getattr(priority, name) != value]
+        for name in changed:
+            setattr(priority, name, values[name])
+        if changed:
+            priority.save()
+        if deliverables is not None and deliverables != [d.text for d in priority.deliverables.all()]:
+            _deliverables_replace(priority, deliverables)
+            changed.append("deliverables")
+        if aligned_to is not None and {p.pk for p in aligned_to} != {p.pk for p in priority.aligned_to.all()}:
+            priority.aligned_to.set(aligned_to)
+            changed.append("aligned_to")
+        if changed:
+            audit_event_record(
+                actor=actor, verb=AuditVerb.UPDATED, target=priority, context={"fields": changed}
+            )
+    return changed
+
+
+def _deliverables_replace(priority: Priority, texts: list[str]) -> None:
+    """Keep deliverables whose text is unchanged (and their history); add and remove the rest."""
+    existing = {d.text: d for d in priority.deliverables.all()}
+    keep: set[int] = set()
+    for position, text in enumerate(texts, start=1):
+        deliverable = existing.get(text)
+        if deliverable is None:
+            deliverable = Deliverable.objects.create(priority=priority, text=text, position=position)
+        elif deliverable.position != position:
+            deliverable.position = position
+            deliverable.save(update_fields=["position", "updated_at"])
+        keep.add(deliverable.pk)
+    for deliverable in existing.values():
+        if deliverable.pk not in keep:
+            deliverable.delete()
