@@ -68,13 +68,18 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = services.totp_device_confirmed_for(pending)
-        if device is not None and device.verify_token(form.cleaned_data["code"]):
+        if device is not None and not device.verify_is_allowed()[0]:
+            form.add_error("code", "You entered a wrong code just now: wait a few seconds, then try again")
+        elif device is not None and device.verify_token(form.cleaned_data["code"]):
             next_url = request.session.pop(NEXT_KEY, reverse("partnerships:home"))
             request.session.pop(PENDING_USER_KEY, None)
             services.user_sign_in(request=request, user=pending, device=device)
             return HttpResponseRedirect(next_url)
-        services.user_sign_in_failed(email=pending.email)
-        form.add_error("code", "The security code is wrong or has expired: enter the code your app shows now")
+        else:
+            services.user_sign_in_failed(email=pending.email)
+            form.add_error(
+                "code", "The security code is wrong or has expired: enter the code your app shows now"
+            )
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 

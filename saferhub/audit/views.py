@@ -36,6 +36,19 @@ def partnership_log(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "audit/partnership_log.html", {"partnership": partnership, "page": page})
 
 
+def _as_text(record: Any, field_name: str, value: Any) -> str:
+    """A stored value as a person reads it: the name of a linked record, the label of a choice."""
+    if value is None or value == "":
+        return ""
+    field = record._meta.get_field(field_name)
+    if field.is_relation and field.related_model is not None:
+        linked = field.related_model._default_manager.filter(pk=value).first()
+        return str(linked) if linked is not None else "(deleted)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
 def _changes(record: Any) -> list[dict[str, Any]]:
     """Each saved version of the record with the fields that changed from the one before."""
     versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -49,7 +62,11 @@ def _changes(record: Any) -> list[dict[str, Any]]:
                 "who": version.history_user,
                 "kind": version.get_history_type_display(),
                 "fields": [
-                    {"field": change.field.replace("_", " "), "old": change.old, "new": change.new}
+                    {
+                        "field": record._meta.get_field(change.field).verbose_name,
+                        "old": _as_text(record, change.field, change.old),
+                        "new": _as_text(record, change.field, change.new),
+                    }
                     for change in fields
                 ],
             }

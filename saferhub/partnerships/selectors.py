@@ -18,6 +18,7 @@ from saferhub.partnerships.models import (
     Membership,
     PartnerOrganisation,
     Partnership,
+    PartnerStatus,
     Role,
 )
 
@@ -48,6 +49,10 @@ def partnership_for(user: Any, slug: str) -> Partnership:
 def partnership_by_slug(slug: str) -> Partnership | None:
     """Unscoped: for commands and the demo loader, never for a page."""
     return Partnership.objects.filter(slug=slug).first()
+
+
+def role_labels_in(user: Any, partnership: Partnership) -> list[str]:
+    return sorted(Role(role).label for role in roles_in(user, partnership))
 
 
 def roles_in(user: Any, partnership: Partnership) -> set[str]:
@@ -83,7 +88,16 @@ def membership_in(partnership: Partnership, public_id: Any) -> Membership:
 
 
 def partner_organisations_of(partnership: Partnership) -> models.QuerySet[PartnerOrganisation]:
-    return PartnerOrganisation.objects.filter(partnership=partnership).select_related("organisation")
+    """Responsible authorities first, then co-operating bodies, then other partners."""
+    rank = models.Case(
+        *(models.When(status=status, then=position) for position, status in enumerate(PartnerStatus)),
+        output_field=models.IntegerField(),
+    )
+    return (
+        PartnerOrganisation.objects.filter(partnership=partnership)
+        .select_related("organisation")
+        .order_by(rank, "organisation__name")
+    )
 
 
 def groups_of(partnership: Partnership) -> models.QuerySet[Group]:

@@ -45,7 +45,7 @@ def partnership_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "groups": selectors.groups_of(partnership),
             "children": selectors.partnerships_visible_to(request.user).filter(parent=partnership),
             "can_manage": request.user.has_perm(MANAGE, partnership),
-            "your_roles": sorted(selectors.roles_in(request.user, partnership)),
+            "your_roles": selectors.role_labels_in(request.user, partnership),
         },
     )
 
