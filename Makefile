@@ -48,7 +48,7 @@ test: install assets system-packages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config saferhub tests
+	$(BIN)/mypy config saferhub tests conftest.py
 	$(BIN)/lint-imports
 
 bench: install

@@ -1,4 +1,7 @@
+from collections.abc import Iterator
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 
 from saferhub.accounts.models import User
 from saferhub.design_system.forms import ValidatingModelForm
@@ -32,6 +35,13 @@ class SecurityCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also sends the link to people invited but not yet signed in, whose password is still unusable."""
+
+    def get_users(self, email: str) -> Iterator[User]:
+        return iter(User.objects.filter(email__iexact=email, is_active=True))
 
 
 class ApiTokenForm(forms.Form):

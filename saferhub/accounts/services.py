@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.tokens import default_token_generator
@@ -83,7 +84,9 @@ def totp_device_remove(*, user: User) -> None:
 
 
 def password_changed(*, user: User) -> None:
+    """Audit it, and lift any sign-in lockout: the person has just proved they hold the mailbox."""
     audit_event_record(actor=user, verb=AuditVerb.PASSWORD_CHANGED, target=user)
+    axes_reset(username=user.email)
 
 
 def _token_digest(token: str) -> str:

@@ -18,7 +18,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saferhub.accounts import services
-from saferhub.accounts.forms import AccountDetailsForm, ApiTokenForm, SecurityCodeForm, SignInForm
+from saferhub.accounts.forms import (
+    AccountDetailsForm,
+    ApiTokenForm,
+    PasswordResetForm,
+    SecurityCodeForm,
+    SignInForm,
+)
 from saferhub.accounts.models import User
 
 PENDING_USER_KEY = "saferhub_pending_user"
@@ -62,7 +68,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def sign_in_code(request: HttpRequest) -> HttpResponse:
-    pending = User.objects.filter(pk=request.session.get(PENDING_USER_KEY), is_active=True).first()
+    pending_id = request.session.get(PENDING_USER_KEY)
+    pending = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
     if pending is None:
         return redirect("accounts:sign-in")
     form = SecurityCodeForm(request.POST or None)
@@ -176,6 +183,7 @@ def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

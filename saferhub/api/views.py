@@ -6,7 +6,15 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from saferhub.api.auth import PersonalToken
-from saferhub.api.schemas import OrganisationOut, PartnershipOut, PlanOut, PlanSummaryOut
+from saferhub.api.schemas import (
+    OrganisationOut,
+    PartnershipOut,
+    PlanOut,
+    PlanSummaryOut,
+    PriorityOut,
+    RevisionOut,
+    ThemeOut,
+)
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.selectors import partner_organisations_of, partnership_for, partnerships_visible_to
 from saferhub.plans.models import Plan
@@ -81,19 +89,20 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: UUID) -> PlanOut:
         partnership_expectations=plan.partnership_expectations,
         deliverables_label=plan.deliverables_label,
         revisions=[
-            {"label": r.label, "revised_on": r.revised_on, "summary": r.summary} for r in plan.revisions.all()
+            RevisionOut(label=rev.label, revised_on=rev.revised_on, summary=rev.summary)
+            for rev in plan.revisions.all()
         ],
-        cross_cutting_themes=[{"title": t.title, "description": t.description} for t in plan.themes.all()],
+        cross_cutting_themes=[ThemeOut(title=t.title, description=t.description) for t in plan.themes.all()],
         priorities=[
-            {
-                "id": p.public_id,
-                "title": p.title,
-                "description": p.description,
-                "lead": p.lead_user.full_name if p.lead_user else None,
-                "lead_organisation": p.lead_organisation.name if p.lead_organisation else None,
-                "deliverables": [d.text for d in p.deliverables.all()],
-                "aligned_to": [other.public_id for other in p.aligned_to.all()],
-            }
+            PriorityOut(
+                id=p.public_id,
+                title=p.title,
+                description=p.description,
+                lead=p.lead_user.full_name if p.lead_user else None,
+                lead_organisation=p.lead_organisation.name if p.lead_organisation else None,
+                deliverables=[d.text for d in p.deliverables.all()],
+                aligned_to=[other.public_id for other in p.aligned_to.all()],
+            )
             for p in priorities_of(plan)
         ],
     )

@@ -18,7 +18,7 @@ def require_two_factor_for_staff(
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by django_otp
             and not request.path.startswith(("/static/", "/api/"))
             and request.path not in {reverse(name) for name in _ALWAYS_ALLOWED}
             and two_factor_required_for(user)
