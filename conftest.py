@@ -1,5 +1,6 @@
 """Named people every suite shares: partnerships A and B under a county board, one person per role in A."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,7 @@ def world(db: Any) -> World:
             "theme": ThemeFactory(plan=plan, title="Domestic Abuse"),
             "group": group,
             "action": group.actions.create(description="Report on night-time economy"),
-            "meeting": group.meetings.create(title="Quarterly board", held_on="2025-06-01"),
+            "meeting": group.meetings.create(title="Quarterly board", held_on=dt.date(2025, 6, 1)),
             "membership": partnership.memberships.first(),
         }
     records["a"]["priority"].lead_user = people["theme_lead"]

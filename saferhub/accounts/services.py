@@ -26,10 +26,13 @@ from saferhub.audit.services import audit_event_record
 TOKEN_PREFIX = "shb_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot
 
 
-def user_create(*, email: str, full_name: str, password: str | None = None, job_title: str = "") -> User:
+def user_create(
+    *, actor: Any, email: str, full_name: str, password: str | None = None, job_title: str = ""
+) -> User:
+    """An account; with no password it cannot sign in until its holder sets one from an emailed link."""
     with transaction.atomic():
         user = User.objects.create_user(email, password, full_name=full_name, job_title=job_title)
-        audit_event_record(actor=None, verb=AuditVerb.CREATED, target=user)
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=user)
     return user
 
 

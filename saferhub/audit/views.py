@@ -55,7 +55,7 @@ def _changes(record: Any) -> list[dict[str, Any]]:
     changes = []
     previous = None
     for version in versions:
-        fields = [] if previous is None else version.diff_against(previous).changes
+        fields: list[Any] = [] if previous is None else version.diff_against(previous).changes
         changes.append(
             {
                 "when": version.history_date,

@@ -38,8 +38,8 @@ def demo_load(path: Path = DEMO_FILE) -> DemoSummary:
         organisations = _organisations(data.get("organisations", []), summary)
         partnerships = _partnerships(data.get("partnerships", []), organisations, summary)
         users = _users(data.get("users", []), partnerships, organisations, summary)
-        _plans(data.get("plans", []), partnerships, organisations, summary)
-        _leads(data.get("users", []), users, partnerships)
+        new_priorities = _plans(data.get("plans", []), partnerships, organisations, summary)
+        _leads(data.get("users", []), users, new_priorities)
     return summary
 
 
@@ -107,6 +107,7 @@ def _users(
         user = User.objects.filter(email=row["email"]).first()
         if user is None:
             user = user_create(
+                actor=None,
                 email=row["email"],
                 full_name=row["full_name"],
                 job_title=row.get("job_title", ""),
@@ -141,7 +142,9 @@ def _plans(
     partnerships: dict[str, Partnership],
     organisations: dict[str, Organisation],
     summary: DemoSummary,
-) -> None:
+) -> list[Priority]:
+    """Creates the plans not loaded before; returns the priorities it created."""
+    created: list[Priority] = []
     for row in rows:
         partnership = partnerships[row["partnership"]]
         if Plan.objects.filter(partnership=partnership, title=row["title"]).exists():
@@ -165,14 +168,16 @@ def _plans(
                 actor=None, plan=plan, title=theme["title"], description=theme.get("description", "").strip()
             )
         for priority in row.get("priorities", []):
-            plan_services.priority_create(
-                actor=None,
-                plan=plan,
-                title=priority["title"],
-                description=priority.get("description", "").strip(),
-                lead_organisation=organisations.get(priority.get("lead_organisation", "")),
-                deliverables=[text.strip() for text in priority.get("deliverables", [])],
-                aligned_to=[_priority_named(reference) for reference in priority.get("aligned_to", [])],
+            created.append(
+                plan_services.priority_create(
+                    actor=None,
+                    plan=plan,
+                    title=priority["title"],
+                    description=priority.get("description", "").strip(),
+                    lead_organisation=organisations.get(priority.get("lead_organisation", "")),
+                    deliverables=[text.strip() for text in priority.get("deliverables", [])],
+                    aligned_to=[_priority_named(reference) for reference in priority.get("aligned_to", [])],
+                )
             )
             summary.count("priorities")
         for revision in row.get("revisions", []):
@@ -183,6 +188,7 @@ def _plans(
                 revised_on=revision["revised_on"],
                 summary=revision.get("summary", "").strip(),
             )
+    return created
 
 
 def _priority_named(reference: str) -> Priority:
@@ -191,17 +197,19 @@ def _priority_named(reference: str) -> Priority:
     return Priority.objects.get(plan__partnership__slug=slug, plan__title=plan_title, title=title)
 
 
-def _leads(rows: list[dict[str, Any]], users: dict[str, User], partnerships: dict[str, Partnership]) -> None:
-    """Make each demo theme lead the lead of the priorities they are named for, in the current plan."""
+def _leads(rows: list[dict[str, Any]], users: dict[str, User], new_priorities: list[Priority]) -> None:
+    """Make each demo theme lead the lead of the priorities they are named for, in a current plan loaded now.
+
+    Only priorities created by this run: a lead removed since the demo was first loaded stays removed.
+    """
     for row in rows:
         for membership in row.get("memberships", []):
-            for title in membership.get("lead_of", []):
-                priority = Priority.objects.filter(
-                    plan__partnership=partnerships[membership["partnership"]],
-                    plan__is_current=True,
-                    title=title,
-                ).first()
-                if priority is not None and priority.lead_user_id is None:
+            for priority in new_priorities:
+                if (
+                    priority.title in membership.get("lead_of", [])
+                    and priority.plan.is_current
+                    and priority.plan.partnership.slug == membership["partnership"]
+                ):
                     plan_services.priority_update(
                         actor=None, priority=priority, values={"lead_user": users[row["email"]]}
                     )

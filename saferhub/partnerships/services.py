@@ -113,6 +113,7 @@ def action_create(
     due_on: dt.date | None = None,
     meeting: Meeting | None = None,
     status: str = ActionStatus.OPEN,
+    update: str = "",
 ) -> Action:
     with transaction.atomic():
         action = Action.objects.create(
@@ -123,6 +124,7 @@ def action_create(
             due_on=due_on,
             meeting=meeting,
             status=status,
+            update=update,
         )
         audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=action)
     return action
@@ -136,11 +138,12 @@ def membership_add_person(
     *, actor: Any, partnership: Partnership, email: str, full_name: str, organisation: Organisation, role: str
 ) -> Membership:
     """Give someone a role here, creating their account and inviting them by email if they are new."""
+    email = email.strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
         invite = user is None
         if user is None:
-            user = user_create(email=email, full_name=full_name)
+            user = user_create(actor=actor, email=email, full_name=full_name)
         membership = membership_create(
             actor=actor, user=user, partnership=partnership, organisation=organisation, role=role
         )

@@ -41,6 +41,8 @@ def plan_create(
             **text,
         )
         audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=plan)
+        if is_current:
+            _other_plans_made_previous(actor=actor, plan=plan)
     return plan
 
 
@@ -51,10 +53,14 @@ def plan_update(*, actor: Any, plan: Plan, values: dict[str, Any]) -> list[str]:
 def plan_make_current(*, actor: Any, plan: Plan) -> None:
     """This plan is now the partnership's current one; the others become previous plans."""
     with transaction.atomic():
-        Plan.objects.filter(partnership=plan.partnership, is_current=True).exclude(pk=plan.pk).update(
-            is_current=False
-        )
+        _other_plans_made_previous(actor=actor, plan=plan)
         audited_update(actor=actor, record=plan, values={"is_current": True})
+
+
+def _other_plans_made_previous(*, actor: Any, plan: Plan) -> None:
+    """One current plan per partnership; each one demoted keeps the change in its history and audit trail."""
+    for other in Plan.objects.filter(partnership=plan.partnership, is_current=True).exclude(pk=plan.pk):
+        audited_update(actor=actor, record=other, values={"is_current": False})
 
 
 def plan_revise(*, actor: Any, plan: Plan, label: str, revised_on: dt.date, summary: str) -> PlanRevision:

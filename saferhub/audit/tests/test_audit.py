@@ -211,3 +211,18 @@ def test_a_board_member_is_refused_the_history(client, world):
     client.force_login(world.people["board_member"])
     assert client.get(history_url("priority", world.records["a"]["priority"])).status_code == 403
     assert AuditEvent.objects.filter(verb="refused", actor=world.people["board_member"]).count() == 1
+
+
+def test_history_names_linked_records_and_choices(client, world):
+    manager = world.people["partnership_manager"]
+    priority = world.records["a"]["priority"]
+    plan_services.priority_update(
+        actor=manager, priority=priority, values={"lead_user": world.people["analyst"]}
+    )
+    action = world.records["a"]["action"]
+    partnership_services.action_update(actor=manager, action=action, values={"status": "in_progress"})
+    client.force_login(manager)
+    page = client.get(history_url("priority", priority)).content.decode()
+    assert "from “Alpha Theme lead” to “Alpha Analyst”" in page
+    page = client.get(history_url("action", action)).content.decode()
+    assert "from “Open” to “In progress”" in page

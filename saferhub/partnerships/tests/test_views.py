@@ -1,0 +1,451 @@
+"""The partnership pages as people use them: home, people and roles, groups, meetings, actions, settings."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from saferhub.accounts.models import User
+from saferhub.audit.models import AuditEvent
+from saferhub.partnerships.models import Action, Group, Meeting, Membership, Partnership
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def signed_in(client, world, who="partnership_manager"):
+    client.force_login(world.people[who])
+    return client
+
+
+def group_url(world, key="a"):
+    group = world.records[key]["group"]
+    return f"/p/{group.partnership.slug}/groups/{group.public_id}/"
+
+
+def council(world):
+    return world.records["a"]["membership"].organisation
+
+
+def csrf_post(client, get_url, data, post_url=None):
+    """GET the page as a browser would, then POST its form with the CSRF token it was given."""
+    assert client.get(get_url).status_code == 200
+    token = client.cookies["csrftoken"].value
+    return client.post(post_url or get_url, {**data, "csrfmiddlewaretoken": token})
+
+
+# Home
+
+
+def test_home_lists_your_roles(client, world):
+    page = signed_in(client, world).get("/").content.decode()
+    assert "Alpha Community Safety Partnership" in page
+    assert "Partnership manager" in page
+    assert "Alpha City Council" in page
+    assert "Beta Community Safety Partnership" not in page
+    assert "Partnerships in your area" not in page
+
+
+def test_home_lists_the_partnerships_beneath_yours(client, world):
+    page = signed_in(client, world, "county_manager").get("/").content.decode()
+    assert "County Strategy Board" in page
+    assert "Partnerships in your area" in page
+    assert "Alpha Community Safety Partnership" in page
+    assert "Beta Community Safety Partnership" in page
+
+
+def test_home_for_someone_without_roles(client, world):
+    page = signed_in(client, world, "nobody").get("/").content.decode()
+    assert "You do not have a role in any partnership yet" in page
+
+
+def test_home_asks_a_stranger_to_sign_in(client, world):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+# Adding and removing people
+
+
+def test_manager_adds_a_new_person_who_is_invited(client, world, django_capture_on_commit_callbacks):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(world.people["partnership_manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = csrf_post(
+            csrf_client,
+            "/p/alpha/people/add/",
+            {
+                "email": "New.Person@Alpha.example",
+                "full_name": "New Person",
+                "organisation": council(world).pk,
+                "role": "analyst",
+            },
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/p/alpha/people/"
+    membership = Membership.objects.get(user__email="new.person@alpha.example", partnership=world.a)
+    assert membership.role == "analyst"
+    assert [message.to for message in mail.outbox] == [["new.person@alpha.example"]]
+    page = csrf_client.get("/p/alpha/people/").content.decode()
+    assert "New Person is now analyst" in page
+    assert "new.person@alpha.example" in page
+
+
+def test_posting_without_the_csrf_token_is_refused(world):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(world.people["partnership_manager"])
+    response = csrf_client.post(
+        "/p/alpha/people/add/",
+        {"email": "x@alpha.example", "full_name": "X", "organisation": council(world).pk, "role": "analyst"},
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(email="x@alpha.example").exists()
+
+
+def test_manager_gives_an_existing_person_a_role_without_an_invitation(
+    client, world, django_capture_on_commit_callbacks
+):
+    users_before = User.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, world).post(
+            "/p/alpha/people/add/",
+            {"email": "manager@beta.example", "organisation": council(world).pk, "role": "board_member"},
+        )
+    assert response.status_code == 302
+    assert User.objects.count() == users_before
+    assert Membership.objects.filter(user=world.people["other_manager"], partnership=world.a).exists()
+    assert mail.outbox == []
+
+
+def assert_add_person_refused(client, data, message):
+    memberships_before, users_before = Membership.objects.count(), User.objects.count()
+    response = client.post("/p/alpha/people/add/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert message in page
+    assert (Membership.objects.count(), User.objects.count()) == (memberships_before, users_before)
+
+
+def test_add_person_without_an_email(client, world):
+    assert_add_person_refused(
+        signed_in(client, world),
+        {"email": "", "full_name": "Someone", "organisation": council(world).pk, "role": "analyst"},
+        "Enter their email address",
+    )
+
+
+def test_add_a_new_person_without_their_name(client, world):
+    assert_add_person_refused(
+        signed_in(client, world),
+        {"email": "unknown@alpha.example", "organisation": council(world).pk, "role": "analyst"},
+        "Enter their full name: they do not have an account yet",
+    )
+
+
+def test_add_a_role_they_already_have(client, world):
+    assert_add_person_refused(
+        signed_in(client, world),
+        {"email": "ANALYST@alpha.example", "organisation": council(world).pk, "role": "analyst"},
+        "They already have this role in this partnership",
+    )
+
+
+def test_manager_removes_a_role_after_confirming(client, world):
+    membership = Membership.objects.get(user=world.people["analyst"], partnership=world.a)
+    url = f"/p/alpha/people/{membership.public_id}/remove/"
+    signed_in(client, world)
+    page = client.get(url).content.decode()
+    assert "Remove Alpha Analyst as analyst?" in page
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    event = AuditEvent.objects.get(verb="deleted", target_id=str(membership.public_id))
+    assert event.actor == world.people["partnership_manager"]
+    page = client.get("/p/alpha/people/").content.decode()
+    assert "Alpha Analyst no longer has the role Analyst" in page
+
+
+def test_removing_a_role_in_another_partnership_is_not_found(client, world):
+    membership = world.records["b"]["membership"]
+    response = signed_in(client, world).post(f"/p/alpha/people/{membership.public_id}/remove/")
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_people_page_shows_remove_links_only_to_managers(client, world):
+    assert "Add a person" in signed_in(client, world).get("/p/alpha/people/").content.decode()
+    page = signed_in(client, world, "board_member").get("/p/alpha/people/").content.decode()
+    assert "Alpha Analyst" in page
+    assert "Add a person" not in page
+    assert "/remove/" not in page
+
+
+# Groups, meetings and actions
+
+
+def test_manager_adds_a_group(client, world):
+    response = signed_in(client, world).post(
+        "/p/alpha/groups/new/", {"name": "Hate Crime Group", "kind": "sub_group", "purpose": "Tackle hate"}
+    )
+    group = Group.objects.get(partnership=world.a, name="Hate Crime Group")
+    assert response["Location"] == f"/p/alpha/groups/{group.public_id}/"
+    assert AuditEvent.objects.filter(verb="created", target_id=str(group.public_id)).count() == 1
+    assert "Hate Crime Group" in client.get("/p/alpha/").content.decode()
+
+
+def test_a_group_name_must_be_new_in_the_partnership(client, world):
+    response = signed_in(client, world).post(
+        "/p/alpha/groups/new/", {"name": "executive board", "kind": "board"}
+    )
+    assert response.status_code == 400
+    assert "There is already a group with this name" in response.content.decode()
+    assert Group.objects.filter(partnership=world.a).count() == 1
+
+
+def test_the_same_group_name_is_fine_in_another_partnership(client, world):
+    Group.objects.filter(partnership=world.a).delete()
+    response = signed_in(client, world).post(
+        "/p/alpha/groups/new/", {"name": "Executive Board", "kind": "board"}
+    )
+    assert response.status_code == 302
+
+
+def test_manager_adds_a_meeting(client, world):
+    response = signed_in(client, world).post(
+        group_url(world) + "meetings/new/", {"title": "Autumn board", "held_on": "2025-10-14", "notes": ""}
+    )
+    assert response.status_code == 302
+    page = client.get(group_url(world)).content.decode()
+    assert "Autumn board, 14 October 2025" in page
+    assert "Meeting added" in page
+
+
+def test_a_meeting_date_must_be_real(client, world):
+    meetings_before = Meeting.objects.count()
+    response = signed_in(client, world).post(
+        group_url(world) + "meetings/new/", {"title": "Autumn board", "held_on": "2025-02-30"}
+    )
+    assert response.status_code == 400
+    assert "Enter a real date" in response.content.decode()
+    assert Meeting.objects.count() == meetings_before
+
+
+def test_manager_adds_an_action(client, world):
+    response = signed_in(client, world).post(
+        group_url(world) + "actions/new/",
+        {
+            "description": "Map shop theft hotspots",
+            "owner": world.people["analyst"].pk,
+            "owner_organisation": "",
+            "due_on": "2030-01-31",
+            "status": "open",
+            "update": "",
+        },
+    )
+    assert response.status_code == 302
+    action = Action.objects.get(description="Map shop theft hotspots")
+    assert (action.owner, action.group) == (world.people["analyst"], world.records["a"]["group"])
+    page = client.get(group_url(world)).content.decode()
+    assert "Map shop theft hotspots" in page
+    assert "31 January 2030" in page
+
+
+def test_an_action_needs_a_description(client, world):
+    actions_before = Action.objects.count()
+    response = signed_in(client, world).post(
+        group_url(world) + "actions/new/", {"description": "", "status": "open"}
+    )
+    assert response.status_code == 400
+    assert "Describe the action" in response.content.decode()
+    assert Action.objects.count() == actions_before
+
+
+def test_an_action_owner_must_belong_to_the_partnership(client, world):
+    response = signed_in(client, world).post(
+        group_url(world) + "actions/new/",
+        {"description": "Sneaky", "status": "open", "owner": world.people["other_manager"].pk},
+    )
+    assert response.status_code == 400
+    assert not Action.objects.filter(description="Sneaky").exists()
+
+
+def test_manager_updates_an_action_and_the_change_is_audited(client, world):
+    action = world.records["a"]["action"]
+    url = group_url(world) + f"actions/{action.public_id}/edit/"
+    signed_in(client, world)
+    assert "Report on night-time economy" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "description": action.description,
+            "owner": "",
+            "owner_organisation": "",
+            "due_on": "",
+            "status": "in_progress",
+            "update": "",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    event = AuditEvent.objects.get(verb="updated", target_id=str(action.public_id))
+    assert event.actor == world.people["partnership_manager"]
+    assert event.context == {"fields": ["status"]}
+    page = client.get(group_url(world)).content.decode()
+    assert "In progress" in page
+    assert "Action updated" in page
+
+
+def test_saving_an_unchanged_action_records_nothing(client, world):
+    action = world.records["a"]["action"]
+    signed_in(client, world).post(
+        group_url(world) + f"actions/{action.public_id}/edit/",
+        {"description": action.description, "status": action.status},
+    )
+    assert not AuditEvent.objects.filter(verb="updated", target_id=str(action.public_id)).exists()
+
+
+def test_an_action_of_another_partnership_is_not_found(client, world):
+    action_b = world.records["b"]["action"]
+    response = signed_in(client, world).get(group_url(world) + f"actions/{action_b.public_id}/edit/")
+    assert response.status_code == 404
+
+
+# Board members read; they do not manage
+
+
+def manager_pages(world):
+    action = world.records["a"]["action"]
+    membership = Membership.objects.get(user=world.people["analyst"], partnership=world.a)
+    return [
+        "/p/alpha/settings/",
+        "/p/alpha/people/add/",
+        f"/p/alpha/people/{membership.public_id}/remove/",
+        "/p/alpha/groups/new/",
+        group_url(world) + "meetings/new/",
+        group_url(world) + "actions/new/",
+        group_url(world) + f"actions/{action.public_id}/edit/",
+    ]
+
+
+def test_a_board_member_reads_the_partnership_and_its_groups(client, world):
+    signed_in(client, world, "board_member")
+    overview = client.get("/p/alpha/").content.decode()
+    assert "Executive Board" in overview
+    assert "Add a group" not in overview
+    assert "Audit log" not in overview
+    group_page = client.get(group_url(world)).content.decode()
+    assert "Report on night-time economy" in group_page
+    assert "Add an action" not in group_page
+    assert "Add a meeting" not in group_page
+
+
+def test_a_board_member_is_refused_the_manager_pages_and_it_is_audited(client, world):
+    signed_in(client, world, "board_member")
+    for url in manager_pages(world):
+        assert client.get(url).status_code == 403, url
+    refusals = AuditEvent.objects.filter(verb="refused", actor=world.people["board_member"])
+    assert refusals.count() == len(manager_pages(world))
+    assert {event.partnership for event in refusals} == {world.a}
+    assert {event.context["permission"] for event in refusals} == {"partnerships.manage_partnership"}
+
+
+def test_a_board_member_cannot_post_to_the_manager_pages(client, world):
+    signed_in(client, world, "board_member")
+    response = client.post("/p/alpha/groups/new/", {"name": "Rogue group", "kind": "board"})
+    assert response.status_code == 403
+    assert not Group.objects.filter(name="Rogue group").exists()
+
+
+def test_another_partnerships_manager_finds_nothing(client, world):
+    signed_in(client, world, "other_manager")
+    for url in ["/p/alpha/", "/p/alpha/people/", group_url(world), *manager_pages(world)]:
+        assert client.get(url).status_code == 404, url
+    assert not AuditEvent.objects.filter(verb="refused").exists()
+
+
+def test_the_county_reads_a_district_but_does_not_manage_it(client, world):
+    signed_in(client, world, "county_manager")
+    assert client.get("/p/alpha/").status_code == 200
+    assert client.get("/p/alpha/groups/new/").status_code == 403
+
+
+# Settings
+
+
+def test_manager_requires_two_factor_and_is_then_sent_to_set_it_up(client, world):
+    signed_in(client, world)
+    response = client.post("/p/alpha/settings/", {"requires_two_factor": "on"})
+    assert response.status_code == 302
+    world.a.refresh_from_db()
+    assert world.a.requires_two_factor is True
+    event = AuditEvent.objects.get(verb="updated", target_id=str(world.a.public_id))
+    assert event.context == {"fields": ["requires_two_factor"]}
+    assert client.get("/p/alpha/")["Location"] == "/account/two-factor/"
+
+
+def test_a_verified_manager_turns_two_factor_off(world):
+    Partnership.objects.filter(pk=world.a.pk).update(requires_two_factor=True)
+    manager = world.people["partnership_manager"]
+    device = TOTPDevice.objects.create(user=manager, name="Authenticator app", confirmed=True)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert "Require two-factor authentication" in client.get("/p/alpha/settings/").content.decode()
+    # A browser sends no value for an unticked box: only the CSRF token travels.
+    response = csrf_post(client, "/p/alpha/settings/", {})
+    assert response.status_code == 302
+    world.a.refresh_from_db()
+    assert world.a.requires_two_factor is False
+    assert "Not required" in client.get("/p/alpha/").content.decode()
+
+
+# What people type is shown, never run
+
+
+def test_html_in_a_group_name_is_shown_escaped(client, world):
+    signed_in(client, world).post("/p/alpha/groups/new/", {"name": SCRIPT, "kind": "board"})
+    group = Group.objects.get(name=SCRIPT)
+    for url in [
+        "/p/alpha/",
+        f"/p/alpha/groups/{group.public_id}/",
+        f"/p/alpha/groups/{group.public_id}/actions/new/",
+    ]:
+        page = client.get(url).content.decode()
+        assert SCRIPT not in page, url
+        assert ESCAPED_SCRIPT in page, url
+
+
+def test_html_in_an_action_is_shown_escaped(client, world):
+    action = world.records["a"]["action"]
+    response = signed_in(client, world).post(
+        group_url(world) + f"actions/{action.public_id}/edit/",
+        {"description": SCRIPT, "status": "open", "update": SCRIPT},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.update) == (SCRIPT, SCRIPT)
+    page = client.get(group_url(world)).content.decode()
+    assert SCRIPT not in page
+    assert ESCAPED_SCRIPT in page
+
+
+def test_html_in_a_refused_form_is_shown_escaped(client, world):
+    response = signed_in(client, world).post("/p/alpha/groups/new/", {"name": SCRIPT, "kind": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert SCRIPT not in page
+    assert ESCAPED_SCRIPT in page
+
+
+def test_audit_rows_name_the_records_they_are_about(client, world):
+    signed_in(client, world).post("/p/alpha/groups/new/", {"name": "Hate Crime Group", "kind": "sub_group"})
+    event = AuditEvent.objects.get(verb="created", target_label="Hate Crime Group")
+    assert event.target_type == ContentType.objects.get_for_model(Group)
+    assert event.partnership == world.a
