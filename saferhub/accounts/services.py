@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from functools import partial
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -140,12 +141,21 @@ def user_details_update(*, user: User, full_name: str, job_title: str) -> User:
     return user
 
 
-def account_invitation_send(*, user: User, partnership: Any) -> None:
+def account_invitation_enqueue(*, user: User, partnership_name: str) -> None:
+    """Queue the invitation email to go out once the transaction that created the account commits."""
+    from saferhub.accounts.tasks import invitation_email_send  # the task module imports this one
+
+    transaction.on_commit(
+        partial(invitation_email_send.enqueue, user_id=user.pk, partnership_name=partnership_name)
+    )
+
+
+def account_invitation_send(*, user: User, partnership_name: str) -> None:
     """Email a new person a link to choose their password (the password-reset link, which works once)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = settings.SAFERHUB_BASE_URL + reverse("accounts:password-reset-confirm", args=[uid, token])
     body = render_to_string(
-        "accounts/email/invitation.txt", {"user": user, "partnership": partnership, "link": link}
+        "accounts/email/invitation.txt", {"user": user, "partnership": partnership_name, "link": link}
     )
-    send_mail(f"You have been added to {partnership} on Saferhub", body, None, [user.email])
+    send_mail(f"You have been added to {partnership_name} on Saferhub", body, None, [user.email])

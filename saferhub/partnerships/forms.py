@@ -34,7 +34,7 @@ class MembershipAddForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Organisation they act for",
         queryset=Organisation.objects.none(),
-        empty_label=None,
+        empty_label="Choose an organisation",
         error_messages={"required": "Select the organisation they act for"},
     )
     role = forms.ChoiceField(

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from saferhub.accounts.models import User
-from saferhub.accounts.services import account_invitation_send, user_create
+from saferhub.accounts.services import account_invitation_enqueue, user_create
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_update
 from saferhub.partnerships.models import (
@@ -148,5 +148,5 @@ def membership_add_person(
             actor=actor, user=user, partnership=partnership, organisation=organisation, role=role
         )
         if invite:
-            transaction.on_commit(lambda: account_invitation_send(user=user, partnership=partnership))
+            account_invitation_enqueue(user=user, partnership_name=partnership.name)
     return membership
