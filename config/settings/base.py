@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_mailers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("SAFERHUB_DATA_DIR", str(BASE_DIR / "var")))
@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",
     "saferhub.core",
     "saferhub.design_system",
     "saferhub.audit",
@@ -74,7 +75,7 @@ TEMPLATES = [
         },
     },
     {
-        # The Django admin only.
+        # Only django-ninja's API documentation page uses Django templates.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
@@ -155,21 +156,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
-# Email: the console by default; set EMAIL_BACKEND to Django's SMTP backend and EMAIL_HOST etc. in production.
-_EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-_SMTP_OPTIONS = {
-    "host": env_str("EMAIL_HOST", "localhost"),
-    "port": env_int("EMAIL_PORT", 25),
-    "username": env_str("EMAIL_HOST_USER", ""),
-    "password": env_str("EMAIL_HOST_PASSWORD", ""),
-    "use_tls": env_bool("EMAIL_USE_TLS", True),
-}
-MAILERS = {
-    "default": {
-        "BACKEND": _EMAIL_BACKEND,
-        "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {},
-    }
-}
+# Email is printed to the console here; production sends it by SMTP (EMAIL_HOST and friends).
+MAILERS = env_mailers(default_backend="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Saferhub <no-reply@saferhub.invalid>")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -203,3 +191,7 @@ LOGGING = {
 }
 SAFERHUB_BASE_URL = env_str("SAFERHUB_BASE_URL", "http://127.0.0.1:8000")
 AXES_VERBOSE = False
+# How many reverse proxies (load balancer, ingress) sit in front of the web processes and add
+# X-Forwarded-For; 0 means requests arrive directly. Lockout by address depends on it being right.
+SAFERHUB_TRUSTED_PROXY_COUNT = env_int("SAFERHUB_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "saferhub.core.client_ip.client_ip"

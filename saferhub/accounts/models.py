@@ -31,7 +31,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="Can use the Django admin.")
+    is_staff = models.BooleanField(
+        default=False, help_text="Operates the installation (set by createsuperuser)."
+    )
     date_joined = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

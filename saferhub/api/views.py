@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from saferhub.api.auth import PersonalToken
+from saferhub.audit.services import audit_record_viewed
 from saferhub.api.schemas import (
     OrganisationOut,
     PartnershipOut,
@@ -81,6 +82,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: UUID) -> PlanOut:
     """A plan with its revisions, cross-cutting themes and priorities (leads and deliverables)."""
     partnership = partnership_for(request.user, slug)
     plan = plan_in(partnership, plan_id)
+    audit_record_viewed(actor=request.user, target=plan)
     return PlanOut(
         **_plan_summary(plan).model_dump(),
         partnership=partnership.slug,

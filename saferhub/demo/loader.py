@@ -73,6 +73,10 @@ def _partnerships(
                 or Partnership.objects.filter(slug=row.get("parent")).first(),
                 area_codes=row.get("area_codes", []),
             )
+            if row.get("requires_two_factor"):
+                partnership_services.partnership_settings_update(
+                    actor=None, partnership=partnership, requires_two_factor=True
+                )
             summary.count("partnerships")
         found[row["slug"]] = partnership
         for partner in row.get("partners", []):

@@ -12,7 +12,9 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
-def test_an_invitation_waits_in_the_queue_until_the_worker_sends_it(world, django_capture_on_commit_callbacks):
+def test_an_invitation_waits_in_the_queue_until_the_worker_sends_it(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.membership_add_person(
             actor=world.people["partnership_manager"],

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from saferhub.accounts.models import User
@@ -16,7 +17,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo loaded: {made}.")
         else:
             self.stdout.write("Demo already loaded; nothing changed.")
-        self.stdout.write("\nSign in at http://127.0.0.1:8000/sign-in/ as any of these demo users")
+        self.stdout.write(f"\nSign in at {settings.SAFERHUB_BASE_URL}/sign-in/ as any of these demo users")
         self.stdout.write(f"(password for all: {DEMO_PASSWORD}):\n")
         for user in (
             User.objects.filter(email__endswith=".demo")
