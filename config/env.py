@@ -37,7 +37,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_mailers(*, default_backend: str) -> dict[str, dict[str, object]]:
-    """Django's MAILERS from EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS."""
+    """Django's MAILERS from EMAIL_BACKEND and, for SMTP, EMAIL_HOST, EMAIL_PORT and the rest."""
     backend = env_str("EMAIL_BACKEND", default_backend)
     options: dict[str, object] = {}
     if backend.endswith("smtp.EmailBackend"):

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from saferhub.api.auth import PersonalToken
-from saferhub.audit.services import audit_record_viewed
 from saferhub.api.schemas import (
     OrganisationOut,
     PartnershipOut,
@@ -16,6 +15,7 @@ from saferhub.api.schemas import (
     RevisionOut,
     ThemeOut,
 )
+from saferhub.audit.services import audit_record_viewed
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.selectors import partner_organisations_of, partnership_for, partnerships_visible_to
 from saferhub.plans.models import Plan

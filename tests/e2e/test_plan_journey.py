@@ -15,7 +15,8 @@ LEAD = "lead@leicester.demo"
 
 
 def _code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    return f"{code:06d}"
 
 
 def _sign_in(page: Page, axe, email: str) -> None:
