@@ -9,8 +9,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str | None = None) -> str:
+    """A setting's text; without a default, the variable must be set and not blank."""
     value = os.environ.get(name, default)
-    if value is None:
+    if value is None or (default is None and not value.strip()):
         raise ImproperlyConfigured(f"Set the environment variable {name}.")
     return value
 

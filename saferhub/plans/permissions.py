@@ -5,11 +5,17 @@ from typing import Any
 import rules
 
 from saferhub.partnerships.permissions import manages
+from saferhub.partnerships.selectors import roles_in
 
 
 @rules.predicate
 def leads_priority(user: Any, priority: Any) -> bool:
-    return priority is not None and getattr(priority, "lead_user_id", None) == user.pk
+    """The priority's named lead, while they still hold a role in its partnership."""
+    return (
+        priority is not None
+        and getattr(priority, "lead_user_id", None) == user.pk
+        and bool(roles_in(user, priority.audit_partnership))
+    )
 
 
 rules.add_perm("plans.change_plan", rules.is_authenticated & manages)
