@@ -8,7 +8,7 @@ from django.utils.csp import CSP
 from config.env import env_bool, env_int, env_list, env_mailers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = Path(env_str("SAFERHUB_DATA_DIR", str(BASE_DIR / "var")))
+SAFERHUB_DATA_DIR = Path(env_str("SAFERHUB_DATA_DIR", str(BASE_DIR / "var")))
 
 # A development-only key; production.py refuses to start without SECRET_KEY in the environment.
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
@@ -33,8 +33,10 @@ INSTALLED_APPS = [
     "saferhub.design_system",
     "saferhub.audit",
     "saferhub.accounts",
+    "saferhub.geography",
     "saferhub.partnerships",
     "saferhub.plans",
+    "saferhub.crimedata",
     "saferhub.api",
     "saferhub.demo",
 ]
@@ -93,7 +95,7 @@ FORM_RENDERER = "saferhub.design_system.renderers.GovukFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'saferhub.sqlite3'}"),
+        env_str("DATABASE_URL", f"sqlite:///{SAFERHUB_DATA_DIR / 'saferhub.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -142,7 +144,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(SAFERHUB_DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -150,7 +152,7 @@ STORAGES = {
 }
 # Development serves from the finders; production from STATIC_ROOT after collectstatic.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = SAFERHUB_DATA_DIR / "media"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -195,3 +197,7 @@ AXES_VERBOSE = False
 # X-Forwarded-For; 0 means requests arrive directly. Lockout by address depends on it being right.
 SAFERHUB_TRUSTED_PROXY_COUNT = env_int("SAFERHUB_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "saferhub.core.client_ip.client_ip"
+
+# The crime store: a zip larger than this when unpacked is refused, and DuckDB's threads per process.
+SAFERHUB_MAX_UNZIPPED_BYTES = env_int("SAFERHUB_MAX_UNZIPPED_BYTES", 20 * 1024**3)
+SAFERHUB_DUCKDB_THREADS = env_int("SAFERHUB_DUCKDB_THREADS", 2)

@@ -1,0 +1,201 @@
+"""Benchmarks of the crime data engine at national scale. Run them with `make bench` or `python -m benchmarks`.
+
+Not part of the test suite. Everything they write goes under var/bench/. Each measured job runs in a
+fresh subprocess, so its peak memory is its own.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "var" / "bench"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+PROJECT_DATA = ROOT / "data"
+PYTHON = sys.executable
+SAFERHUB = Path(sys.executable).with_name("saferhub")
+ONS_LOOKUP = "lsoa11_to_ward19_to_lad19.csv"
+
+
+def data_dir() -> tuple[Path, bool]:
+    """The data folder to use, and whether it is the national one (../shared/data) or the project's copy."""
+    if (SHARED_DATA / "ons" / ONS_LOOKUP).exists():
+        return SHARED_DATA, True
+    return PROJECT_DATA, False
+
+
+@dataclass
+class ChildResult:
+    command: list[str]
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def check(self, what: str) -> "ChildResult":
+        if self.returncode != 0:
+            raise RuntimeError(
+                f"{what} failed (exit {self.returncode}): {' '.join(self.command)}\n{self.stderr[-3000:]}"
+            )
+        return self
+
+
+def run_child(command: list[str], *, env: dict[str, str] | None = None, log: Path | None = None) -> ChildResult:
+    """Run one job in a fresh process; its wall time and its own peak RSS (wait4's rusage of that child)."""
+    log_dir = log or BENCH_DIR / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stamp = f"{time.time_ns()}"
+    out_path, err_path = log_dir / f"{stamp}.out", log_dir / f"{stamp}.err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)  # noqa: S603
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    result = ChildResult(
+        command=command,
+        seconds=seconds,
+        peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        returncode=process.returncode,
+        stdout=out_path.read_text(errors="replace"),
+        stderr=err_path.read_text(errors="replace"),
+    )
+    out_path.unlink()
+    err_path.unlink()
+    return result
+
+
+def job_env(run_dir: Path) -> dict[str, str]:
+    """The environment of a job: its own data directory and SQLite database under var/bench/."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "SAFERHUB_DATA_DIR": str(run_dir),
+            "DATABASE_URL": f"sqlite:///{run_dir / 'db.sqlite3'}",
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+        }
+    )
+    return env
+
+
+def settings_define_data_dir() -> bool:
+    """Whether the project's settings define SAFERHUB_DATA_DIR, which the crime store reads."""
+    probe = subprocess.run(  # noqa: S603
+        [
+            PYTHON,
+            "-c",
+            "import config.settings.base as s; print(hasattr(s, 'SAFERHUB_DATA_DIR'))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return probe.stdout.strip() == "True"
+
+
+def saferhub_command(*args: str, profiled: bool = False) -> list[str]:
+    """`saferhub <args>`: the console script itself, or the same entry point with the data-dir setting set.
+
+    The crime store reads settings.SAFERHUB_DATA_DIR; when the settings lack it the console script fails
+    at the first partition it writes, so the benchmark runs Django's same command line through
+    `saferhub_main`, which sets it from the environment first, and says so. A profiled run always goes
+    through `saferhub_main`, which runs the command under cProfile when BENCH_PROFILE names a file.
+    """
+    if settings_define_data_dir() and not profiled:
+        return [str(SAFERHUB), *args]
+    return [PYTHON, "-c", "from benchmarks import saferhub_main; saferhub_main()", *args]
+
+
+def saferhub_main() -> None:
+    """The `saferhub` console script, with settings.SAFERHUB_DATA_DIR set when the settings lack it."""
+    django_setup()
+    from django.core.management import execute_from_command_line
+
+    argv = ["saferhub", *sys.argv[1:]]
+    profile = os.environ.get("BENCH_PROFILE")
+    if not profile:
+        execute_from_command_line(argv)
+        return
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(execute_from_command_line, argv)
+    finally:
+        profiler.dump_stats(profile)
+
+
+def django_setup() -> bool:
+    """Set Django up in this process; True when SAFERHUB_DATA_DIR had to be supplied (see saferhub_command)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+    from django.conf import settings
+
+    patched = not hasattr(settings, "SAFERHUB_DATA_DIR")
+    if patched:
+        settings.SAFERHUB_DATA_DIR = Path(os.environ.get("SAFERHUB_DATA_DIR", str(settings.DATA_DIR)))
+    django.setup()
+    return patched
+
+
+def _migrations_key() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "saferhub").glob("*/migrations/*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass
+class Geography:
+    template_db: Path
+    national: bool
+    migrate_seconds: float
+    import_seconds: float
+    import_peak_rss_mb: float
+    summary: str
+    cached: bool
+
+
+def geography_template() -> Geography:
+    """A migrated database with the ONS geography imported, built once and copied for every job."""
+    data, national = data_dir()
+    folder = BENCH_DIR / "geography" / f"{'national' if national else 'project'}-{_migrations_key()}"
+    facts_path = folder / "facts.json"
+    if facts_path.exists():
+        facts = json.loads(facts_path.read_text())
+        return Geography(template_db=folder / "db.sqlite3", national=national, cached=True, **facts)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = job_env(folder)
+    migrate = run_child(saferhub_command("migrate", "--no-input", "-v", "0"), env=env).check("migrate")
+    paths = [str(data / "ons")] + ([str(data / "boundaries")] if (data / "boundaries").exists() else [])
+    imported = run_child(saferhub_command("import_geography", *paths), env=env).check("import_geography")
+    lines = [line for line in imported.stdout.splitlines() if not line.startswith("  ")]
+    facts = {
+        "migrate_seconds": round(migrate.seconds, 2),
+        "import_seconds": round(imported.seconds, 2),
+        "import_peak_rss_mb": round(imported.peak_rss_mb, 1),
+        "summary": " ".join(lines)[:600],
+    }
+    facts_path.write_text(json.dumps(facts, indent=2))
+    return Geography(template_db=folder / "db.sqlite3", national=national, cached=False, **facts)
+
+
+def fresh_run_dir(name: str, geography: Geography) -> Path:
+    """An empty data directory with a fresh copy of the geography database."""
+    run_dir = BENCH_DIR / "runs" / name
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    shutil.copyfile(geography.template_db, run_dir / "db.sqlite3")
+    return run_dir

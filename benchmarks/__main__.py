@@ -1,0 +1,233 @@
+"""Run every benchmark: `python -m benchmarks` (or `make bench`). See docs/benchmarks.md.
+
+    python -m benchmarks                    one national year (6M rows) ingested; counts over a 5-year store
+    python -m benchmarks --quick            a smoke run: 500,000 rows, one year
+    python -m benchmarks --rows-per-year N --years Y --store-rows-per-year M
+"""
+
+import argparse
+import json
+import time
+
+from benchmarks import BENCH_DIR, geography_template, settings_define_data_dir
+from benchmarks.counts import cli_job, pandas_job, selector_job
+from benchmarks.generate_policeuk import describe, generate
+from benchmarks.ingest import engine_ingest, pandas_baseline, profile_summary
+from benchmarks.report import Row, machine, table, write_json
+
+INGEST_RATE_TARGET = 750_000
+INGEST_MEMORY_TARGET_MB = 2048
+INGEST_RATIO_TARGET = 2.0
+COUNTS_TARGET_SECONDS = 0.050
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows-per-year", type=int, default=6_000_000, help="Rows of the ingested year.")
+    parser.add_argument("--years", type=int, default=5, help="Years in the store the counts run on.")
+    parser.add_argument(
+        "--store-rows-per-year",
+        type=int,
+        default=3_000_000,
+        help="Rows a year of the counts store (smaller than national, to keep the run short).",
+    )
+    parser.add_argument("--last-year", type=int, default=2023, help="The ingested year, and the store's last.")
+    parser.add_argument("--quick", action="store_true", help="A smoke run: 500,000 rows, one year.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--area", default="E06000016", help="The area counted (ONS code or partnership slug).")
+    parser.add_argument("--calls", type=int, default=50, help="Timed period_counts calls.")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-counts", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="Also run the engine's import once more under cProfile."
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rows_per_year, args.years, args.store_rows_per_year = 500_000, 1, 500_000
+    started = time.perf_counter()
+    facts: dict[str, object] = {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": machine(),
+        "options": vars(args),
+    }
+    notes: list[str] = []
+    say = print
+    say(f"Machine: {json.dumps(facts['machine'])}")
+    if not settings_define_data_dir():
+        notes.append(
+            "The settings do not define SAFERHUB_DATA_DIR, which the crime store reads: `saferhub import_crime` "
+            "and `saferhub crime_counts` fail (AttributeError) as they stand. The benchmark runs the same "
+            "Django command line through benchmarks.saferhub_main, which sets it from the environment."
+        )
+        say(f"NOTE: {notes[-1]}")
+
+    geography = geography_template()
+    say(
+        f"Geography ({'national' if geography.national else 'project copy'}): migrate {geography.migrate_seconds} s, "
+        f"import_geography {geography.import_seconds} s, peak {geography.import_peak_rss_mb:.0f} MB"
+        f"{' (cached template)' if geography.cached else ''}. {geography.summary}"
+    )
+    facts["geography"] = vars(geography) | {"template_db": str(geography.template_db)}
+    rows: list[Row] = []
+
+    if not args.skip_ingest:
+        rows += _ingest(args, geography, facts, notes, say)
+    if not args.skip_counts:
+        rows += _counts(args, geography, facts, notes, say)
+
+    facts["seconds_total"] = round(time.perf_counter() - started, 1)
+    facts["notes"] = notes
+    say("")
+    say(table(rows))
+    for note in notes:
+        say(f"- {note}")
+    path = BENCH_DIR / "results.json"
+    write_json(path, rows=rows, facts=facts)
+    say(f"Total {facts['seconds_total']} s. Results written to {path}")
+
+
+def _ingest(args: argparse.Namespace, geography, facts: dict, notes: list[str], say) -> list[Row]:  # noqa: ANN001
+    dataset = generate(years=(args.last_year,), rows_per_year=args.rows_per_year, seed=args.seed)
+    say(f"Ingest data: {describe(dataset)}")
+    say("Ingest: saferhub import_crime ...")
+    engine = engine_ingest(dataset, geography, name="ingest-engine")
+    say(f"  {engine.rows_read:,} rows in {engine.seconds:.2f} s, peak {engine.peak_rss_mb:,.0f} MB")
+    say("Ingest: pandas baseline ...")
+    baseline = pandas_baseline(dataset, geography, name="ingest-pandas")
+    say(f"  {baseline.rows_read:,} rows in {baseline.seconds:.2f} s, peak {baseline.peak_rss_mb:,.0f} MB")
+    if engine.rows_rejected or baseline.rows_rejected:
+        notes.append(
+            f"Rows rejected: engine {engine.rows_rejected:,}, pandas {baseline.rows_rejected:,} "
+            "(the generator makes only valid rows: an unknown LSOA means the geography is not the national one)."
+        )
+    ratio = engine.rows_per_second / baseline.rows_per_second
+    met = (
+        engine.rows_per_second >= INGEST_RATE_TARGET
+        and engine.peak_rss_mb < INGEST_MEMORY_TARGET_MB
+        and ratio >= INGEST_RATIO_TARGET
+    )
+    facts["ingest"] = {
+        "dataset": describe(dataset),
+        "engine": vars(engine),
+        "pandas": vars(baseline),
+        "targets": {
+            "rows_per_second": engine.rows_per_second >= INGEST_RATE_TARGET,
+            "peak_memory": engine.peak_rss_mb < INGEST_MEMORY_TARGET_MB,
+            "ratio": ratio >= INGEST_RATIO_TARGET,
+        },
+    }
+    if args.profile:
+        say("Ingest: saferhub import_crime again, under cProfile ...")
+        profiled = engine_ingest(dataset, geography, name="ingest-engine-profiled", profile=True)
+        text = profile_summary(BENCH_DIR / "profile-ingest-engine-profiled.prof", top=40)
+        (BENCH_DIR / "profile-ingest.txt").write_text(text)
+        say(f"  profiled run {profiled.seconds:.2f} s; the profile is in {BENCH_DIR / 'profile-ingest.txt'}")
+    return [
+        Row(
+            job=f"ingest {args.last_year}: saferhub import_crime",
+            rows=engine.rows_read,
+            seconds=engine.seconds,
+            rows_per_second=engine.rows_per_second,
+            peak_rss_mb=engine.peak_rss_mb,
+            ratio=ratio,
+            target=f">= {INGEST_RATE_TARGET:,} rows/s, < 2 GB, >= 2x pandas",
+            met=met,
+        ),
+        Row(
+            job=f"ingest {args.last_year}: pandas baseline",
+            rows=baseline.rows_read,
+            seconds=baseline.seconds,
+            rows_per_second=baseline.rows_per_second,
+            peak_rss_mb=baseline.peak_rss_mb,
+            ratio=1.0,
+            target="(baseline)",
+            met=None,
+        ),
+    ]
+
+
+def _counts(args: argparse.Namespace, geography, facts: dict, notes: list[str], say) -> list[Row]:  # noqa: ANN001
+    years = tuple(range(args.last_year - args.years + 1, args.last_year + 1))
+    dataset = generate(years=years, rows_per_year=args.store_rows_per_year, seed=args.seed)
+    say(f"Counts store data: {describe(dataset)}")
+    say("Counts: building the store with saferhub import_crime ...")
+    store = engine_ingest(dataset, geography, name="counts-store")
+    say(f"  {store.rows_read:,} rows in {store.seconds:.2f} s, peak {store.peak_rss_mb:,.0f} MB")
+    run_dir = BENCH_DIR / "runs" / "counts-store"
+    month_from, month_to = f"{years[0]}-01", f"{years[-1]}-12"
+    window = dict(area=args.area, month_from=month_from, month_to=month_to)
+    say(f"Counts: period_counts for {args.area}, {month_from} to {month_to}, by financial year ...")
+    selector = selector_job(run_dir, calls=args.calls, **window)
+    say(f"  median {selector.seconds * 1000:.2f} ms, p95 {selector.p95_seconds * 1000:.2f} ms")
+    say("Counts: saferhub crime_counts, once ...")
+    cli = cli_job(run_dir, **window)
+    say(f"  {cli.seconds:.2f} s")
+    say("Counts: pandas baseline ...")
+    baseline = pandas_job(run_dir, **window)
+    say(f"  median {baseline.seconds:.3f} s over {baseline.detail['files']} files")
+    agree = selector.detail["counts"] == baseline.detail["counts"] and cli.detail["total"] == selector.detail["total"]
+    if not agree:
+        notes.append("The engine's and pandas' counts DIFFER: see results.json.")
+    notes.append(
+        f"Counts: {args.area} ({len(selector.detail['districts'])} district(s)), {len(years) * 12} months, "
+        f"{selector.detail['total']:,} crimes; engine and pandas agree: {'yes' if agree else 'NO'}. "
+        f"period_counts cold first call {selector.detail['cold_ms']:.1f} ms; with area_scope (what each "
+        f"crime_counts call also does) median {selector.detail['with_area_scope_median_ms']:.1f} ms. "
+        f"The store has {dataset.rows:,} rows ({args.store_rows_per_year:,} a year"
+        f"{', smaller than national to keep the run short' if args.store_rows_per_year < args.rows_per_year else ''})."
+    )
+    facts["counts"] = {
+        "dataset": describe(dataset),
+        "store_import": vars(store),
+        "selector": vars(selector) | {"detail": {k: v for k, v in selector.detail.items() if k != "counts"}},
+        "cli": vars(cli),
+        "pandas": vars(baseline) | {"detail": {k: v for k, v in baseline.detail.items() if k != "counts"}},
+        "agree": agree,
+    }
+    span = f"{len(years)}y"
+    return [
+        Row(
+            job=f"counts store: import_crime ({span}, {args.store_rows_per_year / 1e6:g}M/y)",
+            rows=store.rows_read,
+            seconds=store.seconds,
+            rows_per_second=store.rows_per_second,
+            peak_rss_mb=store.peak_rss_mb,
+            ratio=None,
+            target="(builds the store)",
+            met=None,
+        ),
+        Row(
+            job=f"counts {args.area} {span} FY: period_counts median (p95 {selector.p95_seconds * 1000:.1f} ms)",
+            rows=selector.detail["total"],
+            seconds=selector.seconds,
+            rows_per_second=None,
+            peak_rss_mb=selector.peak_rss_mb,
+            ratio=baseline.seconds / selector.seconds,
+            target="< 50 ms median, warm",
+            met=selector.seconds < COUNTS_TARGET_SECONDS,
+        ),
+        Row(
+            job=f"counts {args.area} {span} FY: saferhub crime_counts (1 call)",
+            rows=cli.detail["total"],
+            seconds=cli.seconds,
+            rows_per_second=None,
+            peak_rss_mb=cli.peak_rss_mb,
+            ratio=baseline.seconds / cli.seconds,
+            target="(reference)",
+            met=None,
+        ),
+        Row(
+            job=f"counts {args.area} {span} FY: pandas baseline median",
+            rows=baseline.detail["total"],
+            seconds=baseline.seconds,
+            rows_per_second=baseline.rows_scanned / baseline.seconds,
+            peak_rss_mb=baseline.peak_rss_mb,
+            ratio=1.0,
+            target="(baseline)",
+            met=None,
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    main()

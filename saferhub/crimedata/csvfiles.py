@@ -1,0 +1,139 @@
+"""Reading a CSV file as text, exactly: encoding, BOM, broken rows, and the line each row starts on.
+
+Every source's reader starts here, so a rejected row's line number means the same thing everywhere:
+the line a person sees when they open the file in a text editor.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from saferhub.crimedata.sources import InputFileError
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file: str
+    line: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class CsvGrid:
+    """A file read as text: one string column per header cell, and each row's line in the file."""
+
+    name: str
+    header: list[str]
+    table: pa.Table
+    lines: pa.Array
+    broken: list[Rejection]
+    notes: list[str]
+
+
+def decode_check(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The encoding to read with: UTF-8, or Windows-1252 when that is what the file is (and we say so)."""
+    try:
+        data.decode("utf-8")
+        return "utf8", []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError as cp_error:
+            raise InputFileError(
+                f"{name}: not UTF-8 (line {line}) and not Windows-1252 either: save it as UTF-8 CSV"
+            ) from cp_error
+        return "cp1252", [f"{name}: not UTF-8 (first at line {line}); read as Windows-1252"]
+
+
+def csv_grid(data: bytes, *, name: str) -> CsvGrid:
+    encoding, notes = decode_check(data, name)
+    first_line = re.split(rb"\r\n|\r|\n", data, maxsplit=1)[0].decode(
+        "utf-8-sig" if encoding == "utf8" else "cp1252"
+    )
+    try:
+        header = [cell.strip() for cell in next(csv.reader([first_line]), [])]
+    except csv.Error as error:
+        raise InputFileError(f"{name}: the header row cannot be read as CSV ({error})") from error
+    names = [f"c{index}" for index in range(len(header))]
+    broken: list[Rejection] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        broken.append(
+            Rejection(
+                file=name,
+                line=row.number if row.number is not None else -1,
+                column="(row)",
+                reason=f"expected {row.expected_columns} columns, found {row.actual_columns}",
+            )
+        )
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            # A header with no line ending after it would be "too short" to skip: give it one.
+            io.BytesIO(data if data.endswith(b"\n") else data + b"\n"),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, encoding=encoding, column_names=names, skip_rows=1
+            ),
+            # Blank lines are kept as rows (and dropped later), so that every row's line number is right.
+            parse_options=pacsv.ParseOptions(
+                invalid_row_handler=on_invalid_row, ignore_empty_lines=False, newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowException as error:
+        raise InputFileError(f"{name}: cannot be read as CSV ({error})") from error
+    lines, broken = _line_numbers(table, broken)
+    return CsvGrid(name=name, header=header, table=table, lines=lines, broken=broken, notes=notes)
+
+
+def _line_numbers(table: pa.Table, broken: list[Rejection]) -> tuple[pa.Array, list[Rejection]]:
+    """The file line each parsed row starts on, and the broken rows with their lines made right.
+
+    The parser numbers rows, not lines (the header is row 1), and skips the broken ones; a quoted value
+    with line breaks in it takes more than one line.
+    """
+    skipped = np.array(sorted(r.line for r in broken if r.line > 0), dtype=np.int64)
+    rows = np.arange(table.num_rows, dtype=np.int64) + 2
+    # Each parsed row's number, stepping over the numbers of the broken rows before it.
+    numbers = rows + np.searchsorted(skipped - np.arange(len(skipped)), rows, side="right")
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+    breaks_before = np.concatenate([[0], np.cumsum(breaks)])  # [i]: line breaks inside rows 0 .. i-1
+    moved = [
+        replace(r, line=r.line + int(breaks_before[np.searchsorted(numbers, r.line)])) if r.line > 0 else r
+        for r in broken
+    ]
+    return pa.array(numbers + breaks_before[:-1]), moved
+
+
+def without_blank_rows(grid: CsvGrid) -> CsvGrid:
+    """A row with nothing in any cell (a blank line, or the empty rows under a sheet) is not a record."""
+    if grid.table.num_rows == 0 or grid.table.num_columns == 0:
+        return grid
+    blank = pc.equal(pc.utf8_trim_whitespace(grid.table.column(0)), "")
+    for column in grid.table.columns[1:]:
+        blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(column), ""))
+    keep = pc.invert(blank)
+    return CsvGrid(
+        name=grid.name,
+        header=grid.header,
+        table=grid.table.filter(keep),
+        lines=grid.lines.filter(keep),
+        broken=grid.broken,
+        notes=grid.notes,
+    )

@@ -1,0 +1,81 @@
+import csv
+import datetime as dt
+import io
+import json
+import re
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from saferhub.crimedata.selectors import CountFilter, UnknownArea, area_scope, period_counts
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(text: str) -> dt.date:
+    if not _MONTH.match(text):
+        raise CommandError(f"'{text}' is not a month in the form YYYY-MM")
+    return dt.date(int(text[:4]), int(text[5:]), 1)
+
+
+class Command(BaseCommand):
+    help = "Counts of crimes in an area by period, from the crime store."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--area",
+            required=True,
+            help="An ONS code (LSOA, ward, LAD, CSP, force area) or a partnership's slug.",
+        )
+        parser.add_argument("--period", choices=["month", "calendar-year", "financial-year"], default="month")
+        parser.add_argument("--from", dest="month_from", default="2010-12", help="First month, YYYY-MM.")
+        parser.add_argument(
+            "--to", dest="month_to", default=None, help="Last month, YYYY-MM (default: this month)."
+        )
+        parser.add_argument("--by", choices=["category", "ward", "lsoa"], default="category")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--source", default="police.uk-street")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        month_from = _month(options["month_from"])
+        month_to = _month(options["month_to"]) if options["month_to"] else timezone.localdate().replace(day=1)
+        if month_to < month_from:
+            raise CommandError("--to is before --from")
+        try:
+            scope = area_scope(options["area"])
+        except UnknownArea as error:
+            raise CommandError(str(error)) from error
+        by = options["by"]
+        rows = period_counts(
+            scope=scope,
+            what=CountFilter(sources=(options["source"],)),
+            period=options["period"],
+            month_from=month_from,
+            month_to=month_to,
+            by=by,
+        )
+        extra = [] if by == "category" else [by]
+        records = [
+            {
+                "period": row["period"],
+                "category": row["category"],
+                **dict.fromkeys(extra, row["key"]),
+                "count": row["count"],
+            }
+            for row in rows
+        ]
+        if options["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {"area": scope.code, "name": scope.name, "period": options["period"], "counts": records}
+                )
+            )
+            return
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=["period", "category", *extra, "count"], lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(records)
+        self.stdout.write(buffer.getvalue(), ending="")

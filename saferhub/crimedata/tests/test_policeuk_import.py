@@ -1,0 +1,340 @@
+"""Importing the real police.uk archives for Leicestershire, and counting them, against plain Python."""
+
+import datetime as dt
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from saferhub.audit.models import AuditEvent
+from saferhub.crimedata.models import ImportRun, Partition
+from saferhub.crimedata.selectors import CountFilter, area_scope, monthly_counts, period_counts
+from saferhub.crimedata.services import ImportRefused, crime_import
+from saferhub.crimedata.tests import independent
+from saferhub.crimedata.tests.conftest import POLICEUK
+
+ARCHIVES = [POLICEUK / "leicestershire-2022.zip", POLICEUK / "leicestershire-2023.zip"]
+LEICESTER, NORTH_WEST_LEICESTERSHIRE = "E06000016", "E07000134"
+ALL_MONTHS = (dt.date(2022, 1, 1), dt.date(2023, 12, 1))
+
+pytestmark = pytest.mark.usefixtures("geography")
+
+
+@pytest.fixture
+def imported(db, crime_store):
+    return crime_import(paths=ARCHIVES)
+
+
+def _engine_by_month(area: str) -> Counter:
+    scope = area_scope(area)
+    rows = monthly_counts(scope=scope, what=CountFilter(), month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
+    return Counter({(f"{month:%Y-%m}", category): count for month, category, _, count in rows})
+
+
+@pytest.mark.parametrize("area", [LEICESTER, NORTH_WEST_LEICESTERSHIRE])
+def test_monthly_counts_equal_a_plain_count_of_the_archives(imported, area):
+    expected = independent.counts_by_month(ARCHIVES, independent.district_lsoas(area))
+    assert sum(expected.values()) > 10_000
+    assert _engine_by_month(area) == expected
+
+
+@pytest.mark.parametrize("area", [LEICESTER, NORTH_WEST_LEICESTERSHIRE])
+def test_financial_year_counts_equal_a_plain_count_of_the_archives(imported, area):
+    by_month = independent.counts_by_month(ARCHIVES, independent.district_lsoas(area))
+    expected = Counter()
+    for (month, category), count in by_month.items():
+        expected[(independent.financial_year(month), category)] += count
+    rows = period_counts(
+        scope=area_scope(area),
+        what=CountFilter(),
+        period="financial-year",
+        month_from=ALL_MONTHS[0],
+        month_to=ALL_MONTHS[1],
+    )
+    assert {(row["period"], row["category"]): row["count"] for row in rows} == expected
+    assert {row["period"] for row in rows} == {"2021/22", "2022/23", "2023/24"}
+
+
+def test_the_import_run_reports_what_it_read_and_stored(imported):
+    total_rows = sum(1 for _ in independent.street_rows(ARCHIVES))
+    assert imported.rows_read == total_rows
+    assert imported.rows_stored + imported.rows_rejected == total_rows
+    assert imported.months == [f"{year}-{month:02d}" for year in (2022, 2023) for month in range(1, 13)]
+    assert imported.forces == ["leicestershire"]
+    assert Partition.objects.count() == 24
+    assert imported.replaced == []
+    assert AuditEvent.objects.filter(target_id=str(imported.public_id), verb="created").exists()
+
+
+def test_rows_with_no_location_count_for_the_force_and_no_smaller_area(imported):
+    no_location = sum(1 for row in independent.street_rows(ARCHIVES) if not row["LSOA code"])
+    assert no_location > 0
+    assert sum(Partition.objects.values_list("no_location_rows", flat=True)) == no_location
+    force = area_scope("E23000021")
+    in_force_lsoas = sum(
+        count
+        for *_, count in monthly_counts(
+            scope=force, what=CountFilter(), month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1]
+        )
+    )
+    districts = sum(
+        count
+        for code in (
+            "E06000016",
+            "E06000017",
+            "E07000129",
+            "E07000130",
+            "E07000131",
+            "E07000132",
+            "E07000133",
+            "E07000134",
+            "E07000135",
+        )
+        for *_, count in monthly_counts(
+            scope=area_scope(code), what=CountFilter(), month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1]
+        )
+    )
+    leicestershire_rows_in_force = districts + no_location
+    # The force area also counts rows other forces reported in its LSOAs; no-location rows count once.
+    assert in_force_lsoas >= leicestershire_rows_in_force
+    assert in_force_lsoas - districts == no_location
+
+
+def test_importing_again_replaces_each_month_and_says_so(imported):
+    before = _engine_by_month(LEICESTER)
+    again = crime_import(paths=ARCHIVES)
+    assert len(again.replaced) == 24
+    assert Partition.objects.count() == 24
+    assert _engine_by_month(LEICESTER) == before
+
+
+def test_a_month_given_twice_in_one_import_is_refused_and_nothing_changes(db, crime_store, tmp_path):
+    copy = tmp_path / "copy.zip"
+    copy.write_bytes((POLICEUK / "leicestershire-2023.zip").read_bytes())
+    with pytest.raises(ImportRefused, match="2023-01 for leicestershire is also in"):
+        crime_import(paths=[POLICEUK / "leicestershire-2023.zip", copy])
+    assert Partition.objects.count() == 0
+    assert ImportRun.objects.get().status == "refused"
+
+
+def _csv_file(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context\n"
+)
+GOOD = (
+    "abc,2023-02,Leicestershire Police,Leicestershire Police,-1.13,52.63,On or near X,E01025913,NWL 012A,"
+    "Burglary,Under investigation,\n"
+)
+
+
+def test_every_bad_row_is_reported_with_its_line_column_and_reason(db, crime_store, tmp_path):
+    rows = [
+        GOOD,
+        "a,2023-13,Leicestershire Police,Leicestershire Police,-1.13,52.63,X,E01025913,n,Burglary,,\n",
+        "b,2023-02,Leicestershire Police,Leicestershire Police,45.0,52.63,X,E01025913,n,Burglary,,\n",
+        "c,2023-02,Leicestershire Police,Leicestershire Police,-1.13,52.63,X,E09999999,n,Burglary,,\n",
+        "d,2023-02,Leicestershire Police,Leicestershire Police,-1.13,52.63,X,E01025913,n,Bank robbery,,\n",
+        "e,2023-02,Leicestershire Police,too,few,columns\n",
+        ",2023-02,Leicestershire Police,Leicestershire Police,,,No Location,,,Anti-social behaviour,,\n",
+    ]
+    path = _csv_file(tmp_path, "2023-02-leicestershire-street.csv", HEADER + "".join(rows))
+    run = crime_import(paths=[path])
+    assert run.rows_read == 7
+    assert run.rows_stored == 2
+    assert [(r["line"], r["column"], r["reason"]) for r in run.rejections] == [
+        (3, "Month", "month is not in the form YYYY-MM"),
+        (4, "Longitude", "longitude is not a number in the UK's range"),
+        (5, "LSOA code", "LSOA code is not a known 2011 or 2021 LSOA"),
+        (6, "Crime type", "not a police.uk crime type"),
+        (7, "(row)", "expected 12 columns, found 6"),
+    ]
+    assert all(r["file"].endswith("2023-02-leicestershire-street.csv") for r in run.rejections)
+    report = (crime_store / run.report_path).read_text()
+    assert report.splitlines()[0] == "file,line,column,reason"
+    assert len(report.splitlines()) == 6
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (
+            b"Date,Offence,Ward\n2023-01-01,Theft,Castle\n",
+            "not a police.uk file: the header is 'Date,Offence,Ward'",
+        ),
+        (
+            b"Type,Date,Part of a policing operation,Policing operation,Latitude\n"
+            b"Person search,2018-01-01,False,,52.6\n",
+            "a police.uk stop-and-search file",
+        ),
+        (
+            HEADER.encode() + b"x,2023-02,Leic\x81\x8d Police,\x8d,,,,,,Burglary,,\n",
+            "not UTF-8 (line 2) and not Windows-1252 either",
+        ),
+    ],
+)
+def test_a_file_that_is_not_what_it_claims_is_refused_with_a_clear_message(
+    db, crime_store, tmp_path, content, message
+):
+    path = _csv_file(tmp_path, "2023-02-leicestershire-street.csv", content)
+    with pytest.raises(ImportRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+        crime_import(paths=[path])
+    assert Partition.objects.count() == 0
+
+
+def test_line_numbers_count_blank_lines_and_line_breaks_inside_values(db, crime_store, tmp_path):
+    bad = GOOD.replace("Burglary", "Bank robbery")
+    multi_line = GOOD.replace("On or near X", '"On or near\nX"')
+    path = _csv_file(tmp_path, "2023-02-leicestershire-street.csv", HEADER + "\n" + multi_line + "\n" + bad)
+    run = crime_import(paths=[path])
+    # Header on line 1, blank line 2, a row over lines 3-4, blank line 5: the bad row is on line 6.
+    assert [(r["line"], r["column"]) for r in run.rejections] == [(6, "Crime type")]
+    assert run.rows_stored == 1
+
+
+def test_a_windows_1252_file_is_read_and_the_import_says_so(db, crime_store, tmp_path):
+    text = HEADER + GOOD.replace("On or near X", "On or near Caf\xe9 Row")
+    path = _csv_file(tmp_path, "2023-02-leicestershire-street.csv", text.encode("cp1252"))
+    run = crime_import(paths=[path])
+    assert run.rows_stored == 1
+    assert run.notes == [f"{path}: not UTF-8 (first at line 2); read as Windows-1252"]
+
+
+def test_a_file_with_a_byte_order_mark_is_read(db, crime_store, tmp_path):
+    path = _csv_file(
+        tmp_path, "2023-02-leicestershire-street.csv", b"\xef\xbb\xbf" + (HEADER + GOOD).encode()
+    )
+    assert crime_import(paths=[path]).rows_stored == 1
+
+
+def _zip(tmp_path: Path, members: dict[str, bytes]) -> Path:
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_zip_whose_paths_leave_the_archive_is_refused(db, crime_store, tmp_path):
+    path = _zip(tmp_path, {"../../etc/2023-02-leicestershire-street.csv": (HEADER + GOOD).encode()})
+    with pytest.raises(ImportRefused, match="points outside the archive"):
+        crime_import(paths=[path])
+    assert not (tmp_path.parent / "etc").exists()
+
+
+def test_a_zip_that_would_unpack_beyond_the_limit_is_refused(db, crime_store, tmp_path, settings):
+    settings.SAFERHUB_MAX_UNZIPPED_BYTES = 1_000_000
+    path = _zip(
+        tmp_path, {"2023-02/2023-02-leicestershire-street.csv": (HEADER + GOOD).encode() + b"0" * 2_000_000}
+    )
+    with pytest.raises(ImportRefused, match="would unpack to more than 1 MB"):
+        crime_import(paths=[path])
+
+
+def test_a_month_folder_tree_is_imported_like_the_archive(db, crime_store, tmp_path):
+    tree = tmp_path / "tree"
+    with zipfile.ZipFile(POLICEUK / "leicestershire-2023.zip") as archive:
+        archive.extractall(tree)
+    run = crime_import(paths=[tree])
+    assert len(run.months) == 12
+    assert run.rows_stored == sum(1 for _ in independent.street_rows([POLICEUK / "leicestershire-2023.zip"]))
+
+
+def test_the_command_prints_one_json_summary_and_exits_0(db, crime_store, capsys):
+    call_command("import_crime", str(POLICEUK / "leicestershire-2023.zip"), "--json")
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary) >= {
+        "files",
+        "rows_read",
+        "rows_stored",
+        "rows_rejected",
+        "rejections",
+        "months",
+        "forces",
+    }
+    assert summary["forces"] == ["leicestershire"]
+    assert len(summary["months"]) == 12
+
+
+def test_the_command_exits_2_with_the_reason_when_nothing_could_be_imported(
+    db, crime_store, tmp_path, capsys
+):
+    empty = _csv_file(tmp_path, "empty.csv", b"")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_crime", str(empty), "--json")
+    assert exit_info.value.code == 2
+    assert "the file is empty" in capsys.readouterr().err
+
+
+def test_crime_counts_prints_csv_by_financial_year(imported, capsys):
+    call_command(
+        "crime_counts",
+        "--area",
+        LEICESTER,
+        "--period",
+        "financial-year",
+        "--from",
+        "2022-04",
+        "--to",
+        "2023-03",
+        "--format",
+        "csv",
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "period,category,count"
+    expected = independent.counts_by_month(
+        [POLICEUK / "leicestershire-2022.zip", POLICEUK / "leicestershire-2023.zip"],
+        independent.district_lsoas(LEICESTER),
+    )
+    burglary = sum(
+        n
+        for (month, category), n in expected.items()
+        if category == "Burglary" and "2022-04" <= month <= "2023-03"
+    )
+    assert f"2022/23,Burglary,{burglary}" in lines
+
+
+def test_crime_counts_by_ward_adds_the_ward_column(imported, capsys):
+    call_command(
+        "crime_counts",
+        "--area",
+        NORTH_WEST_LEICESTERSHIRE,
+        "--period",
+        "calendar-year",
+        "--from",
+        "2023-01",
+        "--to",
+        "2023-12",
+        "--by",
+        "ward",
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "period,category,ward,count"
+    total = sum(int(line.rsplit(",", 1)[1]) for line in lines[1:])
+    expected = independent.counts_by_month(
+        [POLICEUK / "leicestershire-2023.zip"], independent.district_lsoas(NORTH_WEST_LEICESTERSHIRE)
+    )
+    assert total == sum(expected.values())
+
+
+def test_a_partnership_slug_counts_its_areas(imported, world_leicester):
+    assert _engine_by_month("leicester") == _engine_by_month(LEICESTER)
+
+
+@pytest.fixture
+def world_leicester(db):
+    from saferhub.partnerships.models import Partnership
+
+    return Partnership.objects.create(
+        slug="leicester", name="Leicester CSP", kind="unitary_csp", area_codes=[LEICESTER]
+    )

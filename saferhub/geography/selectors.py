@@ -1,0 +1,168 @@
+"""Reads about areas, by ONS code. Public reference data: nothing here is scoped to a person.
+
+Nothing is cached: the crime data engine asks a handful of indexed questions per request, and a cache
+would have to be emptied by every import, in every process.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, Sum
+
+from saferhub.geography.models import (
+    LSOA_LEVELS,
+    VINTAGES_OF_2011,
+    VINTAGES_OF_2021,
+    Area,
+    AreaLevel,
+    LsoaPlacement,
+    Vintage,
+)
+
+# Which LsoaPlacement column holds the code of an area of each level.
+PLACEMENT_FIELD: dict[str, str] = {
+    AreaLevel.LSOA11: "lsoa_code",
+    AreaLevel.LSOA21: "lsoa_code",
+    AreaLevel.WARD: "ward_code",
+    AreaLevel.LAD: "lad_code",
+    AreaLevel.CSP: "csp_code",
+    AreaLevel.PFA: "pfa_code",
+    AreaLevel.COUNTY: "county_code",
+}
+
+
+def area_by_code(code: str) -> Area | None:
+    """The area with this ONS code, of any level, or None."""
+    return Area.objects.filter(code=code).first()
+
+
+def lsoa_codes_in(code: str) -> frozenset[str] | None:
+    """Every LSOA code, 2011 and 2021, that lies in the area with this code; None when the code is unknown.
+
+    An LSOA code gives itself.
+    """
+    area = area_by_code(code)
+    if area is None:
+        return None
+    if area.level in LSOA_LEVELS:
+        return frozenset({code})
+    return frozenset(placements_in(area).values_list("lsoa_code", flat=True))
+
+
+def lad_codes_in(code: str) -> frozenset[str]:
+    """The districts the area lies in (an LSOA or ward: one) or covers (a CSP, force area or county).
+
+    Empty when the code is unknown.
+    """
+    area = area_by_code(code)
+    if area is None:
+        return frozenset()
+    if area.level == AreaLevel.LAD:
+        return frozenset({code})
+    districts = set(placements_in(area).values_list("lad_code", flat=True))
+    if area.lad_code:
+        districts.add(area.lad_code)  # a ward no LSOA is placed in still lies in its district
+    return frozenset(districts)
+
+
+def lsoa_placements() -> list[tuple[str, str, str, str, str]]:
+    """(lsoa_code, ward_code, lad_code, csp_code, pfa_code) for every LSOA code of either vintage.
+
+    Codes the sources do not give are blank: see LsoaPlacement.
+    """
+    return list(
+        LsoaPlacement.objects.order_by("lsoa_code").values_list(
+            "lsoa_code", "ward_code", "lad_code", "csp_code", "pfa_code"
+        )
+    )
+
+
+def known_lsoa_codes() -> frozenset[str]:
+    """Every LSOA code, 2011 and 2021, that has a placement (a district, at least)."""
+    return frozenset(LsoaPlacement.objects.values_list("lsoa_code", flat=True))
+
+
+# How lsoa_vintages() writes an LSOA code's vintage: a year, or 0 for a code in both sets.
+VINTAGE_NUMBERS = {Vintage.ONLY_2011: 2011, Vintage.ONLY_2021: 2021, Vintage.BOTH: 0}
+
+
+def lsoa_vintages() -> dict[str, int]:
+    """Every LSOA code that has a placement, with its vintage: 2011 (2021 replaced it), 2021 (new in
+    2021), or 0 (the same code in both sets)."""
+    return {
+        code: VINTAGE_NUMBERS[Vintage(vintage)]
+        for code, vintage in LsoaPlacement.objects.values_list("lsoa_code", "vintage")
+    }
+
+
+def population_of(code: str) -> int | None:
+    """Usual residents at Census 2021: the sum over the area's 2021 LSOAs. None for an unknown code, or
+    when no census figure was imported for it (a 2011 LSOA that 2021 replaced has none)."""
+    area = area_by_code(code)
+    if area is None:
+        return None
+    if area.level in LSOA_LEVELS:
+        return area.population
+    lsoas = placements_in(area).values("lsoa_code")
+    total: int | None = Area.objects.filter(level=AreaLevel.LSOA21, code__in=lsoas).aggregate(
+        total=Sum("population")
+    )["total"]
+    return total
+
+
+def ward_names() -> dict[str, str]:
+    """Every ward's name by its code: 2019 wards (those LSOAs are placed in) and 2025 wards (boundaries)."""
+    return dict(Area.objects.filter(level=AreaLevel.WARD).values_list("code", "name"))
+
+
+def area_names(codes: Iterable[str]) -> dict[str, str]:
+    """The names of those of these codes that are known, by code."""
+    return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def boundaries_geojson(*, level: str, within: str) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the areas of `level` that lie in the area `within` (the wards of a
+    district, the LSOAs of a ward), each with properties code and name. Areas without an imported
+    boundary are left out; an unknown `within` gives no features.
+
+    The wards in a district are its 2019 wards (which LSOAs are placed in) and its 2025 wards (from the
+    boundary files, which name their district); only the 2025 wards have boundaries, so they are the
+    ones drawn. Where a district's wards were recoded after 2019 (Blaby, Charnwood), the codes on the
+    map are not the codes crimes are counted by.
+    """
+    if level not in PLACEMENT_FIELD:
+        raise ValueError(f"Unknown area level {level!r}: one of {', '.join(PLACEMENT_FIELD)}")
+    area = area_by_code(within)
+    areas = Area.objects.none() if area is None else areas_of_level_in(level, area)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": code, "name": name}, "geometry": boundary}
+            for code, name, boundary in areas.filter(boundary__isnull=False).values_list(
+                "code", "name", "boundary"
+            )
+        ],
+    }
+
+
+def areas_of_level_in(level: str, area: Area) -> models.QuerySet[Area]:
+    placements = placements_in(area)
+    if level in LSOA_LEVELS:
+        vintages = VINTAGES_OF_2011 if level == AreaLevel.LSOA11 else VINTAGES_OF_2021
+        return Area.objects.filter(code__in=placements.filter(vintage__in=vintages).values("lsoa_code"))
+    inside = Q(code__in=placements.values(PLACEMENT_FIELD[level]))
+    if level == AreaLevel.WARD:
+        districts = [area.code] if area.level == AreaLevel.LAD else placements.values("lad_code")
+        inside |= Q(lad_code__in=districts)
+    return Area.objects.filter(inside | Q(code=area.code), level=level)  # an area lies in itself
+
+
+def placements_in(area: Area) -> models.QuerySet[LsoaPlacement]:
+    return LsoaPlacement.objects.filter(**{PLACEMENT_FIELD[area.level]: area.code})
+
+
+def lsoa21_boundaries() -> list[tuple[str, dict[str, Any]]]:
+    """(code, GeoJSON geometry) of every 2021 LSOA whose boundary is held: for placing points in LSOAs."""
+    rows = Area.objects.filter(level=AreaLevel.LSOA21, boundary__isnull=False).values_list("code", "boundary")
+    return [(code, boundary) for code, boundary in rows if boundary is not None]
