@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,3 +75,10 @@ def world(db: Any) -> World:
     records["a"]["priority"].lead_user = people["theme_lead"]
     records["a"]["priority"].save()
     return World(county=county, a=a, b=b, people=people, records=records)
+
+
+@pytest.fixture
+def crime_store(tmp_path: Path, settings: Any) -> Path:
+    """An empty crime store of the test's own."""
+    settings.SAFERHUB_DATA_DIR = tmp_path
+    return tmp_path / "crime"

@@ -30,7 +30,7 @@ def _sign_in(page: Page, axe, email: str) -> None:
 def test_manager_signs_in_with_two_factor_edits_a_priority_and_sees_its_history(
     page: Page, axe, transactional_db
 ):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-crime-data", verbosity=0)
     manager = User.objects.get(email=MANAGER)
     device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
 
@@ -90,7 +90,7 @@ def test_manager_signs_in_with_two_factor_edits_a_priority_and_sees_its_history(
 
 
 def test_staff_must_set_up_two_factor_when_the_partnership_requires_it(page: Page, axe, transactional_db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-crime-data", verbosity=0)
     from saferhub.partnerships.models import Partnership
 
     Partnership.objects.filter(slug="leicester").update(requires_two_factor=True)
@@ -110,7 +110,7 @@ def test_staff_must_set_up_two_factor_when_the_partnership_requires_it(page: Pag
 
 
 def test_keyboard_user_reaches_the_skip_link_first_and_sees_a_focus_ring(page: Page, axe, transactional_db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-crime-data", verbosity=0)
     page.goto("/sign-in/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
@@ -123,7 +123,7 @@ def test_keyboard_user_reaches_the_skip_link_first_and_sees_a_focus_ring(page: P
 
 
 def test_pages_reflow_at_320_pixels_without_sideways_scrolling(page: Page, axe, transactional_db):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-crime-data", verbosity=0)
     page.set_viewport_size({"width": 320, "height": 640})
     _sign_in(page, axe, MANAGER)
     page.goto("/p/leicester/")

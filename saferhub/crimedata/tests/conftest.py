@@ -20,10 +20,3 @@ def geography(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         if not Area.objects.filter(code="E07000134").exists():
             geography_import(paths=[DATA / "ons", DATA / "boundaries"])
     yield
-
-
-@pytest.fixture
-def crime_store(tmp_path: Path, settings: Any) -> Path:
-    """An empty crime store of the test's own."""
-    settings.SAFERHUB_DATA_DIR = tmp_path
-    return tmp_path / "crime"

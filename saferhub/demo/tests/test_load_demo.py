@@ -21,7 +21,7 @@ LEICESTER_2021 = "Community Safety Plan 2021–2024"
 @pytest.fixture
 def demo(db):
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--without-crime-data", stdout=out)
     return out.getvalue()
 
 
@@ -163,7 +163,7 @@ def test_the_command_says_what_it_made_and_who_can_sign_in(demo):
 def test_running_it_again_creates_nothing(demo):
     before = row_counts()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--without-crime-data", stdout=out)
     assert row_counts() == before
     assert "Demo already loaded; nothing changed." in out.getvalue()
 
@@ -174,7 +174,7 @@ def test_running_it_again_keeps_edits(demo):
     group = Partnership.objects.get(slug="leicester").groups.get(name="Joint Action Group (JAG)")
     group.purpose = "Changed purpose"
     group.save()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--without-crime-data", stdout=StringIO())
     plan.refresh_from_db()
     group.refresh_from_db()
     assert plan.vision == "Edited in the demo"
@@ -183,7 +183,7 @@ def test_running_it_again_keeps_edits(demo):
 
 def test_running_it_again_keeps_a_removed_lead_removed(demo):
     Priority.objects.filter(plan__title=LEICESTER_2023, title="Business Crime").update(lead_user=None)
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--without-crime-data", stdout=StringIO())
     assert Priority.objects.get(plan__title=LEICESTER_2023, title="Business Crime").lead_user is None
 
 

@@ -1,20 +1,31 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from saferhub.accounts.models import User
+from saferhub.demo.crime_data import demo_crime_data_load
 from saferhub.demo.loader import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
     help = "Load the Leicester, Leicestershire and Rutland demo partnerships, plans and users (idempotent)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--without-crime-data",
+            action="store_true",
+            help="Only partnerships, plans and people: skip the geography, police.uk data and extracts.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_load()
-        if summary.created:
+        loaded = [] if options["without_crime_data"] else demo_crime_data_load()
+        if summary.created or loaded:
             made = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.created.items()))
-            self.stdout.write(f"Demo loaded: {made}.")
+            self.stdout.write(f"Demo loaded: {made or 'partnerships already there'}.")
+            for line in loaded:
+                self.stdout.write(f"  {line}")
         else:
             self.stdout.write("Demo already loaded; nothing changed.")
         self.stdout.write(f"\nSign in at {settings.SAFERHUB_BASE_URL}/sign-in/ as any of these demo users")
