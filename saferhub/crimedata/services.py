@@ -428,3 +428,42 @@ def _set_members_replace(indicator_set: IndicatorSet, members: list[Indicator]) 
         IndicatorSetMember(indicator_set=indicator_set, indicator=indicator, position=position)
         for position, indicator in enumerate(members, start=1)
     )
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    partitions: int
+    missing_files: list[str]
+    damaged_files: list[str]
+    orphan_files: list[str]
+    aggregates_rebuilt: int
+
+
+def crime_store_check(*, repair: bool) -> StoreCheck:
+    """Compare the manifest with the files: every current partition present and intact, and nothing else.
+
+    With `repair`, files no manifest row points at (left by an import that was killed or refused) are
+    removed, and aggregates an interrupted import left stale are rebuilt. A missing or damaged current
+    file cannot be repaired here: re-import that month.
+    """
+    partitions = list(Partition.objects.values_list("path", "checksum"))
+    missing, damaged = [], []
+    for path, checksum in partitions:
+        file = store.store_root() / path
+        if not file.exists():
+            missing.append(path)
+        elif store.file_checksum(file) != checksum:
+            damaged.append(path)
+    orphans = store.orphan_partition_files({path for path, _ in partitions})
+    rebuilt = 0
+    if repair:
+        for orphan in orphans:
+            orphan.unlink(missing_ok=True)
+        rebuilt = aggregates_refresh()
+    return StoreCheck(
+        partitions=len(partitions),
+        missing_files=missing,
+        damaged_files=damaged,
+        orphan_files=[str(path) for path in orphans],
+        aggregates_rebuilt=rebuilt,
+    )

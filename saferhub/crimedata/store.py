@@ -84,6 +84,14 @@ def partition_file_write(table: pa.Table, *, source: str, force: str, month: dt.
     )
 
 
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def partition_file_remove(relative: str) -> None:
     (store_root() / relative).unlink(missing_ok=True)
 
