@@ -39,7 +39,7 @@ def production_env(data_dir: Path, **overrides: str | None) -> dict[str, str]:
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own command line, no input
+    return subprocess.run(
         args, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=120, check=False
     )
 
