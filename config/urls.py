@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("saferhub.accounts.urls")),
     path("", include("saferhub.partnerships.urls")),
     path("", include("saferhub.plans.urls")),
+    path("", include("saferhub.crimedata.urls")),
     path("", include("saferhub.audit.urls")),
     path("api/v1/", api.urls),
 ]

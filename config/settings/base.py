@@ -1,5 +1,6 @@
 """Settings for every environment. Production differs only by the environment and production.py."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -200,4 +201,12 @@ AXES_CLIENT_IP_CALLABLE = "saferhub.core.client_ip.client_ip"
 
 # The crime store: a zip larger than this when unpacked is refused, and DuckDB's threads per process.
 SAFERHUB_MAX_UNZIPPED_BYTES = env_int("SAFERHUB_MAX_UNZIPPED_BYTES", 20 * 1024**3)
+# An uploaded crime file larger than this is refused as it arrives; one no larger than the second limit is
+# imported within the request, a larger one by the task worker (with a progress bar).
+SAFERHUB_MAX_UPLOAD_BYTES = env_int("SAFERHUB_MAX_UPLOAD_BYTES", 200 * 1024**2)
+SAFERHUB_IMPORT_INLINE_BYTES = env_int("SAFERHUB_IMPORT_INLINE_BYTES", 3 * 1024**2)
 SAFERHUB_DUCKDB_THREADS = env_int("SAFERHUB_DUCKDB_THREADS", 2)
+SAFERHUB_IMPORT_THREADS = env_int("SAFERHUB_IMPORT_THREADS", os.cpu_count() or 2)
+# An import that has shown no progress for this long was stopped with its process: crime_store_check
+# --repair marks it failed.
+SAFERHUB_IMPORT_STALL_MINUTES = env_int("SAFERHUB_IMPORT_STALL_MINUTES", 30)

@@ -60,3 +60,74 @@ class PlanOut(PlanSummaryOut):
     revisions: list[RevisionOut]
     cross_cutting_themes: list[ThemeOut]
     priorities: list[PriorityOut]
+
+
+class CrimeCountOut(Schema):
+    """One row of `crime_counts`: the ward or LSOA only when counted by it."""
+
+    period: str
+    category: str
+    ward: str | None = None
+    lsoa: str | None = None
+    count: int
+
+
+class CrimeCountsOut(Schema):
+    area: str
+    name: str
+    period: str
+    source: str
+    counts: list[CrimeCountOut]
+
+
+class IndicatorOut(Schema):
+    id: UUID
+    slug: str
+    name: str
+    description: str
+    shared: bool
+    sources: list[str]
+    categories: list[str]
+    subcategories: list[str]
+    flags: dict[str, bool]
+    asb_types: list[str]
+    area_code: str
+    per_1000: bool
+
+
+class SeriesPointOut(Schema):
+    """A month's count; null for a month none of the indicator's sources holds (not the same as 0)."""
+
+    month: str
+    count: int | None
+    rate_per_1000: float | None
+
+
+class IndicatorSeriesOut(Schema):
+    id: UUID
+    slug: str
+    name: str
+    area: str
+    area_name: str
+    population: int | None
+    months: list[SeriesPointOut]
+    note: str = ""
+
+
+class ImportRunOut(Schema):
+    id: UUID
+    kind: str
+    status: str
+    started_by: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    progress: int
+    files: list[str]
+    rows_read: int
+    rows_stored: int
+    rows_rejected: int
+    months: list[str]
+    forces: list[str]
+    replaced: list[str]
+    notes: list[str]
+    error: str

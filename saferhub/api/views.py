@@ -1,21 +1,34 @@
 """The JSON API at /api/v1/: the same records and permissions as the pages, for partners' systems."""
 
+import datetime as dt
+import re
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from django.utils import timezone
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
 
 from saferhub.api.auth import PersonalToken
 from saferhub.api.schemas import (
+    CrimeCountOut,
+    CrimeCountsOut,
+    ImportRunOut,
+    IndicatorOut,
+    IndicatorSeriesOut,
     OrganisationOut,
     PartnershipOut,
     PlanOut,
     PlanSummaryOut,
     PriorityOut,
     RevisionOut,
+    SeriesPointOut,
     ThemeOut,
 )
 from saferhub.audit.services import audit_record_viewed
+from saferhub.crimedata import selectors as crime
+from saferhub.crimedata.models import ImportRun, Indicator
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.selectors import partner_organisations_of, partnership_for, partnerships_visible_to
 from saferhub.plans.models import Plan
@@ -24,8 +37,8 @@ from saferhub.plans.selectors import plan_in, plans_of, priorities_of
 api = NinjaAPI(
     title="Saferhub API",
     version="1.0.0",
-    description="Read a partnership's structure and plans. Authenticate with a personal token from your "
-    "account page: `Authorization: Bearer <token>`. You see what your memberships let you see.",
+    description="Read a partnership's structure, plans and crime data. Authenticate with a personal token "
+    "from your account page: `Authorization: Bearer <token>`. You see what your memberships let you see.",
     auth=PersonalToken(),
     urls_namespace="api-1.0.0",
 )
@@ -108,3 +121,152 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: UUID) -> PlanOut:
             for p in priorities_of(plan)
         ],
     )
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_ONS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
+
+
+def _month(text: str, parameter: str) -> dt.date:
+    if not _MONTH.match(text):
+        raise HttpError(422, f"'{parameter}' must be a month in the form YYYY-MM, not '{text}'")
+    return dt.date(int(text[:4]), int(text[5:]), 1)
+
+
+@api.get("/partnerships/{slug}/crime-counts", response=CrimeCountsOut, tags=["crime data"], exclude_none=True)
+def crime_counts(
+    request: HttpRequest,
+    slug: str,
+    area: str | None = None,
+    period: Literal["month", "calendar-year", "financial-year"] = "month",
+    month_from: str = Query("2010-12", alias="from"),
+    month_to: str | None = Query(None, alias="to"),
+    by: Literal["category", "ward", "lsoa"] = "category",
+    source: str = "police.uk-street",
+) -> CrimeCountsOut:
+    """Counts of crimes by period, as the `crime_counts` command gives them. `area` is an ONS code (LSOA,
+    ward, district, CSP, force area); by default, the partnership's own areas. `from` and `to` are months,
+    YYYY-MM (`to` defaults to this month)."""
+    partnership = partnership_for(request.user, slug)
+    code = area or partnership.slug
+    if code != partnership.slug and not _ONS_CODE.match(code):
+        raise HttpError(422, "'area' must be an ONS code, like E05010511, or this partnership's slug")
+    if source in crime.sources_owned_elsewhere(partnership):
+        raise HttpError(404, "No such source")
+    first = _month(month_from, "from")
+    last = _month(month_to, "to") if month_to else timezone.localdate().replace(day=1)
+    if last < first:
+        raise HttpError(422, "'to' is before 'from'")
+    try:
+        scope = crime.area_scope(code)
+    except crime.UnknownArea as error:
+        raise HttpError(422, str(error)) from error
+    rows = crime.period_counts(
+        scope=scope,
+        what=crime.CountFilter(sources=(source,)),
+        period=period,
+        month_from=first,
+        month_to=last,
+        by=by,
+    )
+    return CrimeCountsOut(
+        area=scope.code,
+        name=scope.name,
+        period=period,
+        source=source,
+        counts=[
+            CrimeCountOut(
+                period=row["period"],
+                category=row["category"],
+                **({by: row["key"]} if by != "category" else {}),
+                count=row["count"],
+            )
+            for row in rows
+        ],
+    )
+
+
+def _indicator_out(indicator: Indicator) -> IndicatorOut:
+    return IndicatorOut(
+        id=indicator.public_id,
+        slug=indicator.slug,
+        name=indicator.name,
+        description=indicator.description,
+        shared=indicator.partnership_id is None,
+        sources=list(indicator.sources),
+        categories=list(indicator.categories),
+        subcategories=list(indicator.subcategories),
+        flags=dict(indicator.flags),
+        asb_types=list(indicator.asb_types),
+        area_code=indicator.area_code,
+        per_1000=indicator.per_1000,
+    )
+
+
+@api.get("/partnerships/{slug}/indicators", response=list[IndicatorOut], tags=["crime data"])
+def indicator_list(request: HttpRequest, slug: str) -> list[IndicatorOut]:
+    """The partnership's own indicators and the shared ones."""
+    return [_indicator_out(i) for i in crime.indicators_for(partnership_for(request.user, slug))]
+
+
+@api.get(
+    "/partnerships/{slug}/indicators/{indicator_id}/series", response=IndicatorSeriesOut, tags=["crime data"]
+)
+def indicator_series(
+    request: HttpRequest,
+    slug: str,
+    indicator_id: UUID,
+    month_from: str | None = Query(None, alias="from"),
+    month_to: str | None = Query(None, alias="to"),
+) -> IndicatorSeriesOut:
+    """The indicator's count in each month in its area (by default, the last 36 months its data holds), with
+    a rate per 1,000 residents when the indicator asks for one and the population is known."""
+    partnership = partnership_for(request.user, slug)
+    indicator = crime.indicator_in(partnership, indicator_id)
+    first = _month(month_from, "from") if month_from else None
+    last = _month(month_to, "to") if month_to else None
+    if first and last and last < first:
+        raise HttpError(422, "'to' is before 'from'")
+    preview = crime.indicator_preview(
+        indicator=indicator, partnership=partnership, month_from=first, month_to=last
+    )
+    return IndicatorSeriesOut(
+        id=indicator.public_id,
+        slug=indicator.slug,
+        name=indicator.name,
+        area=preview.area_code,
+        area_name=preview.area_name,
+        population=preview.population,
+        months=[
+            SeriesPointOut(month=f"{point.month:%Y-%m}", count=point.count, rate_per_1000=point.rate)
+            for point in preview.points
+        ],
+        note=preview.problem,
+    )
+
+
+def _import_out(run: ImportRun) -> ImportRunOut:
+    return ImportRunOut(
+        id=run.public_id,
+        kind=run.kind,
+        status=run.status,
+        started_by=run.started_by.full_name if run.started_by else None,
+        created_at=run.created_at,
+        finished_at=run.finished_at,
+        progress=run.progress,
+        files=list(run.files),
+        rows_read=run.rows_read,
+        rows_stored=run.rows_stored,
+        rows_rejected=run.rows_rejected,
+        months=list(run.months),
+        forces=list(run.forces),
+        replaced=list(run.replaced),
+        notes=list(run.notes),
+        error=run.error,
+    )
+
+
+@api.get("/partnerships/{slug}/imports", response=list[ImportRunOut], tags=["crime data"])
+def import_list(request: HttpRequest, slug: str) -> list[ImportRunOut]:
+    """The imports made in the partnership's pages, newest first."""
+    return [_import_out(run) for run in crime.import_runs_of(partnership_for(request.user, slug))]

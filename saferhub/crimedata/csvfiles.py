@@ -96,11 +96,16 @@ def csv_grid(data: bytes, *, name: str) -> CsvGrid:
         )
     except pa.ArrowException as error:
         raise InputFileError(f"{name}: cannot be read as CSV ({error})") from error
-    lines, broken = _line_numbers(table, broken)
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    lines, broken = _line_numbers(
+        table, broken, line_breaks_in_values=physical_lines != 1 + table.num_rows + len(broken)
+    )
     return CsvGrid(name=name, header=header, table=table, lines=lines, broken=broken, notes=notes)
 
 
-def _line_numbers(table: pa.Table, broken: list[Rejection]) -> tuple[pa.Array, list[Rejection]]:
+def _line_numbers(
+    table: pa.Table, broken: list[Rejection], *, line_breaks_in_values: bool
+) -> tuple[pa.Array, list[Rejection]]:
     """The file line each parsed row starts on, and the broken rows with their lines made right.
 
     The parser numbers rows, not lines (the header is row 1), and skips the broken ones; a quoted value
@@ -111,7 +116,8 @@ def _line_numbers(table: pa.Table, broken: list[Rejection]) -> tuple[pa.Array, l
     # Each parsed row's number, stepping over the numbers of the broken rows before it.
     numbers = rows + np.searchsorted(skipped - np.arange(len(skipped)), rows, side="right")
     breaks = np.zeros(table.num_rows, dtype=np.int64)
-    for column in table.columns:
+    # Finding the values that hold line breaks is costly; a file with one line per record has none.
+    for column in table.columns if line_breaks_in_values else []:
         breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     breaks_before = np.concatenate([[0], np.cumsum(breaks)])  # [i]: line breaks inside rows 0 .. i-1
     moved = [
@@ -126,6 +132,8 @@ def without_blank_rows(grid: CsvGrid) -> CsvGrid:
     if grid.table.num_rows == 0 or grid.table.num_columns == 0:
         return grid
     blank = pc.equal(pc.utf8_trim_whitespace(grid.table.column(0)), "")
+    if not pc.any(blank).as_py():
+        return grid
     for column in grid.table.columns[1:]:
         blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(column), ""))
     keep = pc.invert(blank)

@@ -564,7 +564,7 @@ class _Checked:
         if "lsoa" in self.text:
             codes = pc.utf8_upper(self.text["lsoa"])
             blank = pc.equal(codes, "")
-            unknown = pc.and_(pc.invert(blank), pc.invert(pc.is_in(codes, value_set=self.lsoas.codes)))
+            unknown = pc.and_(pc.invert(blank), pc.invert(self.lsoas.known(codes)))
             self._fail("lsoa", self._reason(unknown, "lsoa", "'", "' is not a known 2011 or 2021 LSOA code"))
             self.values["lsoa"] = pc.if_else(blank, None, codes)
         elif self.mapping.locates_by_coordinates:
@@ -575,9 +575,7 @@ class _Checked:
             )
         else:
             self.values["lsoa"] = pa.nulls(self.rows, pa.string())
-        self.values["lsoa_vintage"] = pc.take(
-            self.lsoas.vintages, pc.index_in(self.values["lsoa"], value_set=self.lsoas.codes)
-        )
+        self.values["lsoa_vintage"] = self.lsoas.vintages(self.values["lsoa"])
 
     def _coordinate(self, key: str) -> pa.Array:
         values = self.text[key]

@@ -5,6 +5,7 @@ the common crime table (schema.CRIME_ROW). Nothing is guessed or silently droppe
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -14,24 +15,39 @@ from saferhub.crimedata import schema
 from saferhub.crimedata.csvfiles import Rejection, csv_grid, without_blank_rows
 from saferhub.crimedata.sources import InputFileError
 
-_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _NUMBER = r"^-?\d+(\.\d+)?$"
 _FILE_FORCE = re.compile(r"(\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(street|outcomes|stop-and-search)\.csv$")
 
 
 @dataclass(frozen=True)
 class LsoaIndex:
-    """Every known LSOA code and its vintage (2011, 2021, or VINTAGE_BOTH), as Arrow arrays, built once."""
+    """Every known LSOA code and its vintage (2011, 2021, or VINTAGE_BOTH).
 
-    codes: pa.Array
-    vintages: pa.Array
+    A national list has about 70,000 codes and a file uses a few hundred of them: each check looks up
+    only the file's distinct codes, rather than building a hash of every code for every file.
+    """
+
+    vintage_by_code: dict[str, int]
 
     @classmethod
     def of(cls, lsoa_vintages: dict[str, int]) -> "LsoaIndex":
-        return cls(
-            codes=pa.array(list(lsoa_vintages), pa.string()),
-            vintages=pa.array(list(lsoa_vintages.values()), pa.int16()),
-        )
+        return cls(vintage_by_code=lsoa_vintages)
+
+    def _known_of(self, codes: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+        distinct = pc.unique(codes).to_pylist()
+        known = [code for code in distinct if code in self.vintage_by_code]
+        return pa.array(known, pa.string()), pa.array([self.vintage_by_code[c] for c in known], pa.int16())
+
+    def known(self, codes: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """True where the code is a known LSOA (null codes are not)."""
+        known, _ = self._known_of(codes)
+        return pc.is_in(codes, value_set=known)
+
+    def vintages(self, codes: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Each code's vintage; null for a null or unknown code."""
+        known, vintages = self._known_of(codes)
+        return pc.take(vintages, pc.index_in(codes, value_set=known))
 
 
 @dataclass
@@ -80,7 +96,7 @@ def policeuk_file_read(data: bytes, *, name: str, lsoas: LsoaIndex) -> ParsedFil
     rejections.sort(key=lambda r: r.line)
     return ParsedFile(
         source=kind,
-        table=_crime_rows(table.filter(checked.ok), kind=kind, force=_force_of(name, table), lsoas=lsoas),
+        table=_crime_rows(table, checked, kind=kind, force=_force_of(name, table), lsoas=lsoas),
         rejections=rejections,
         rows_read=table.num_rows + len(grid.broken),
         notes=grid.notes,
@@ -91,45 +107,60 @@ def policeuk_file_read(data: bytes, *, name: str, lsoas: LsoaIndex) -> ParsedFil
 class _Checks:
     ok: pa.BooleanArray
     failures: list[tuple[int, str, str]]
+    longitude: pa.Array
+    latitude: pa.Array
+
+
+def _where_distinct(column: pa.ChunkedArray, test: Callable[[str], bool]) -> pa.Array:
+    """True where `test` holds for the value. A column of few distinct values (months, forces, crime
+    types, LSOAs) is tested once per distinct value, not once per row."""
+    passing = [value for value in pc.unique(column).to_pylist() if value is not None and test(value)]
+    return pc.is_in(column, value_set=pa.array(passing, pa.string()))
+
+
+def _is_blank(value: str) -> bool:
+    return not value.strip()
+
+
+def _numbers(column: pa.ChunkedArray) -> pa.Array:
+    """The column as numbers, null where blank or not a number. Clean files take the fast path."""
+    blank_as_null = pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), ""), None, column)
+    try:
+        return pc.cast(blank_as_null, pa.float64())
+    except pa.ArrowInvalid:
+        return pc.cast(pc.if_else(pc.match_substring_regex(column, _NUMBER), column, None), pa.float64())
 
 
 def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) -> _Checks:
     """Each rule, in bulk; the first rule a row breaks is the reason it is rejected."""
-    blank = lambda name: pc.equal(pc.utf8_trim_whitespace(table[name]), "")  # noqa: E731
-    lon_text, lat_text = table["Longitude"], table["Latitude"]
-    lon = pc.cast(pc.if_else(pc.match_substring_regex(lon_text, _NUMBER), lon_text, None), pa.float64())
-    lat = pc.cast(pc.if_else(pc.match_substring_regex(lat_text, _NUMBER), lat_text, None), pa.float64())
+    lon, lat = _numbers(table["Longitude"]), _numbers(table["Latitude"])
+    lsoa_blank = _where_distinct(table["LSOA code"], _is_blank)
     known_types = schema.POLICEUK_CRIME_TYPES | schema.POLICEUK_LEGACY_CRIME_TYPES
     rules: list[tuple[str, str, pa.Array]] = [
         (
             "Month",
             "month is not in the form YYYY-MM",
-            pc.invert(pc.match_substring_regex(table["Month"], _MONTH)),
+            pc.invert(_where_distinct(table["Month"], lambda value: _MONTH_PATTERN.match(value) is not None)),
         ),
-        ("Falls within", "no force named", blank("Falls within")),
+        (
+            "Falls within",
+            "no force named",
+            _where_distinct(table["Falls within"], lambda value: not value.strip()),
+        ),
         (
             "Longitude",
             "longitude is not a number in the UK's range",
-            pc.and_(
-                pc.invert(blank("Longitude")),
-                pc.fill_null(pc.invert(_between(lon, *schema.LONGITUDE_RANGE)), True),
-            ),
+            _outside(table["Longitude"], lon, *schema.LONGITUDE_RANGE),
         ),
         (
             "Latitude",
             "latitude is not a number in the UK's range",
-            pc.and_(
-                pc.invert(blank("Latitude")),
-                pc.fill_null(pc.invert(_between(lat, *schema.LATITUDE_RANGE)), True),
-            ),
+            _outside(table["Latitude"], lat, *schema.LATITUDE_RANGE),
         ),
         (
             "LSOA code",
             "LSOA code is not a known 2011 or 2021 LSOA",
-            pc.and_(
-                pc.invert(blank("LSOA code")),
-                pc.invert(pc.is_in(table["LSOA code"], value_set=lsoas.codes)),
-            ),
+            pc.and_(pc.invert(lsoa_blank), pc.invert(lsoas.known(table["LSOA code"]))),
         ),
     ]
     if kind == schema.SOURCE_POLICEUK_STREET:
@@ -141,16 +172,29 @@ def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) 
             )
         )
     else:
-        rules.append((type_column, "no outcome given", blank(type_column)))
-    failed_any = pa.array([False] * table.num_rows, pa.bool_())
+        rules.append(
+            (
+                type_column,
+                "no outcome given",
+                _where_distinct(table[type_column], lambda value: not value.strip()),
+            )
+        )
+    failed_any = pa.repeat(False, table.num_rows)
     failures: list[tuple[int, str, str]] = []
     for column, reason, failed in rules:
         failed = pc.fill_null(failed, True)
+        if not pc.any(failed).as_py():
+            continue
         new = pc.and_(failed, pc.invert(failed_any))
-        for index in pc.indices_nonzero(new).to_pylist():
-            failures.append((index, column, reason))
+        failures.extend((index, column, reason) for index in pc.indices_nonzero(new).to_pylist())
         failed_any = pc.or_(failed_any, failed)
-    return _Checks(ok=pc.invert(failed_any), failures=failures)
+    return _Checks(ok=pc.invert(failed_any), failures=failures, longitude=lon, latitude=lat)
+
+
+def _outside(text: pa.ChunkedArray, values: pa.Array, low: float, high: float) -> pa.Array:
+    """True where a coordinate is given but is not a number between low and high."""
+    given = pc.not_equal(pc.utf8_trim_whitespace(text), "")
+    return pc.and_(given, pc.fill_null(pc.invert(_between(values, low, high)), True))
 
 
 def _between(values: pa.Array, low: float, high: float) -> pa.Array:
@@ -174,35 +218,28 @@ def force_slug(force_name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def _crime_rows(table: pa.Table, *, kind: str, force: str, lsoas: LsoaIndex) -> pa.Table:
+def _crime_rows(all_rows: pa.Table, checked: _Checks, *, kind: str, force: str, lsoas: LsoaIndex) -> pa.Table:
+    table = all_rows.filter(checked.ok)
     rows = table.num_rows
     nulls = lambda typ: pa.nulls(rows, typ)  # noqa: E731
     month = pc.cast(pc.binary_join_element_wise(table["Month"], "-01", ""), pa.date32())
-    lsoa = pc.if_else(pc.equal(table["LSOA code"], ""), None, table["LSOA code"])
-    vintage = pc.take(lsoas.vintages, pc.index_in(lsoa, value_set=lsoas.codes))
-    number = lambda name: pc.cast(  # noqa: E731
-        pc.if_else(pc.equal(table[name], ""), None, table[name]), pa.float64()
-    )
+    lsoa = pc.if_else(pc.equal(pc.utf8_trim_whitespace(table["LSOA code"]), ""), None, table["LSOA code"])
     outcome_column = "Last outcome category" if kind == schema.SOURCE_POLICEUK_STREET else "Outcome type"
-    category = (
-        table["Crime type"]
-        if kind == schema.SOURCE_POLICEUK_STREET
-        else pa.array(["Outcome"] * rows, pa.string())
-    )
+    category = table["Crime type"] if kind == schema.SOURCE_POLICEUK_STREET else pa.repeat("Outcome", rows)
     empty_as_null = lambda column: pc.if_else(pc.equal(column, ""), None, column)  # noqa: E731
     return pa.table(
         {
-            "source": pa.array([kind] * rows, pa.string()),
-            "force": pa.array([force] * rows, pa.string()),
+            "source": pa.repeat(kind, rows),
+            "force": pa.repeat(force, rows),
             "month": month,
             "date": nulls(pa.date32()),
             "reference": empty_as_null(table["Crime ID"]),
             "category": category,
             "subcategory": nulls(pa.string()),
             "lsoa": lsoa,
-            "lsoa_vintage": vintage,
-            "longitude": number("Longitude"),
-            "latitude": number("Latitude"),
+            "lsoa_vintage": lsoas.vintages(lsoa),
+            "longitude": checked.longitude.filter(checked.ok),
+            "latitude": checked.latitude.filter(checked.ok),
             "location": empty_as_null(table["Location"]),
             "outcome": empty_as_null(table[outcome_column]),
             "domestic": nulls(pa.bool_()),

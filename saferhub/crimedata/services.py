@@ -1,15 +1,24 @@
 """Writes to the crime store: imports and the aggregates they make stale. Each import is audited."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import json
+import logging
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_update
@@ -98,19 +107,14 @@ def partitions_import(
     A file that cannot be read at all refuses the whole import and nothing changes. Rejected rows are
     reported and the rest committed.
     """
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, updated_at=timezone.now())
     collected = _Collected()
     try:
         found = files()
         if not found:
             raise InputFileError("no files to import were found")
         run.files = [file.name for file in found]
-        lsoas = lsoa_index()
-        for position, file in enumerate(found, start=1):
-            for parsed in parse(file, lsoas):
-                _collect(parsed, file.name, collected)
-            if on_progress is not None:
-                on_progress(int(95 * position / len(found)))
+        _read_all(found, parse=parse, lsoas=lsoa_index(), collected=collected, on_progress=on_progress)
     except InputFileError as error:
         _discard_uncommitted(collected.written)
         _finish_refused(run, actor, str(error))
@@ -123,25 +127,91 @@ def partitions_import(
     return run
 
 
-def _collect(parsed: ParsedFile, name: str, collected: _Collected) -> None:
-    collected.rows_read += parsed.rows_read
-    collected.rejections.extend(parsed.rejections)
-    collected.notes.extend(parsed.notes)
-    table = parsed.table
-    for force in pc.unique(table["force"]).to_pylist():
-        of_force = table.filter(pc.equal(table["force"], force))
-        for month in sorted(pc.unique(of_force["month"]).to_pylist()):
-            key = (parsed.source, force, month)
-            if key in collected.seen:
-                raise InputFileError(
-                    f"{name}: {month:%Y-%m} for {force} is also in {collected.seen[key]}; "
-                    "a month may appear only once in an import"
-                )
-            collected.seen[key] = name
-            part = of_force.filter(pc.equal(of_force["month"], pa.scalar(month, pa.date32())))
-            collected.written.append(
+@dataclass
+class _FileRead:
+    """One file read, checked and written out as partitions (not yet current)."""
+
+    name: str
+    rows_read: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: list[store.WrittenPartition] = field(default_factory=list)
+
+
+def _read_all(
+    files: list[InputFile],
+    *,
+    parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]],
+    lsoas: LsoaIndex,
+    collected: _Collected,
+    on_progress: ProgressCallback | None,
+) -> None:
+    """Read the files on every core (Arrow, zlib and Parquet let go of the GIL), in order of the list.
+
+    When a file fails, the partitions the other files wrote are still gathered, so they can be discarded.
+    """
+    failure: InputFileError | None = None
+    with ThreadPoolExecutor(max_workers=settings.SAFERHUB_IMPORT_THREADS) as pool:
+        futures = [pool.submit(_file_read, file, parse, lsoas) for file in files]
+        for position, future in enumerate(futures, start=1):
+            try:
+                read = future.result()
+            except InputFileError as error:
+                failure = failure or error
+                continue
+            collected.written.extend(read.written)
+            if failure is None:
+                try:
+                    _collect(read, collected)
+                except InputFileError as error:
+                    failure = error
+            if on_progress is not None and failure is None:
+                on_progress(int(95 * position / len(files)))
+    if failure is not None:
+        raise failure
+
+
+def _file_read(
+    file: InputFile, parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]], lsoas: LsoaIndex
+) -> _FileRead:
+    read = _FileRead(name=file.name)
+    for parsed in parse(file, lsoas):
+        read.rows_read += parsed.rows_read
+        read.rejections.extend(parsed.rejections)
+        read.notes.extend(parsed.notes)
+        for force, month, part in _by_force_and_month(parsed.table):
+            read.written.append(
                 store.partition_file_write(part, source=parsed.source, force=force, month=month)
             )
+    return read
+
+
+def _by_force_and_month(table: pa.Table) -> Iterator[tuple[str, dt.date, pa.Table]]:
+    forces = pc.unique(table["force"]).to_pylist()
+    months = sorted(pc.unique(table["month"]).to_pylist())
+    if len(forces) == 1 and len(months) == 1:
+        # A police.uk file is one force's month: nothing to split.
+        yield forces[0], months[0], table
+        return
+    for force in forces:
+        of_force = table.filter(pc.equal(table["force"], force))
+        for month in sorted(pc.unique(of_force["month"]).to_pylist()):
+            yield force, month, of_force.filter(pc.equal(of_force["month"], pa.scalar(month, pa.date32())))
+
+
+def _collect(read: _FileRead, collected: _Collected) -> None:
+    """Add a file's rows to the import; refuse a force's month that an earlier file already gave."""
+    collected.rows_read += read.rows_read
+    collected.rejections.extend(read.rejections)
+    collected.notes.extend(read.notes)
+    for written in read.written:
+        key = (written.source, written.force, written.month)
+        if key in collected.seen:
+            raise InputFileError(
+                f"{read.name}: {written.month:%Y-%m} for {written.force} is also in {collected.seen[key]}; "
+                "a month may appear only once in an import"
+            )
+        collected.seen[key] = read.name
 
 
 def _discard_uncommitted(written: list[store.WrittenPartition]) -> None:
@@ -164,30 +234,56 @@ def _commit(run: ImportRun, actor: Any, collected: _Collected) -> list[str]:
     """Point the manifest at the new partitions in one transaction. Returns the files no longer current."""
     replaced_files: list[str] = []
     replaced: list[str] = []
+    sources = {w.source for w in collected.written}
+    months = [w.month for w in collected.written]
     with transaction.atomic():
+        previous = {
+            (p.source, p.force, p.month): p.path
+            for p in Partition.objects.filter(source__in=sources, month__range=(min(months), max(months)))
+            if (p.source, p.force, p.month) in collected.seen
+        }
         for written in collected.written:
-            previous = Partition.objects.filter(
-                source=written.source, force=written.force, month=written.month
-            ).first()
-            if previous is not None:
+            key = (written.source, written.force, written.month)
+            if key in previous:
                 replaced.append(f"{written.source} {written.force} {written.month:%Y-%m}")
-                if previous.path != written.path:
-                    replaced_files.append(previous.path)
-            Partition.objects.update_or_create(
-                source=written.source,
-                force=written.force,
-                month=written.month,
-                defaults={
-                    "path": written.path,
-                    "checksum": written.checksum,
-                    "rows": written.rows,
-                    "no_location_rows": written.no_location_rows,
-                    "lsoa_2011_rows": written.lsoa_2011_rows,
-                    "lsoa_2021_rows": written.lsoa_2021_rows,
-                    "import_run": run,
-                },
-            )
-            StaleAggregate.objects.get_or_create(source=written.source, year=written.month.year)
+                if previous[key] != written.path:
+                    replaced_files.append(previous[key])
+        Partition.objects.bulk_create(
+            [
+                Partition(
+                    source=w.source,
+                    force=w.force,
+                    month=w.month,
+                    path=w.path,
+                    checksum=w.checksum,
+                    rows=w.rows,
+                    no_location_rows=w.no_location_rows,
+                    lsoa_2011_rows=w.lsoa_2011_rows,
+                    lsoa_2021_rows=w.lsoa_2021_rows,
+                    import_run=run,
+                )
+                for w in collected.written
+            ],
+            update_conflicts=True,
+            unique_fields=["source", "force", "month"],
+            update_fields=[
+                "path",
+                "checksum",
+                "rows",
+                "no_location_rows",
+                "lsoa_2011_rows",
+                "lsoa_2021_rows",
+                "import_run",
+                "imported_at",
+            ],
+        )
+        StaleAggregate.objects.bulk_create(
+            [
+                StaleAggregate(source=s, year=y)
+                for s, y in {(w.source, w.month.year) for w in collected.written}
+            ],
+            ignore_conflicts=True,
+        )
         run.status = ImportStatus.COMMITTED
         run.rows_read = collected.rows_read
         run.rows_stored = sum(w.rows for w in collected.written)
@@ -437,6 +533,7 @@ class StoreCheck:
     damaged_files: list[str]
     orphan_files: list[str]
     aggregates_rebuilt: int
+    stopped_runs: list[str]
 
 
 def crime_store_check(*, repair: bool) -> StoreCheck:
@@ -455,15 +552,189 @@ def crime_store_check(*, repair: bool) -> StoreCheck:
         elif store.file_checksum(file) != checksum:
             damaged.append(path)
     orphans = store.orphan_partition_files({path for path, _ in partitions})
+    # A run that has not moved for this long had its process stopped (a deploy, a crash, a kill).
+    quiet_since = timezone.now() - dt.timedelta(minutes=settings.SAFERHUB_IMPORT_STALL_MINUTES)
+    stopped = list(ImportRun.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=quiet_since))
     rebuilt = 0
     if repair:
         for orphan in orphans:
             orphan.unlink(missing_ok=True)
         rebuilt = aggregates_refresh()
+        for run in stopped:
+            import_run_fail(
+                run=run, error="The import stopped before it finished, so nothing from it was stored."
+            )
     return StoreCheck(
         partitions=len(partitions),
         missing_files=missing,
         damaged_files=damaged,
         orphan_files=[str(path) for path in orphans],
         aggregates_rebuilt=rebuilt,
+        stopped_runs=[str(run.public_id) for run in stopped],
     )
+
+
+# --- Imports uploaded in the pages, and indicators defined there ---------------------------------------
+
+UPLOAD_SUFFIXES = (".csv", ".zip", ".xlsx")
+_UPLOAD_NAME_LENGTH = 120
+logger = logging.getLogger(__name__)
+
+
+def upload_folder(run: ImportRun) -> Path:
+    """Where a run's uploaded file waits for its import: removed once the import has finished."""
+    return store.store_root() / "uploads" / str(run.public_id)
+
+
+def upload_name(name: str) -> str:
+    """The file's own name, without any folders, made safe to store: 'c:\\x\\2023 01.csv' -> '2023_01.csv'."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    try:
+        safe = get_valid_filename(base)
+    except SuspiciousFileOperation:
+        safe = "upload"
+    stem, dot, suffix = safe.rpartition(".")
+    if not dot:
+        stem, suffix = safe, ""
+    stem = stem[: _UPLOAD_NAME_LENGTH - len(suffix) - 1].lstrip(".") or "upload"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def import_upload_queue(
+    *,
+    partnership: Partnership,
+    actor: Any,
+    mapping: ColumnMapping | None,
+    upload: UploadedFile,
+    background: bool,
+) -> ImportRun:
+    """Keep an uploaded file under the store's uploads folder and record its import as queued (audited).
+
+    With `background`, the task worker imports it once this transaction commits; otherwise the caller
+    imports it at once with import_upload_run.
+    """
+    name = upload_name(upload.name or "upload")
+    run = ImportRun(
+        partnership=partnership,
+        started_by=actor,
+        kind=mapping.source if mapping else "police.uk",
+        status=ImportStatus.QUEUED,
+        files=[name],
+    )
+    folder = upload_folder(run)
+    folder.mkdir(parents=True, exist_ok=False)
+    try:
+        with (folder / name).open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        with transaction.atomic():
+            run.save()
+            audit_event_record(
+                actor=actor,
+                verb=AuditVerb.CREATED,
+                target=run,
+                context={"uploaded": name, "bytes": upload.size, "background": background},
+            )
+            if background:
+                _import_enqueue(run=run, mapping=mapping)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return run
+
+
+def _import_enqueue(*, run: ImportRun, mapping: ColumnMapping | None) -> None:
+    from saferhub.crimedata.tasks import uploaded_import_run  # the task module imports this one
+
+    transaction.on_commit(
+        partial(
+            uploaded_import_run.enqueue,
+            run_id=str(run.public_id),
+            mapping_id=str(mapping.public_id) if mapping else None,
+        )
+    )
+
+
+def import_upload_run(*, run: ImportRun, mapping: ColumnMapping | None) -> ImportRun:
+    """Import a queued run's uploaded file, keeping its progress up to date; the file is removed after.
+
+    Raises ImportRefused (the run is then refused, and audited) when nothing could be imported. Any other
+    error marks the run failed, with the error, and is logged rather than raised: the run's page says so.
+    """
+    folder = upload_folder(run)
+
+    def progress(percent: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(progress=percent, updated_at=timezone.now())
+
+    try:
+        if mapping is None:
+            return partitions_import(
+                run=run,
+                actor=run.started_by,
+                files=lambda: _uploaded_files(folder, (".csv",)),
+                parse=lambda file, lsoas: [policeuk_file_read(file.read(), name=file.name, lsoas=lsoas)],
+                on_progress=progress,
+            )
+        parsed = extract_mapping_parse(mapping.text, name=mapping.slug)
+        boundaries = LsoaBoundaries.load() if parsed.locates_by_coordinates else None
+        return partitions_import(
+            run=run,
+            actor=run.started_by,
+            files=lambda: _uploaded_files(folder, EXTRACT_SUFFIXES),
+            parse=lambda file, lsoas: [
+                extract_file_read(file, mapping=parsed, lsoas=lsoas, boundaries=boundaries)
+            ],
+            on_progress=progress,
+        )
+    except ImportRefused:
+        raise
+    except Exception as error:
+        logger.exception("The import %s failed", run.public_id)
+        return import_run_fail(run=run, error=f"{type(error).__name__}: {error}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _uploaded_files(folder: Path, suffixes: tuple[str, ...]) -> list[InputFile]:
+    """The uploaded files, named as the person named them (not by where the store keeps them)."""
+    found = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        for file in input_files([path], suffixes=suffixes):
+            found.append(replace(file, name=path.name) if file.name == str(path) else file)
+    return found
+
+
+def import_run_fail(*, run: ImportRun, error: str) -> ImportRun:
+    """Mark a run that could not finish as failed, with the error its page shows; its upload is removed."""
+    shutil.rmtree(upload_folder(run), ignore_errors=True)
+    with transaction.atomic():
+        run.status = ImportStatus.FAILED
+        run.error = error[:2000]
+        run.finished_at = timezone.now()
+        run.save()
+        audit_event_record(
+            actor=None, verb=AuditVerb.UPDATED, target=run, context={"fields": ["status"], "status": "failed"}
+        )
+    return run
+
+
+def indicator_save(*, partnership: Partnership, actor: Any, values: dict[str, Any]) -> Indicator:
+    """Create (or, by its slug, update) one of the partnership's indicators, checked as a loaded file's are.
+
+    `values` has slug, name, description, sources, categories, flags ({'domestic': True}), area_code and
+    per_1000. Raises IndicatorFileError, and saves nothing, for a definition a file could not hold.
+    """
+    table = {
+        "slug": values["slug"],
+        "name": values["name"],
+        "description": values.get("description", ""),
+        "sources": list(values["sources"]),
+        "categories": list(values.get("categories", [])),
+        "flags": dict(values.get("flags", {})),
+        "area": values.get("area_code", ""),
+        "per_1000": bool(values.get("per_1000", False)),
+    }
+    definition = indicator_file_parse(json.dumps({"indicators": [table]}), name="form").indicators[0]
+    with transaction.atomic():
+        indicator, _ = _indicator_upsert(definition, partnership=partnership, actor=actor)
+    return indicator

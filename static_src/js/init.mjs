@@ -1,3 +1,5 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { initImportProgress } from "./import-progress.mjs";
 
 initAll();
+initImportProgress();

@@ -8,7 +8,8 @@ is a `Row`: what each class of person gets for GET on partnership A's own record
     anonymous     nobody signed in
     manager       partnership manager or administrator in A
     theme_lead    theme lead in A, who leads A's priority "Business Crime"
-    member        every other role in A (analyst, case officer, board member, ...)
+    analyst       analyst in A, who works with its crime data
+    member        every other role in A (case officer, board member, ...)
     county        partnership manager of the county board above A (sees A, has no role in A)
     other         partnership manager of B (a sibling of A)
     nobody        signed in, no memberships at all
@@ -35,9 +36,11 @@ A known security bug: add it to `KNOWN_BUGS` with the right expectation kept in 
 left out of the big tests and checked on its own as a strict xfail, which fails once the bug is fixed.
 """
 
+import datetime as dt
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -45,6 +48,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -54,7 +58,10 @@ from django.utils.http import urlsafe_base64_encode
 from saferhub.accounts.services import api_token_create
 from saferhub.audit.models import AuditEvent, AuditVerb
 from saferhub.audit.views import HISTORY_MODELS
-from saferhub.partnerships.models import Organisation, Role
+from saferhub.core.csv import csv_text
+from saferhub.crimedata import schema
+from saferhub.crimedata.models import ImportRun, Indicator, Partition
+from saferhub.partnerships.models import Organisation, Partnership, Role
 from saferhub.partnerships.tests.factories import PASSWORD
 from saferhub.plans.models import Plan
 from saferhub.plans.tests.factories import PriorityFactory
@@ -83,6 +90,7 @@ class Row(NamedTuple):
     anonymous: Outcome
     manager: Outcome
     theme_lead: Outcome
+    analyst: Outcome
     member: Outcome
     county: Outcome
     other: Outcome
@@ -95,24 +103,26 @@ PERSONA_CLASS: dict[str, str] = {
     Role.PARTNERSHIP_MANAGER.value: "manager",
     Role.ADMINISTRATOR.value: "manager",
     Role.THEME_LEAD.value: "theme_lead",
+    Role.ANALYST.value: "analyst",
     "county_manager": "county",
     "other_manager": "other",
     "nobody": "nobody",
 }
 PERSONAS = list(PERSONA_CLASS)
-A_PEOPLE = {"manager", "theme_lead", "member"}
+A_PEOPLE = {"manager", "theme_lead", "analyst", "member"}
 
 # --- The rows used by the matrix ------------------------------------------------------------------
 # fmt: off
-#                      anonymous  manager  theme_lead  member  county  other  nobody
-PUBLIC           = Row(200,       200,     200,        200,    200,    200,   200)
-SIGNED_IN        = Row(SIGN_IN,   200,     200,        200,    200,    200,   200)
-READS            = Row(SIGN_IN,   200,     200,        200,    200,    404,   404)
-MANAGES          = Row(SIGN_IN,   200,     403,        403,    403,    404,   404)
-LEADS_OR_MANAGES = Row(SIGN_IN,   200,     200,        403,    403,    404,   404)
-POST_ONLY        = Row(SIGN_IN,   405,     405,        405,    405,    405,   405)
-API_READS        = Row(401,       200,     200,        200,    200,    404,   404)
-API_SIGNED_IN    = Row(401,       200,     200,        200,    200,    200,   200)
+#                      anonymous  manager  theme_lead  analyst  member  county  other  nobody
+PUBLIC           = Row(200,       200,     200,        200,     200,    200,    200,   200)
+SIGNED_IN        = Row(SIGN_IN,   200,     200,        200,     200,    200,    200,   200)
+READS            = Row(SIGN_IN,   200,     200,        200,     200,    200,    404,   404)
+MANAGES          = Row(SIGN_IN,   200,     403,        403,     403,    403,    404,   404)
+LEADS_OR_MANAGES = Row(SIGN_IN,   200,     200,        403,     403,    403,    404,   404)
+ANALYSES         = Row(SIGN_IN,   200,     403,        200,     403,    403,    404,   404)
+POST_ONLY        = Row(SIGN_IN,   405,     405,        405,     405,    405,    405,   405)
+API_READS        = Row(401,       200,     200,        200,     200,    200,    404,   404)
+API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    200,   200)
 # fmt: on
 
 # --- Valid forms, so that a refusal is the only reason nothing changes -----------------------------
@@ -136,6 +146,28 @@ def priority_form(w: Any) -> dict[str, Any]:
     return {"title": "Changed by the test", "description": "", "deliverables": "One\nTwo"}
 
 
+def police_uk_upload(w: Any) -> dict[str, Any]:
+    """A one-row police.uk file (a new one for each POST: an upload is read once)."""
+    row = "x,2023-01,Shire Police,Shire Police,,,No location,,,Burglary,,"
+    content = f"{','.join(schema.POLICEUK_STREET_HEADER)}\n{row}\n".encode()
+    return {"kind": "police.uk", "file": SimpleUploadedFile("2023-01-shire-street.csv", content, "text/csv")}
+
+
+COLUMN_MAPPING = """slug = "alpha-crime"
+name = "Alpha crime extract"
+source = "alpha-crime"
+force = "shire"
+
+[columns]
+date = "Date"
+category = "Offence"
+"""
+
+
+def indicator_form(w: Any) -> dict[str, Any]:
+    return {"sources": ["police.uk-street"], "name": "Burglary", "slug": "burglary", "categories": []}
+
+
 @dataclass(frozen=True)
 class Expect:
     """What every class of person gets from one URL name."""
@@ -157,17 +189,17 @@ MATRIX: dict[str, Expect] = {
     # Public pages. A signed-in person is sent on from the sign-in page.
     "core:accessibility": Expect(PUBLIC),
     "core:health": Expect(PUBLIC),
-    "core:favicon": Expect(Row(*[To("/static/", status=301)] * 7)),
-    "accounts:sign-in": Expect(Row(200, To("/"), To("/"), To("/"), To("/"), To("/"), To("/"))),
+    "core:favicon": Expect(Row(*[To("/static/", status=301)] * 8)),
+    "accounts:sign-in": Expect(Row(200, *[To("/")] * 7)),
     # Without a password accepted first, the security-code page sends everyone back to sign in.
-    "accounts:sign-in-code": Expect(Row(*[To("/sign-in/")] * 7)),
+    "accounts:sign-in-code": Expect(Row(*[To("/sign-in/")] * 8)),
     "accounts:password-reset": Expect(PUBLIC),
     "accounts:password-reset-sent": Expect(PUBLIC),
     # A valid link is exchanged for a session and the token leaves the URL.
-    "accounts:password-reset-confirm": Expect(Row(*[To("/password-reset/")] * 7)),
+    "accounts:password-reset-confirm": Expect(Row(*[To("/password-reset/")] * 8)),
     "accounts:password-reset-complete": Expect(PUBLIC),
     # Signing out takes POST only; anyone may.
-    "accounts:sign-out": Expect(Row(405, *[405] * 6), post=Row(*[To("/sign-in/")] * 7)),
+    "accounts:sign-out": Expect(Row(405, *[405] * 7), post=Row(*[To("/sign-in/")] * 8)),
     # One's own account: anyone signed in.
     "accounts:account": Expect(SIGNED_IN, data=lambda w: {"full_name": "Changed Name", "job_title": "x"}),
     "accounts:password-change": Expect(
@@ -180,14 +212,14 @@ MATRIX: dict[str, Expect] = {
     ),
     "accounts:two-factor-setup": Expect(SIGNED_IN, data=lambda w: {"code": "123456"}, doer=None),
     "accounts:two-factor-remove": Expect(
-        POST_ONLY, data=lambda w: {}, post=Row(SIGN_IN, *[To("/account/")] * 6), doer=None
+        POST_ONLY, data=lambda w: {}, post=Row(SIGN_IN, *[To("/account/")] * 7), doer=None
     ),
     "accounts:api-token-new": Expect(SIGNED_IN, data=lambda w: {"name": "Feed"}),
     # The token belongs to `nobody`: anyone else is told it does not exist.
     "accounts:api-token-revoke": Expect(
         POST_ONLY,
         data=lambda w: {},
-        post=Row(SIGN_IN, 404, 404, 404, 404, 404, To("/account/")),
+        post=Row(SIGN_IN, 404, 404, 404, 404, 404, 404, To("/account/")),
         doer="nobody",
     ),
     # Partnerships.
@@ -227,7 +259,7 @@ MATRIX: dict[str, Expect] = {
     ),
     # GET changes nothing and goes back to the plan; POST makes it the current plan.
     "plans:plan-make-current": Expect(
-        Row(SIGN_IN, To("/p/alpha/plans/"), 403, 403, 403, 404, 404), data=lambda w: {}
+        Row(SIGN_IN, To("/p/alpha/plans/"), 403, 403, 403, 403, 404, 404), data=lambda w: {}
     ),
     "plans:priority-new": Expect(MANAGES, data=priority_form),
     "plans:priority": Expect(
@@ -247,15 +279,33 @@ MATRIX: dict[str, Expect] = {
     # The audit trail: managers of the partnership only (not the county board above it).
     "audit:partnership-log": Expect(MANAGES),
     "audit:record-history": Expect(MANAGES),
+    # Crime data: whoever can see the partnership reads it; its analysts and managers change it.
+    "crimedata:index": Expect(READS),
+    "crimedata:imports": Expect(READS),
+    "crimedata:import-new": Expect(ANALYSES, data=police_uk_upload),
+    "crimedata:import": Expect(READS),
+    "crimedata:import-progress": Expect(READS),
+    "crimedata:import-report": Expect(READS),
+    "crimedata:mappings": Expect(READS),
+    "crimedata:mapping-new": Expect(ANALYSES, data=lambda w: {"text": COLUMN_MAPPING}),
+    "crimedata:coverage": Expect(READS),
+    "crimedata:quality": Expect(READS),
+    "crimedata:indicators": Expect(READS),
+    "crimedata:indicator-new": Expect(ANALYSES, data=indicator_form),
+    "crimedata:indicator": Expect(READS),
     # The JSON API, with a personal token. Its description is public; its root is not a page.
     "api-1.0.0:openapi-json": Expect(PUBLIC, auth="token"),
     "api-1.0.0:openapi-view": Expect(PUBLIC, auth="token"),
-    "api-1.0.0:api-root": Expect(Row(*[404] * 7), auth="token"),
+    "api-1.0.0:api-root": Expect(Row(*[404] * 8), auth="token"),
     "api-1.0.0:partnership_list": Expect(API_SIGNED_IN, auth="token"),
     "api-1.0.0:partnership_detail": Expect(API_READS, auth="token"),
     "api-1.0.0:organisation_list": Expect(API_READS, auth="token"),
     "api-1.0.0:plan_list": Expect(API_READS, auth="token"),
     "api-1.0.0:plan_detail": Expect(API_READS, auth="token"),
+    "api-1.0.0:crime_counts": Expect(API_READS, auth="token"),
+    "api-1.0.0:indicator_list": Expect(API_READS, auth="token"),
+    "api-1.0.0:indicator_series": Expect(API_READS, auth="token"),
+    "api-1.0.0:import_list": Expect(API_READS, auth="token"),
 }
 
 # (URL name, case, persona class) → why the app is wrong. Checked alone, as a strict xfail.
@@ -302,6 +352,8 @@ RECORD_KWARGS = {
     "group_id": "group",
     "action_id": "action",
     "membership_id": "membership",
+    "run_id": "import_run",
+    "indicator_id": "indicator",
 }
 
 
@@ -328,8 +380,50 @@ class Scene:
         return self.world.records[owner][key]
 
 
+def crime_records(world: Any) -> None:
+    """An import (with its rejection report) and an indicator of each partnership; a month of police.uk."""
+    # A's area, for the counts the API answers about it by default.
+    Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
+    world.a.refresh_from_db()
+    for owner, partnership in (("a", world.a), ("b", world.b)):
+        run = ImportRun.objects.create(
+            partnership=partnership,
+            kind="police.uk",
+            status="committed",
+            files=["2023-01-shire-street.csv"],
+            rows_read=2,
+            rows_stored=1,
+            rows_rejected=1,
+            rejections=[{"file": "2023-01-shire-street.csv", "line": 3, "column": "Month", "reason": "x"}],
+        )
+        report = Path(settings.SAFERHUB_DATA_DIR) / "crime" / "reports" / f"{run.public_id}.csv"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(
+            csv_text(["file", "line", "column", "reason"], [["2023-01-shire-street.csv", 3, "x", "y"]])
+        )
+        ImportRun.objects.filter(pk=run.pk).update(report_path=f"reports/{run.public_id}.csv")
+        world.records[owner]["import_run"] = run
+        world.records[owner]["indicator"] = Indicator.objects.create(
+            partnership=partnership, slug="matrix", name="Matrix count", sources=["police.uk-street"]
+        )
+    Partition.objects.create(
+        source="police.uk-street",
+        force="shire",
+        month=dt.date(2023, 1, 1),
+        path="partitions/police.uk-street/shire/2023-01/none.parquet",
+        checksum="0" * 64,
+        rows=1,
+        no_location_rows=1,
+        lsoa_2011_rows=0,
+        lsoa_2021_rows=0,
+        import_run=world.records["a"]["import_run"],
+    )
+
+
 @pytest.fixture
-def scene(world: Any) -> Scene:
+def scene(world: Any, settings: Any, tmp_path: Path) -> Scene:
+    settings.SAFERHUB_DATA_DIR = tmp_path  # the crime store of imports, uploads and reports
+    crime_records(world)
     for owner in ("a", "b"):
         records = world.records[owner]
         records["other_priority"] = PriorityFactory(plan=records["plan"], title="Anti-social behaviour")
@@ -445,7 +539,7 @@ def mismatch(response: Any, expected: Outcome) -> str | None:
 
 
 # Tables a refused request must leave alone, less the columns that record use rather than change.
-WATCHED_APPS = {"accounts", "partnerships", "plans", "otp_totp"}
+WATCHED_APPS = {"accounts", "partnerships", "plans", "crimedata", "otp_totp"}
 VOLATILE = {("accounts.User", "last_login"), ("accounts.ApiToken", "last_used_at")}
 
 

@@ -70,8 +70,11 @@ def test_killing_an_import_between_partitions_leaves_the_store_as_it_was(tmp_pat
         ).fetchone()
     assert months == (0,)
 
+    with sqlite3.connect(tmp_path / "crash.sqlite3") as database:
+        database.execute("UPDATE crimedata_importrun SET updated_at = '2000-01-01' WHERE status = 'running'")
     check = _saferhub(env, "crime_store_check", "--repair")
     assert "orphan partition files removed" in check
+    assert "1 imports marked failed." in check
     assert _partitions_of_2023(tmp_path / "crime") == 0
 
     _saferhub(env, "import_crime", str(POLICEUK / "leicestershire-2023.zip"))

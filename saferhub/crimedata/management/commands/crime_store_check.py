@@ -8,7 +8,8 @@ from saferhub.crimedata.services import crime_store_check
 class Command(BaseCommand):
     help = (
         "Check the crime store against its manifest: every current partition present and intact, no stray "
-        "files. --repair removes stray files and rebuilds stale aggregates. Exit status 1 when a current "
+        "files, no import left running by a stopped process. --repair removes stray files, rebuilds stale "
+        "aggregates and marks stopped imports failed. Exit status 1 when a current "
         "partition is missing or damaged (re-import that month)."
     )
 
@@ -29,6 +30,13 @@ class Command(BaseCommand):
                 else "orphan partition files (use --repair)"
             )
             self.stdout.write(f"{len(check.orphan_files)} {verb}.")
+        if check.stopped_runs:
+            state = (
+                "marked failed"
+                if options["repair"]
+                else "stopped while running (use --repair to mark them failed)"
+            )
+            self.stdout.write(f"{len(check.stopped_runs)} imports {state}.")
         if check.aggregates_rebuilt:
             self.stdout.write(f"{check.aggregates_rebuilt} stale aggregates rebuilt.")
         if check.missing_files or check.damaged_files:
