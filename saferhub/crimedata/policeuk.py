@@ -124,7 +124,7 @@ def _is_blank(value: str) -> bool:
 
 def _numbers(column: pa.ChunkedArray) -> pa.Array:
     """The column as numbers, null where blank or not a number. Clean files take the fast path."""
-    blank_as_null = pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), ""), None, column)
+    blank_as_null = pc.if_else(pc.equal(column, ""), None, column)
     try:
         return pc.cast(blank_as_null, pa.float64())
     except pa.ArrowInvalid:
@@ -193,7 +193,7 @@ def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) 
 
 def _outside(text: pa.ChunkedArray, values: pa.Array, low: float, high: float) -> pa.Array:
     """True where a coordinate is given but is not a number between low and high."""
-    given = pc.not_equal(pc.utf8_trim_whitespace(text), "")
+    given = pc.not_equal(text, "")
     return pc.and_(given, pc.fill_null(pc.invert(_between(values, low, high)), True))
 
 

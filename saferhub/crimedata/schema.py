@@ -88,6 +88,9 @@ CRIME_ROW = pa.schema(
     ]
 )
 
+# Columns of few distinct values, which Parquet stores best as dictionaries.
+DICTIONARY_COLUMNS = ("source", "force", "category", "subcategory", "lsoa", "location", "outcome", "asb_type")
+
 # The aggregate that answers counts: one row per place, month and kind of crime.
 AGGREGATE_KEYS = (
     "source",

@@ -52,7 +52,16 @@ def _safe_part(text: str) -> str:
 def partition_file_write(table: pa.Table, *, source: str, force: str, month: dt.date) -> WrittenPartition:
     """Write one (source, force, month) partition under a new name; current once the manifest says so."""
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", row_group_size=256_000)
+    pq.write_table(
+        table,
+        buffer,
+        compression="zstd",
+        compression_level=1,
+        # Dictionaries pay only for columns of few values; on crime references and coordinates they cost
+        # more to try than they save (the writer is three times slower with them on every column).
+        use_dictionary=list(schema.DICTIONARY_COLUMNS),
+        row_group_size=256_000,
+    )
     data = buffer.getvalue()
     checksum = hashlib.sha256(data).hexdigest()
     relative = (
