@@ -52,7 +52,8 @@ lint: install
 	$(BIN)/lint-imports
 
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules build

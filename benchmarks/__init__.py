@@ -1,9 +1,10 @@
-"""Benchmarks of the crime data engine at national scale. Run them with `make bench` or `python -m benchmarks`.
+"""Benchmarks of the crime data engine at national scale: `make bench`, or `python -m benchmarks`.
 
 Not part of the test suite. Everything they write goes under var/bench/. Each measured job runs in a
 fresh subprocess, so its peak memory is its own.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -33,7 +34,12 @@ def data_dir() -> tuple[Path, bool]:
 class ChildResult:
     command: list[str]
     seconds: float
+    cpu_seconds: float  # user + system time of the child: less sensitive than wall time to a busy machine
     peak_rss_mb: float
+    load_average: tuple[float, float]  # 1-minute load average before and after: > 0.5 means company
+    cpu_steal_share: float  # of all CPU time while it ran, the share the hypervisor took (/proc/stat)
+    cpu_iowait_share: float  # of all CPU time while it ran, the share spent idle waiting on the disk
+    others_cpu_share: float  # of the machine's CPU capacity while it ran, the share other processes used
     returncode: int
     stdout: str
     stderr: str
@@ -46,22 +52,32 @@ class ChildResult:
         return self
 
 
-def run_child(command: list[str], *, env: dict[str, str] | None = None, log: Path | None = None) -> ChildResult:
+def run_child(
+    command: list[str], *, env: dict[str, str] | None = None, log: Path | None = None
+) -> ChildResult:
     """Run one job in a fresh process; its wall time and its own peak RSS (wait4's rusage of that child)."""
     log_dir = log or BENCH_DIR / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     stamp = f"{time.time_ns()}"
     out_path, err_path = log_dir / f"{stamp}.out", log_dir / f"{stamp}.err"
+    load_before = os.getloadavg()[0]
+    stat_before = _cpu_times()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)  # noqa: S603
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
+    stat_after = _cpu_times()
     result = ChildResult(
         command=command,
         seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        load_average=(load_before, os.getloadavg()[0]),
+        cpu_steal_share=_share(stat_before, stat_after, 7),
+        cpu_iowait_share=_share(stat_before, stat_after, 4),
+        others_cpu_share=_others_share(stat_before, stat_after, usage.ru_utime + usage.ru_stime, seconds),
         returncode=process.returncode,
         stdout=out_path.read_text(errors="replace"),
         stderr=err_path.read_text(errors="replace"),
@@ -69,6 +85,32 @@ def run_child(command: list[str], *, env: dict[str, str] | None = None, log: Pat
     out_path.unlink()
     err_path.unlink()
     return result
+
+
+def _cpu_times() -> list[int]:
+    """The machine's CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal, ...)."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return []
+
+
+def _share(before: list[int], after: list[int], field: int) -> float:
+    """The share of the machine's CPU time in one /proc/stat field (4 iowait, 7 steal) between two reads."""
+    if len(before) <= field or len(after) <= field:
+        return 0.0
+    total = sum(after) - sum(before)
+    return round((after[field] - before[field]) / total, 3) if total else 0.0
+
+
+def _others_share(before: list[int], after: list[int], own_cpu_seconds: float, seconds: float) -> float:
+    """The share of the machine's CPU capacity that processes other than the job used while it ran."""
+    if len(before) < 7 or len(after) < 7 or seconds <= 0:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    busy = sum(after[i] - before[i] for i in (0, 1, 2, 5, 6)) / ticks  # user nice system irq softirq
+    return round(max(0.0, busy - own_cpu_seconds) / (seconds * (os.cpu_count() or 1)), 3)
 
 
 def job_env(run_dir: Path) -> dict[str, str]:
@@ -134,7 +176,7 @@ def saferhub_main() -> None:
 
 
 def django_setup() -> bool:
-    """Set Django up in this process; True when SAFERHUB_DATA_DIR had to be supplied (see saferhub_command)."""
+    """Set Django up here; True when SAFERHUB_DATA_DIR had to be supplied (see saferhub_command)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
     from django.conf import settings
@@ -190,6 +232,21 @@ def geography_template() -> Geography:
     }
     facts_path.write_text(json.dumps(facts, indent=2))
     return Geography(template_db=folder / "db.sqlite3", national=national, cached=False, **facts)
+
+
+def engine_fingerprint() -> dict[str, str]:
+    """Which engine was measured: the commit, and a hash of the crime data and geography sources."""
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("saferhub/crimedata/*.py"), *ROOT.glob("saferhub/geography/*.py")]):
+        digest.update(path.read_bytes())
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    ).stdout.strip()
+    return {"commit": commit, "sources_sha256": digest.hexdigest()[:16]}
 
 
 def fresh_run_dir(name: str, geography: Geography) -> Path:

@@ -31,7 +31,12 @@ class CountsResult:
     job: str
     seconds: float  # the median call (or the one CLI call)
     p95_seconds: float | None
+    cpu_seconds: float  # of the whole child process
     peak_rss_mb: float
+    load_average: tuple[float, float]
+    cpu_steal_share: float
+    cpu_iowait_share: float
+    others_cpu_share: float
     rows_scanned: int
     detail: dict
 
@@ -130,7 +135,9 @@ def partition_files(database: Path, store: Path, month_from: str, month_to: str)
     return [str(store / "crime" / path) for (path,) in paths]
 
 
-def pandas_timings(*, database: Path, store: Path, area: str, month_from: str, month_to: str, repeats: int) -> dict:
+def pandas_timings(
+    *, database: Path, store: Path, area: str, month_from: str, month_to: str, repeats: int
+) -> dict:
     import pandas as pd
 
     files = partition_files(database, store, month_from, month_to)
@@ -165,7 +172,9 @@ def pandas_timings(*, database: Path, store: Path, area: str, month_from: str, m
     }
 
 
-def selector_job(run_dir: Path, *, area: str, month_from: str, month_to: str, calls: int = 50) -> CountsResult:
+def selector_job(
+    run_dir: Path, *, area: str, month_from: str, month_to: str, calls: int = 50
+) -> CountsResult:
     command = [PYTHON, "-m", "benchmarks.counts", "selector", "--area", area, "--from", month_from]
     command += ["--to", month_to, "--warmup", "3", "--calls", str(calls)]
     result = run_child(command, env=job_env(run_dir)).check("period_counts timing")
@@ -174,7 +183,12 @@ def selector_job(run_dir: Path, *, area: str, month_from: str, month_to: str, ca
         job="selector",
         seconds=timings["median_ms"] / 1000,
         p95_seconds=timings["p95_ms"] / 1000,
+        cpu_seconds=result.cpu_seconds,
         peak_rss_mb=result.peak_rss_mb,
+        load_average=result.load_average,
+        cpu_steal_share=result.cpu_steal_share,
+        cpu_iowait_share=result.cpu_iowait_share,
+        others_cpu_share=result.others_cpu_share,
         rows_scanned=0,
         detail=timings,
     )
@@ -190,11 +204,18 @@ def cli_job(run_dir: Path, *, area: str, month_from: str, month_to: str) -> Coun
         job="cli",
         seconds=result.seconds,
         p95_seconds=None,
+        cpu_seconds=result.cpu_seconds,
         peak_rss_mb=result.peak_rss_mb,
+        load_average=result.load_average,
+        cpu_steal_share=result.cpu_steal_share,
+        cpu_iowait_share=result.cpu_iowait_share,
+        others_cpu_share=result.others_cpu_share,
         rows_scanned=0,
         detail={
             "total": sum(row["count"] for row in output["counts"]),
-            "via": "saferhub console script" if command[1] != "-c" else "saferhub_main (data-dir setting set)",
+            "via": "saferhub console script"
+            if command[1] != "-c"
+            else "saferhub_main (data-dir setting set)",
         },
     )
 
@@ -209,14 +230,21 @@ def pandas_job(run_dir: Path, *, area: str, month_from: str, month_to: str, repe
         job="pandas",
         seconds=timings["median_ms"] / 1000,
         p95_seconds=timings["p95_ms"] / 1000,
+        cpu_seconds=result.cpu_seconds,
         peak_rss_mb=result.peak_rss_mb,
+        load_average=result.load_average,
+        cpu_steal_share=result.cpu_steal_share,
+        cpu_iowait_share=result.cpu_iowait_share,
+        others_cpu_share=result.others_cpu_share,
         rows_scanned=timings["rows_scanned"],
         detail=timings,
     )
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="job", required=True)
     selector = sub.add_parser("selector", help="Time selectors.period_counts in this process.")
     baseline = sub.add_parser("pandas", help="Time the same counts in pandas over the partition files.")
@@ -232,7 +260,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.job == "selector":
         result = selector_timings(
-            area=args.area, month_from=args.month_from, month_to=args.month_to, warmup=args.warmup, calls=args.calls
+            area=args.area,
+            month_from=args.month_from,
+            month_to=args.month_to,
+            warmup=args.warmup,
+            calls=args.calls,
         )
     else:
         result = pandas_timings(

@@ -215,7 +215,9 @@ def load_geography(seed: int) -> Geography:
     data, national = data_dir()
     ons = data / "ons"
     lookup = pacsv.read_csv(ons / ONS_LOOKUP).select(["LSOA11CD", "LSOA11NM", "LAD19CD"]).to_pydict()
-    order = sorted(range(len(lookup["LSOA11CD"])), key=lambda i: (lookup["LAD19CD"][i], lookup["LSOA11CD"][i]))
+    order = sorted(
+        range(len(lookup["LSOA11CD"])), key=lambda i: (lookup["LAD19CD"][i], lookup["LSOA11CD"][i])
+    )
     codes = np.array([lookup["LSOA11CD"][i] for i in order], dtype=object)
     names = np.array([lookup["LSOA11NM"][i] for i in order], dtype=object)
     districts = [lookup["LAD19CD"][i] for i in order]
@@ -352,7 +354,7 @@ _geography: Geography | None = None
 
 
 def _init_worker(geography: Geography) -> None:
-    global _geography  # noqa: PLW0603 - one copy per worker process
+    global _geography
     _geography = geography
 
 
@@ -379,7 +381,9 @@ def _month_write(task: tuple[Path, int, int, int, int]) -> tuple[dict[str, int],
     return by_force, final.stat().st_size, unzipped
 
 
-def _dictionary(indices: np.ndarray, values: list[str] | np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+def _dictionary(
+    indices: np.ndarray, values: list[str] | np.ndarray, mask: np.ndarray | None = None
+) -> pa.Array:
     return pa.DictionaryArray.from_arrays(
         pa.array(indices.astype(np.int32), mask=mask), pa.array(list(values), pa.string())
     )
@@ -397,7 +401,12 @@ def _force_month_csv(
     no_location = rng.random(rows) < NO_LOCATION_SHARE
     # police.uk files run LSOA by LSOA, the rows with no location last.
     order = np.lexsort((crime_type, np.where(no_location, len(geography.codes), place)))
-    place, crime_type, is_asb, no_location = place[order], crime_type[order], is_asb[order], no_location[order]
+    place, crime_type, is_asb, no_location = (
+        place[order],
+        crime_type[order],
+        is_asb[order],
+        no_location[order],
+    )
 
     outcome_cumulative = np.cumsum([share for _, share in OUTCOMES])
     outcome = np.searchsorted(outcome_cumulative, rng.random(rows) * outcome_cumulative[-1], side="right")
@@ -458,7 +467,9 @@ def _crime_ids(rng: np.random.Generator, has_id: np.ndarray) -> pa.Array:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--years", nargs="+", type=int, default=[2023], help="Calendar years to make.")
     parser.add_argument("--rows-per-year", type=int, default=6_000_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -477,7 +488,8 @@ def describe(dataset: Dataset) -> str:
         else "the project's trimmed copy of the ONS lookup (data/ons): FEWER LSOAs than national"
     )
     return (
-        f"{dataset.rows:,} rows over {len(dataset.zips)} monthly zips ({dataset.years[0]}-{dataset.years[-1]}), "
+        f"{dataset.rows:,} rows over {len(dataset.zips)} monthly zips "
+        f"({dataset.years[0]}-{dataset.years[-1]}), "
         f"{dataset.lsoas:,} LSOAs from {lsoa_source}; {dataset.how}. "
         f"{dataset.bytes_csv / 1e9:.2f} GB of CSV, {dataset.bytes_zipped / 1e9:.2f} GB zipped. "
         + (

@@ -23,7 +23,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import BENCH_DIR, PYTHON, Geography, fresh_run_dir, job_env, run_child, saferhub_command
+from benchmarks import (
+    BENCH_DIR,
+    PYTHON,
+    Geography,
+    engine_fingerprint,
+    fresh_run_dir,
+    job_env,
+    run_child,
+    saferhub_command,
+)
 from benchmarks.generate_policeuk import Dataset
 
 _FILE_FORCE = re.compile(r"\d{4}-\d{2}-(?P<force>[a-z0-9-]+?)-street\.csv$")
@@ -57,7 +66,12 @@ class IngestResult:
     rows_stored: int
     rows_rejected: int
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
+    load_average: tuple[float, float]
+    cpu_steal_share: float
+    cpu_iowait_share: float
+    others_cpu_share: float
     partitions: int
     detail: dict
 
@@ -66,13 +80,16 @@ class IngestResult:
         return self.rows_read / self.seconds if self.seconds else 0.0
 
 
-def engine_ingest(dataset: Dataset, geography: Geography, *, name: str, profile: bool = False) -> IngestResult:
+def engine_ingest(
+    dataset: Dataset, geography: Geography, *, name: str, profile: bool = False
+) -> IngestResult:
     """`saferhub import_crime --json <the zips>` into a fresh store and database."""
     run_dir = fresh_run_dir(name, geography)
     command = saferhub_command("import_crime", "--json", *map(str, dataset.zips), profiled=profile)
     env = job_env(run_dir)
     if profile:
         env["BENCH_PROFILE"] = str(BENCH_DIR / f"profile-{name}.prof")
+    sources = engine_fingerprint()
     result = run_child(command, env=env).check("saferhub import_crime")
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     partitions = sum(1 for _ in (run_dir / "crime" / "partitions").rglob("*.parquet"))
@@ -82,13 +99,21 @@ def engine_ingest(dataset: Dataset, geography: Geography, *, name: str, profile:
         rows_stored=summary["rows_stored"],
         rows_rejected=summary["rows_rejected"],
         seconds=result.seconds,
+        cpu_seconds=result.cpu_seconds,
         peak_rss_mb=result.peak_rss_mb,
+        load_average=result.load_average,
+        cpu_steal_share=result.cpu_steal_share,
+        cpu_iowait_share=result.cpu_iowait_share,
+        others_cpu_share=result.others_cpu_share,
         partitions=partitions,
         detail={
             "run_dir": str(run_dir),
             "notes": summary["notes"][:5],
-            "via": "saferhub console script" if command[1] != "-c" else "saferhub_main (data-dir setting set)",
+            "via": "saferhub console script"
+            if command[1] != "-c"
+            else "saferhub_main (data-dir setting set)",
             "profile": env.get("BENCH_PROFILE", ""),
+            "engine_source": sources,
         },
     )
 
@@ -106,7 +131,12 @@ def pandas_baseline(dataset: Dataset, geography: Geography, *, name: str) -> Ing
         rows_stored=summary["rows_stored"],
         rows_rejected=summary["rows_rejected"],
         seconds=result.seconds,
+        cpu_seconds=result.cpu_seconds,
         peak_rss_mb=result.peak_rss_mb,
+        load_average=result.load_average,
+        cpu_steal_share=result.cpu_steal_share,
+        cpu_iowait_share=result.cpu_iowait_share,
+        others_cpu_share=result.others_cpu_share,
         partitions=summary["partitions"],
         detail={"run_dir": str(run_dir), "pandas": summary["pandas"]},
     )
@@ -138,7 +168,10 @@ def pandas_ingest(zips: list[Path], *, database: Path, out: Path) -> dict:
                 rows_read += len(frame)
                 longitude = pd.to_numeric(frame["Longitude"].where(frame["Longitude"] != ""), errors="coerce")
                 latitude = pd.to_numeric(frame["Latitude"].where(frame["Latitude"] != ""), errors="coerce")
-                lon_blank, lat_blank = frame["Longitude"].str.strip() == "", frame["Latitude"].str.strip() == ""
+                lon_blank, lat_blank = (
+                    frame["Longitude"].str.strip() == "",
+                    frame["Latitude"].str.strip() == "",
+                )
                 lsoa = frame["LSOA code"]
                 ok = (
                     frame["Month"].str.fullmatch(_MONTH)
@@ -190,7 +223,9 @@ def profile_summary(path: Path, *, top: int = 25) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="job", required=True)
     baseline = sub.add_parser("pandas", help="The pandas baseline (what its child process runs).")
     baseline.add_argument("--db", type=Path, required=True)

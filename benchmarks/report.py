@@ -13,6 +13,7 @@ class Row:
     job: str
     rows: int | None
     seconds: float | None
+    cpu_seconds: float | None  # the child process's user + system time
     rows_per_second: float | None
     peak_rss_mb: float | None
     ratio: float | None  # vs the baseline: rows/s ÷ rows/s for ingest, baseline time ÷ time for counts
@@ -25,12 +26,25 @@ def _number(value: float | None, spec: str) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    headers = ("job", "rows", "seconds", "rows/s", "peak RSS MB", "ratio vs baseline", "target", "met?")
+    headers = (
+        "job",
+        "rows",
+        "seconds",
+        "CPU s",
+        "rows/s",
+        "peak RSS MB",
+        "ratio vs baseline",
+        "target",
+        "met?",
+    )
     cells = [
         (
             row.job,
             _number(row.rows, ","),
-            "" if row.seconds is None else (f"{row.seconds:.4f}" if row.seconds < 1 else f"{row.seconds:.2f}"),
+            ""
+            if row.seconds is None
+            else (f"{row.seconds:.4f}" if row.seconds < 1 else f"{row.seconds:.2f}"),
+            _number(row.cpu_seconds, ".2f"),
             _number(row.rows_per_second, ",.0f"),
             _number(row.peak_rss_mb, ",.0f"),
             "" if row.ratio is None else f"{row.ratio:.2f}x",
@@ -40,7 +54,7 @@ def table(rows: list[Row]) -> str:
         for row in rows
     ]
     widths = [max(len(str(line[i])) for line in [headers, *cells]) for i in range(len(headers))]
-    numeric = {1, 2, 3, 4, 5}
+    numeric = {1, 2, 3, 4, 5, 6}
 
     def line(values: tuple) -> str:
         return " | ".join(
