@@ -39,6 +39,11 @@ class LsoaIndex:
         known = [code for code in distinct if code in self.vintage_by_code]
         return pa.array(known, pa.string()), pa.array([self.vintage_by_code[c] for c in known], pa.int16())
 
+    def lookup(self, codes: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+        """Both at once: whether each code is known, and its vintage."""
+        known, vintages = self._known_of(codes)
+        return pc.is_in(codes, value_set=known), pc.take(vintages, pc.index_in(codes, value_set=known))
+
     def known(self, codes: pa.Array | pa.ChunkedArray) -> pa.Array:
         """True where the code is a known LSOA (null codes are not)."""
         known, _ = self._known_of(codes)
@@ -96,7 +101,7 @@ def policeuk_file_read(data: bytes, *, name: str, lsoas: LsoaIndex) -> ParsedFil
     rejections.sort(key=lambda r: r.line)
     return ParsedFile(
         source=kind,
-        table=_crime_rows(table, checked, kind=kind, force=_force_of(name, table), lsoas=lsoas),
+        table=_crime_rows(table, checked, kind=kind, force=_force_of(name, table)),
         rejections=rejections,
         rows_read=table.num_rows + len(grid.broken),
         notes=grid.notes,
@@ -109,6 +114,7 @@ class _Checks:
     failures: list[tuple[int, str, str]]
     longitude: pa.Array
     latitude: pa.Array
+    lsoa_vintages: pa.Array
 
 
 def _where_distinct(column: pa.ChunkedArray, test: Callable[[str], bool]) -> pa.Array:
@@ -135,6 +141,7 @@ def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) 
     """Each rule, in bulk; the first rule a row breaks is the reason it is rejected."""
     lon, lat = _numbers(table["Longitude"]), _numbers(table["Latitude"])
     lsoa_blank = _where_distinct(table["LSOA code"], _is_blank)
+    lsoa_known, lsoa_vintages = lsoas.lookup(table["LSOA code"])
     known_types = schema.POLICEUK_CRIME_TYPES | schema.POLICEUK_LEGACY_CRIME_TYPES
     rules: list[tuple[str, str, pa.Array]] = [
         (
@@ -160,7 +167,7 @@ def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) 
         (
             "LSOA code",
             "LSOA code is not a known 2011 or 2021 LSOA",
-            pc.and_(pc.invert(lsoa_blank), pc.invert(lsoas.known(table["LSOA code"]))),
+            pc.and_(pc.invert(lsoa_blank), pc.invert(lsoa_known)),
         ),
     ]
     if kind == schema.SOURCE_POLICEUK_STREET:
@@ -188,7 +195,9 @@ def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) 
         new = pc.and_(failed, pc.invert(failed_any))
         failures.extend((index, column, reason) for index in pc.indices_nonzero(new).to_pylist())
         failed_any = pc.or_(failed_any, failed)
-    return _Checks(ok=pc.invert(failed_any), failures=failures, longitude=lon, latitude=lat)
+    return _Checks(
+        ok=pc.invert(failed_any), failures=failures, longitude=lon, latitude=lat, lsoa_vintages=lsoa_vintages
+    )
 
 
 def _outside(text: pa.ChunkedArray, values: pa.Array, low: float, high: float) -> pa.Array:
@@ -218,7 +227,7 @@ def force_slug(force_name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def _crime_rows(all_rows: pa.Table, checked: _Checks, *, kind: str, force: str, lsoas: LsoaIndex) -> pa.Table:
+def _crime_rows(all_rows: pa.Table, checked: _Checks, *, kind: str, force: str) -> pa.Table:
     table = all_rows.filter(checked.ok)
     rows = table.num_rows
     nulls = lambda typ: pa.nulls(rows, typ)  # noqa: E731
@@ -237,7 +246,7 @@ def _crime_rows(all_rows: pa.Table, checked: _Checks, *, kind: str, force: str, 
             "category": category,
             "subcategory": nulls(pa.string()),
             "lsoa": lsoa,
-            "lsoa_vintage": lsoas.vintages(lsoa),
+            "lsoa_vintage": checked.lsoa_vintages.filter(checked.ok),
             "longitude": checked.longitude.filter(checked.ok),
             "latitude": checked.latitude.filter(checked.ok),
             "location": empty_as_null(table["Location"]),

@@ -120,7 +120,10 @@ def duckdb_cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on this thread's in-process DuckDB (a connection is not shared between threads)."""
     connection = getattr(_local, "connection", None)
     if connection is None:
-        connection = duckdb.connect(config={"threads": settings.SAFERHUB_DUCKDB_THREADS})
+        # Insertion order is never relied on: every query groups or sorts what it needs.
+        connection = duckdb.connect(
+            config={"threads": settings.SAFERHUB_DUCKDB_THREADS, "preserve_insertion_order": False}
+        )
         _local.connection = connection
     return connection.cursor()
 
@@ -151,7 +154,6 @@ def aggregates_rebuild(
                 SELECT {keys}, coalesce(d.lad, '{NO_DISTRICT}') AS lad, count(*) AS n
                 FROM read_parquet($files) AS c LEFT JOIN lsoa_districts AS d ON c.lsoa = d.lsoa
                 GROUP BY ALL
-                ORDER BY lad, c.month, c.lsoa
             ) TO '{staging}' (FORMAT parquet, PARTITION_BY (lad), COMPRESSION zstd, OVERWRITE_OR_IGNORE)
             """,  # noqa: S608 - paths are the store's own; values are bound
             {"files": files},
