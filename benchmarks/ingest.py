@@ -34,29 +34,14 @@ from benchmarks import (
     saferhub_command,
 )
 from benchmarks.generate_policeuk import Dataset
+from saferhub.crimedata import schema
 
 _FILE_FORCE = re.compile(r"\d{4}-\d{2}-(?P<force>[a-z0-9-]+?)-street\.csv$")
 _MONTH = r"\d{4}-(0[1-9]|1[0-2])"
-CRIME_TYPES = frozenset(
-    {
-        "Anti-social behaviour",
-        "Bicycle theft",
-        "Burglary",
-        "Criminal damage and arson",
-        "Drugs",
-        "Other crime",
-        "Other theft",
-        "Possession of weapons",
-        "Public order",
-        "Robbery",
-        "Shoplifting",
-        "Theft from the person",
-        "Vehicle crime",
-        "Violence and sexual offences",
-    }
-)
-LONGITUDE_RANGE = (-8.8, 2.0)
-LATITUDE_RANGE = (49.8, 61.0)
+# The baseline checks what the engine checks, by the same published rules.
+CRIME_TYPES = schema.POLICEUK_CRIME_TYPES
+LONGITUDE_RANGE = schema.LONGITUDE_RANGE
+LATITUDE_RANGE = schema.LATITUDE_RANGE
 
 
 @dataclass

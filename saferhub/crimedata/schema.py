@@ -16,18 +16,8 @@ POLICEUK_STREET_HEADER = (
     "Last outcome category",
     "Context",
 )
-POLICEUK_OUTCOMES_HEADER = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Outcome type",
-)
+# An outcomes file has the street file's first nine columns, then the outcome.
+POLICEUK_OUTCOMES_HEADER = (*POLICEUK_STREET_HEADER[:9], "Outcome type")
 # Stop-and-search files have no force column; their published header starts like this.
 POLICEUK_STOP_SEARCH_HEADER_START = ("Type", "Date", "Part of a policing operation")
 

@@ -1,6 +1,7 @@
 """The crime data pages of a partnership: what is held, imports, column mappings, coverage, data quality and
 indicators. Reads go through the selectors, writes through the services."""
 
+import calendar
 import datetime as dt
 from typing import Any
 from uuid import UUID
@@ -276,20 +277,7 @@ def coverage(request: HttpRequest, slug: str) -> HttpResponse:
                 selectors.coverage_calendar(source=source, label=label)
                 for source, label in selectors.sources_visible_to(partnership).items()
             ],
-            "month_names": [
-                "Jan",
-                "Feb",
-                "Mar",
-                "Apr",
-                "May",
-                "Jun",
-                "Jul",
-                "Aug",
-                "Sep",
-                "Oct",
-                "Nov",
-                "Dec",
-            ],
+            "month_names": list(calendar.month_abbr[1:]),
         },
     )
 
