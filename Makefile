@@ -6,6 +6,7 @@ STATIC := build/static
 export SAFERHUB_DATA_DIR ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export SAFERHUB_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-fast lint bench install assets system-packages demo clean
 
@@ -32,7 +33,7 @@ system-packages:
 	@scripts/ensure-system-packages
 
 demo: install assets
-	@mkdir -p $(SAFERHUB_DATA_DIR)
+	@mkdir -p $(SAFERHUB_DATA_DIR)/staticfiles
 	$(BIN)/saferhub migrate --no-input -v 0
 	$(BIN)/saferhub load_demo
 
