@@ -12,8 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from saferhub.crimedata import schema
-from saferhub.crimedata.csvfiles import Rejection, csv_grid, without_blank_rows
+from saferhub.crimedata.csvfiles import CsvGrid, Rejection, csv_grid, without_blank_rows
 from saferhub.crimedata.sources import InputFileError
+from saferhub.crimedata.stopsearch import PointPlacer, stop_search_rows
 
 _MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _NUMBER = r"^-?\d+(\.\d+)?$"
@@ -75,7 +76,9 @@ def file_kind(header: list[str]) -> str | None:
     return None
 
 
-def policeuk_file_read(data: bytes, *, name: str, lsoas: LsoaIndex) -> ParsedFile:
+def policeuk_file_read(
+    data: bytes, *, name: str, lsoas: LsoaIndex, placer: PointPlacer | None = None
+) -> ParsedFile:
     """Parse and check one police.uk CSV. Raises InputFileError when the file as a whole is wrong."""
     if not data.strip():
         raise InputFileError(f"{name}: the file is empty")
@@ -86,11 +89,9 @@ def policeuk_file_read(data: bytes, *, name: str, lsoas: LsoaIndex) -> ParsedFil
             f"{name}: not a police.uk file: the header is '{','.join(grid.header)[:200]}', "
             f"expected '{','.join(schema.POLICEUK_STREET_HEADER)}'"
         )
-    if kind == schema.SOURCE_POLICEUK_STOP_SEARCH:
-        raise InputFileError(
-            f"{name}: a police.uk stop-and-search file: these are not crimes and are not imported as such"
-        )
     table = grid.table.rename_columns(grid.header)
+    if kind == schema.SOURCE_POLICEUK_STOP_SEARCH:
+        return _stop_searches(table, grid=grid, name=name, lsoas=lsoas, placer=placer)
     type_column = "Crime type" if kind == schema.SOURCE_POLICEUK_STREET else "Outcome type"
     checked = _checked(table, type_column=type_column, kind=kind, lsoas=lsoas)
     lines = grid.lines.to_pylist()
@@ -105,6 +106,42 @@ def policeuk_file_read(data: bytes, *, name: str, lsoas: LsoaIndex) -> ParsedFil
         rejections=rejections,
         rows_read=table.num_rows + len(grid.broken),
         notes=grid.notes,
+    )
+
+
+def _stop_searches(
+    table: pa.Table, *, grid: CsvGrid, name: str, lsoas: LsoaIndex, placer: PointPlacer | None
+) -> ParsedFile:
+    match = _FILE_FORCE.search(name.rsplit("/", 1)[-1])
+    if match is None:
+        # A stop-and-search file names no force in its rows: only police.uk's file name says whose it is.
+        raise InputFileError(
+            f"{name}: a police.uk stop-and-search file must keep police.uk's name, "
+            "YYYY-MM-<force>-stop-and-search.csv, which says whose searches they are"
+        )
+    lon, lat = _numbers(table["Longitude"]), _numbers(table["Latitude"])
+    rows, rejections = stop_search_rows(
+        table,
+        name=name,
+        lines=grid.lines.to_pylist(),
+        force=match.group("force"),
+        numbers=(lon, lat),
+        outside=(
+            _outside(table["Longitude"], lon, *schema.LONGITUDE_RANGE),
+            _outside(table["Latitude"], lat, *schema.LATITUDE_RANGE),
+        ),
+        lsoa_vintages=lsoas.vintage_by_code,
+        placer=placer,
+    )
+    notes = list(grid.notes)
+    if placer is None and rows.num_rows:
+        notes.append(f"{name}: no LSOA boundaries are held, so its searches count for the force only")
+    return ParsedFile(
+        source=schema.SOURCE_POLICEUK_STOP_SEARCH,
+        table=rows,
+        rejections=sorted(grid.broken + rejections, key=lambda r: r.line),
+        rows_read=table.num_rows + len(grid.broken),
+        notes=notes,
     )
 
 

@@ -85,11 +85,24 @@ def crime_import(
 ) -> ImportRun:
     """Import police.uk files (CSVs, month folders, trees of them, or police.uk zip archives)."""
     run = run or ImportRun.objects.create(kind="police.uk", started_by=actor, partnership=partnership)
+    boundaries: list[LsoaBoundaries] = []
+
+    def files() -> list[InputFile]:
+        found = list(input_files(paths))
+        # Only searches need boundaries (to place their points in LSOAs): read them once, here, and only then.
+        if any(file.name.endswith("-stop-and-search.csv") for file in found):
+            boundaries.append(LsoaBoundaries.load())
+        return found
+
     return partitions_import(
         run=run,
         actor=actor,
-        files=lambda: list(input_files(paths)),
-        parse=lambda file, lsoas: [policeuk_file_read(file.read(), name=file.name, lsoas=lsoas)],
+        files=files,
+        parse=lambda file, lsoas: [
+            policeuk_file_read(
+                file.read(), name=file.name, lsoas=lsoas, placer=boundaries[0] if boundaries else None
+            )
+        ],
         on_progress=on_progress,
     )
 

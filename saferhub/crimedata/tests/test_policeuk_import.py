@@ -1,5 +1,6 @@
 """Importing the real police.uk archives for Leicestershire, and counting them, against plain Python."""
 
+import csv
 import datetime as dt
 import json
 import zipfile
@@ -173,11 +174,6 @@ def test_every_bad_row_is_reported_with_its_line_column_and_reason(db, crime_sto
             "not a police.uk file: the header is 'Date,Offence,Ward'",
         ),
         (
-            b"Type,Date,Part of a policing operation,Policing operation,Latitude\n"
-            b"Person search,2018-01-01,False,,52.6\n",
-            "a police.uk stop-and-search file",
-        ),
-        (
             HEADER.encode() + b"x,2023-02,Leic\x81\x8d Police,\x8d,,,,,,Burglary,,\n",
             "not UTF-8 (line 2) and not Windows-1252 either",
         ),
@@ -338,3 +334,33 @@ def world_leicester(db):
     return Partnership.objects.create(
         slug="leicester", name="Leicester CSP", kind="unitary_csp", area_codes=[LEICESTER]
     )
+
+
+STOP_SEARCH = POLICEUK / "2018-01-leicestershire-stop-and-search.csv"
+
+
+def test_stop_and_search_files_are_imported_and_placed_in_lsoas_by_their_points(db, crime_store):
+    with open(STOP_SEARCH, encoding="utf-8-sig") as handle:
+        searches = list(csv.DictReader(handle))
+    run = crime_import(paths=[STOP_SEARCH])
+    assert run.rows_read == run.rows_stored == len(searches)
+    assert run.months == ["2018-01"] and run.forces == ["leicestershire"]
+    partition = Partition.objects.get(source="police.uk-stop-and-search")
+    # Points with coordinates inside the boundaries held get an LSOA; the rest count for the force only.
+    with_point = sum(1 for row in searches if row["Latitude"] and row["Longitude"])
+    assert 0 < partition.rows - partition.no_location_rows <= with_point
+    what = CountFilter(sources=("police.uk-stop-and-search",))
+    month = dt.date(2018, 1, 1)
+    force = monthly_counts(
+        scope=area_scope("E23000021"), what=what, month_from=month, month_to=month, by="category"
+    )
+    assert sum(count for *_, count in force) == len(searches)
+    leicester = monthly_counts(scope=area_scope(LEICESTER), what=what, month_from=month, month_to=month)
+    assert 0 < sum(count for *_, count in leicester) < len(searches)
+
+
+def test_a_stop_and_search_file_renamed_away_from_police_uk_is_refused(db, crime_store, tmp_path):
+    renamed = tmp_path / "searches.csv"
+    renamed.write_bytes(STOP_SEARCH.read_bytes())
+    with pytest.raises(ImportRefused, match=r"must keep police\.uk's name"):
+        crime_import(paths=[renamed])
