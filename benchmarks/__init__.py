@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
@@ -43,6 +44,17 @@ class ChildResult:
     returncode: int
     stdout: str
     stderr: str
+
+    def measurements(self) -> dict[str, Any]:
+        """What every job's result records of its process, beside its own figures."""
+        return {
+            "cpu_seconds": self.cpu_seconds,
+            "peak_rss_mb": self.peak_rss_mb,
+            "load_average": self.load_average,
+            "cpu_steal_share": self.cpu_steal_share,
+            "cpu_iowait_share": self.cpu_iowait_share,
+            "others_cpu_share": self.others_cpu_share,
+        }
 
     def check(self, what: str) -> "ChildResult":
         if self.returncode != 0:
@@ -127,37 +139,16 @@ def job_env(run_dir: Path) -> dict[str, str]:
     return env
 
 
-def settings_define_data_dir() -> bool:
-    """Whether the project's settings define SAFERHUB_DATA_DIR, which the crime store reads."""
-    probe = subprocess.run(  # noqa: S603
-        [
-            PYTHON,
-            "-c",
-            "import config.settings.base as s; print(hasattr(s, 'SAFERHUB_DATA_DIR'))",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    return probe.stdout.strip() == "True"
-
-
 def saferhub_command(*args: str, profiled: bool = False) -> list[str]:
-    """`saferhub <args>`: the console script itself, or the same entry point with the data-dir setting set.
-
-    The crime store reads settings.SAFERHUB_DATA_DIR; when the settings lack it the console script fails
-    at the first partition it writes, so the benchmark runs Django's same command line through
-    `saferhub_main`, which sets it from the environment first, and says so. A profiled run always goes
-    through `saferhub_main`, which runs the command under cProfile when BENCH_PROFILE names a file.
-    """
-    if settings_define_data_dir() and not profiled:
+    """`saferhub <args>`: the console script itself, or, for a profiled run, the same entry point under
+    cProfile (see saferhub_main)."""
+    if not profiled:
         return [str(SAFERHUB), *args]
     return [PYTHON, "-c", "from benchmarks import saferhub_main; saferhub_main()", *args]
 
 
 def saferhub_main() -> None:
-    """The `saferhub` console script, with settings.SAFERHUB_DATA_DIR set when the settings lack it."""
+    """The `saferhub` console script, run under cProfile when BENCH_PROFILE names a file."""
     django_setup()
     from django.core.management import execute_from_command_line
 
@@ -175,17 +166,11 @@ def saferhub_main() -> None:
         profiler.dump_stats(profile)
 
 
-def django_setup() -> bool:
-    """Set Django up here; True when SAFERHUB_DATA_DIR had to be supplied (see saferhub_command)."""
+def django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
-    from django.conf import settings
 
-    patched = not hasattr(settings, "SAFERHUB_DATA_DIR")
-    if patched:
-        settings.SAFERHUB_DATA_DIR = Path(os.environ.get("SAFERHUB_DATA_DIR", str(settings.DATA_DIR)))
     django.setup()
-    return patched
 
 
 def _migrations_key() -> str:

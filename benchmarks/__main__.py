@@ -10,7 +10,7 @@ import json
 import os
 import time
 
-from benchmarks import BENCH_DIR, engine_fingerprint, geography_template, settings_define_data_dir
+from benchmarks import BENCH_DIR, engine_fingerprint, geography_template
 from benchmarks.counts import cli_job, pandas_job, selector_job
 from benchmarks.generate_policeuk import describe, generate
 from benchmarks.ingest import engine_ingest, pandas_baseline, profile_summary
@@ -67,14 +67,6 @@ def main(argv: list[str] | None = None) -> None:
     notes: list[str] = []
     say = print
     say(f"Machine: {json.dumps(facts['machine'])}")
-    if not settings_define_data_dir():
-        notes.append(
-            "The settings do not define SAFERHUB_DATA_DIR, which the crime store reads: "
-            "`saferhub import_crime` and `saferhub crime_counts` fail (AttributeError) as they stand. "
-            "The benchmark runs the same Django command line through benchmarks.saferhub_main, "
-            "which sets it from the environment."
-        )
-        say(f"NOTE: {notes[-1]}")
 
     geography = geography_template()
     say(

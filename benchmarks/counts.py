@@ -65,7 +65,7 @@ def selector_timings(*, area: str, month_from: str, month_to: str, warmup: int, 
     """Time period_counts in this process (what the child runs)."""
     from benchmarks import django_setup
 
-    patched = django_setup()
+    django_setup()
     from saferhub.crimedata.selectors import CountFilter, area_scope, period_counts
 
     started = time.perf_counter()
@@ -108,7 +108,6 @@ def selector_timings(*, area: str, month_from: str, month_to: str, warmup: int, 
         "counts": {f"{row['period']}|{row['category']}": row["count"] for row in rows},
         "total": sum(row["count"] for row in rows),
         "districts": sorted(scope.districts),
-        "data_dir_setting_patched": patched,
     }
 
 
@@ -183,12 +182,7 @@ def selector_job(
         job="selector",
         seconds=timings["median_ms"] / 1000,
         p95_seconds=timings["p95_ms"] / 1000,
-        cpu_seconds=result.cpu_seconds,
-        peak_rss_mb=result.peak_rss_mb,
-        load_average=result.load_average,
-        cpu_steal_share=result.cpu_steal_share,
-        cpu_iowait_share=result.cpu_iowait_share,
-        others_cpu_share=result.others_cpu_share,
+        **result.measurements(),
         rows_scanned=0,
         detail=timings,
     )
@@ -204,18 +198,10 @@ def cli_job(run_dir: Path, *, area: str, month_from: str, month_to: str) -> Coun
         job="cli",
         seconds=result.seconds,
         p95_seconds=None,
-        cpu_seconds=result.cpu_seconds,
-        peak_rss_mb=result.peak_rss_mb,
-        load_average=result.load_average,
-        cpu_steal_share=result.cpu_steal_share,
-        cpu_iowait_share=result.cpu_iowait_share,
-        others_cpu_share=result.others_cpu_share,
+        **result.measurements(),
         rows_scanned=0,
         detail={
             "total": sum(row["count"] for row in output["counts"]),
-            "via": "saferhub console script"
-            if command[1] != "-c"
-            else "saferhub_main (data-dir setting set)",
         },
     )
 
@@ -230,12 +216,7 @@ def pandas_job(run_dir: Path, *, area: str, month_from: str, month_to: str, repe
         job="pandas",
         seconds=timings["median_ms"] / 1000,
         p95_seconds=timings["p95_ms"] / 1000,
-        cpu_seconds=result.cpu_seconds,
-        peak_rss_mb=result.peak_rss_mb,
-        load_average=result.load_average,
-        cpu_steal_share=result.cpu_steal_share,
-        cpu_iowait_share=result.cpu_iowait_share,
-        others_cpu_share=result.others_cpu_share,
+        **result.measurements(),
         rows_scanned=timings["rows_scanned"],
         detail=timings,
     )
