@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("saferhub.partnerships.urls")),
     path("", include("saferhub.plans.urls")),
     path("", include("saferhub.crimedata.urls")),
+    path("", include("saferhub.assessment.urls")),
+    path("", include("saferhub.performance.urls")),
     path("", include("saferhub.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "saferhub.partnerships",
     "saferhub.plans",
     "saferhub.crimedata",
+    "saferhub.assessment",
+    "saferhub.performance",
     "saferhub.api",
     "saferhub.demo",
 ]

@@ -39,9 +39,9 @@ left out of the big tests and checked on its own as a strict xfail, which fails 
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -65,65 +65,30 @@ from saferhub.partnerships.models import Organisation, Partnership, Role
 from saferhub.partnerships.tests.factories import PASSWORD
 from saferhub.plans.models import Plan
 from saferhub.plans.tests.factories import PriorityFactory
+from tests.security import matrix_assessment, matrix_performance
+from tests.security.matrix_words import (
+    A_PEOPLE,
+    ANALYSES,
+    API_READS,
+    API_SIGNED_IN,
+    LEADS_OR_MANAGES,
+    MANAGES,
+    PERSONA_CLASS,
+    PERSONAS,
+    POST_ONLY,
+    PUBLIC,
+    READS,
+    REFUSALS,
+    SIGN_IN,
+    SIGNED_IN,
+    Expect,
+    Outcome,
+    Row,
+    To,
+)
 
-# --- What a person gets back ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class To:
-    """A redirect whose Location starts with `prefix`."""
-
-    prefix: str
-    status: int = 302
-
-    def __str__(self) -> str:
-        return f"{self.status} → {self.prefix}…"
-
-
-Outcome = int | To
-
-SIGN_IN = To("/sign-in/?next=")  # `login_required`: sent to sign in, and back afterwards
-REFUSALS: tuple[Outcome, ...] = (SIGN_IN, 401, 403, 404)
-
-
-class Row(NamedTuple):
-    anonymous: Outcome
-    manager: Outcome
-    theme_lead: Outcome
-    analyst: Outcome
-    member: Outcome
-    county: Outcome
-    other: Outcome
-    nobody: Outcome
-
-
-PERSONA_CLASS: dict[str, str] = {
-    "anonymous": "anonymous",
-    **{role.value: "member" for role in Role},
-    Role.PARTNERSHIP_MANAGER.value: "manager",
-    Role.ADMINISTRATOR.value: "manager",
-    Role.THEME_LEAD.value: "theme_lead",
-    Role.ANALYST.value: "analyst",
-    "county_manager": "county",
-    "other_manager": "other",
-    "nobody": "nobody",
-}
-PERSONAS = list(PERSONA_CLASS)
-A_PEOPLE = {"manager", "theme_lead", "analyst", "member"}
-
-# --- The rows used by the matrix ------------------------------------------------------------------
-# fmt: off
-#                      anonymous  manager  theme_lead  analyst  member  county  other  nobody
-PUBLIC           = Row(200,       200,     200,        200,     200,    200,    200,   200)
-SIGNED_IN        = Row(SIGN_IN,   200,     200,        200,     200,    200,    200,   200)
-READS            = Row(SIGN_IN,   200,     200,        200,     200,    200,    404,   404)
-MANAGES          = Row(SIGN_IN,   200,     403,        403,     403,    403,    404,   404)
-LEADS_OR_MANAGES = Row(SIGN_IN,   200,     200,        403,     403,    403,    404,   404)
-ANALYSES         = Row(SIGN_IN,   200,     403,        200,     403,    403,    404,   404)
-POST_ONLY        = Row(SIGN_IN,   405,     405,        405,     405,    405,    405,   405)
-API_READS        = Row(401,       200,     200,        200,     200,    200,    404,   404)
-API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    200,   200)
-# fmt: on
+# The apps whose rows, record kwargs and records live in a file of their own beside this one.
+APP_MATRICES = (matrix_assessment, matrix_performance)
 
 # --- Valid forms, so that a refusal is the only reason nothing changes -----------------------------
 
@@ -167,22 +132,6 @@ category = "Offence"
 def indicator_form(w: Any) -> dict[str, Any]:
     return {"sources": ["police.uk-street"], "name": "Burglary", "slug": "burglary", "categories": []}
 
-
-@dataclass(frozen=True)
-class Expect:
-    """What every class of person gets from one URL name."""
-
-    get: Row
-    # A valid form for POST: the view changes something when POST comes from someone allowed.
-    data: Callable[[Any], dict[str, Any]] | None = None
-    # What POST answers, when it differs from GET (a view that only accepts POST).
-    post: Row | None = None
-    # Who may POST `data`, for the control test that the form really changes something (None: skip).
-    doer: str | None = "partnership_manager"
-    # "session" for pages; "token" for the JSON API (Authorization: Bearer).
-    auth: str = "session"
-    # The same URL on other records of A, with their own row: {label: ({kwarg: record key}, row)}.
-    also: dict[str, tuple[dict[str, str], Row]] = field(default_factory=dict)
 
 
 MATRIX: dict[str, Expect] = {
@@ -307,6 +256,8 @@ MATRIX: dict[str, Expect] = {
     "api-1.0.0:indicator_series": Expect(API_READS, auth="token"),
     "api-1.0.0:import_list": Expect(API_READS, auth="token"),
 }
+for _app in APP_MATRICES:
+    MATRIX |= _app.MATRIX
 
 # (URL name, case, persona class) → why the app is wrong. Checked alone, as a strict xfail.
 KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
@@ -355,6 +306,8 @@ RECORD_KWARGS = {
     "run_id": "import_run",
     "indicator_id": "indicator",
 }
+for _app in APP_MATRICES:
+    RECORD_KWARGS |= _app.RECORD_KWARGS
 
 
 @dataclass
@@ -424,6 +377,8 @@ def crime_records(world: Any) -> None:
 def scene(world: Any, settings: Any, tmp_path: Path) -> Scene:
     settings.SAFERHUB_DATA_DIR = tmp_path  # the crime store of imports, uploads and reports
     crime_records(world)
+    for app in APP_MATRICES:
+        app.records(world)
     for owner in ("a", "b"):
         records = world.records[owner]
         records["other_priority"] = PriorityFactory(plan=records["plan"], title="Anti-social behaviour")
@@ -539,7 +494,7 @@ def mismatch(response: Any, expected: Outcome) -> str | None:
 
 
 # Tables a refused request must leave alone, less the columns that record use rather than change.
-WATCHED_APPS = {"accounts", "partnerships", "plans", "crimedata", "otp_totp"}
+WATCHED_APPS = {"accounts", "partnerships", "plans", "crimedata", "assessment", "performance", "otp_totp"}
 VOLATILE = {("accounts.User", "last_login"), ("accounts.ApiToken", "last_used_at")}
 
 

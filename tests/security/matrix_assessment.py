@@ -1,0 +1,14 @@
+"""The authorisation matrix's rows for the assessment app's URL names (merged into test_authz_matrix.MATRIX)."""
+
+from typing import Any
+
+from tests.security.matrix_words import Expect
+
+MATRIX: dict[str, Expect] = {}
+
+# URL kwarg -> the key of the record in world.records[owner] ("a" or "b") that fills it.
+RECORD_KWARGS: dict[str, str] = {}
+
+
+def records(world: Any) -> None:
+    """Adds each partnership's assessment records to world.records["a"] and world.records["b"]."""

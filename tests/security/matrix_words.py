@@ -1,0 +1,87 @@
+"""The words of the authorisation matrix: outcomes, the rows of personas, and what a URL name expects.
+
+Each app with pages adds its rows in `matrix_<app>.py` beside this file (see test_authz_matrix.py).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from saferhub.partnerships.models import Role
+
+# --- What a person gets back ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class To:
+    """A redirect whose Location starts with `prefix`."""
+
+    prefix: str
+    status: int = 302
+
+    def __str__(self) -> str:
+        return f"{self.status} → {self.prefix}…"
+
+
+Outcome = int | To
+
+SIGN_IN = To("/sign-in/?next=")  # `login_required`: sent to sign in, and back afterwards
+REFUSALS: tuple[Outcome, ...] = (SIGN_IN, 401, 403, 404)
+
+
+class Row(NamedTuple):
+    anonymous: Outcome
+    manager: Outcome
+    theme_lead: Outcome
+    analyst: Outcome
+    member: Outcome
+    county: Outcome
+    other: Outcome
+    nobody: Outcome
+
+
+PERSONA_CLASS: dict[str, str] = {
+    "anonymous": "anonymous",
+    **{role.value: "member" for role in Role},
+    Role.PARTNERSHIP_MANAGER.value: "manager",
+    Role.ADMINISTRATOR.value: "manager",
+    Role.THEME_LEAD.value: "theme_lead",
+    Role.ANALYST.value: "analyst",
+    "county_manager": "county",
+    "other_manager": "other",
+    "nobody": "nobody",
+}
+PERSONAS = list(PERSONA_CLASS)
+A_PEOPLE = {"manager", "theme_lead", "analyst", "member"}
+
+# --- The rows used by the matrix ------------------------------------------------------------------
+# fmt: off
+#                      anonymous  manager  theme_lead  analyst  member  county  other  nobody
+PUBLIC           = Row(200,       200,     200,        200,     200,    200,    200,   200)
+SIGNED_IN        = Row(SIGN_IN,   200,     200,        200,     200,    200,    200,   200)
+READS            = Row(SIGN_IN,   200,     200,        200,     200,    200,    404,   404)
+MANAGES          = Row(SIGN_IN,   200,     403,        403,     403,    403,    404,   404)
+LEADS_OR_MANAGES = Row(SIGN_IN,   200,     200,        403,     403,    403,    404,   404)
+ANALYSES         = Row(SIGN_IN,   200,     403,        200,     403,    403,    404,   404)
+POST_ONLY        = Row(SIGN_IN,   405,     405,        405,     405,    405,    405,   405)
+API_READS        = Row(401,       200,     200,        200,     200,    200,    404,   404)
+API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    200,   200)
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What every class of person gets from one URL name."""
+
+    get: Row
+    # A valid form for POST: the view changes something when POST comes from someone allowed.
+    data: Callable[[Any], dict[str, Any]] | None = None
+    # What POST answers, when it differs from GET (a view that only accepts POST).
+    post: Row | None = None
+    # Who may POST `data`, for the control test that the form really changes something (None: skip).
+    doer: str | None = "partnership_manager"
+    # "session" for pages; "token" for the JSON API (Authorization: Bearer).
+    auth: str = "session"
+    # The same URL on other records of A, with their own row: {label: ({kwarg: record key}, row)}.
+    also: dict[str, tuple[dict[str, str], Row]] = field(default_factory=dict)
+
