@@ -1,4 +1,4 @@
-"""The authorisation matrix's rows for the performance app's URL names (merged into test_authz_matrix.MATRIX)."""
+"""The authorisation matrix rows for this app's URL names, merged into test_authz_matrix.MATRIX."""
 
 from typing import Any
 
