@@ -84,4 +84,3 @@ class Expect:
     auth: str = "session"
     # The same URL on other records of A, with their own row: {label: ({kwarg: record key}, row)}.
     also: dict[str, tuple[dict[str, str], Row]] = field(default_factory=dict)
-

@@ -133,7 +133,6 @@ def indicator_form(w: Any) -> dict[str, Any]:
     return {"sources": ["police.uk-street"], "name": "Burglary", "slug": "burglary", "categories": []}
 
 
-
 MATRIX: dict[str, Expect] = {
     # Public pages. A signed-in person is sent on from the sign-in page.
     "core:accessibility": Expect(PUBLIC),
