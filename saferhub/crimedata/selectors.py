@@ -107,9 +107,7 @@ def monthly_counts(
     by: GroupBy | None = "category",
 ) -> list[tuple[dt.date, str, str, int]]:
     """(month, category, the --by value or '', count) for every combination with at least one crime."""
-    if StaleAggregate.objects.filter(source__in=what.sources).exists():
-        # An import stopped after its manifest committed but before its aggregates were rebuilt.
-        aggregates_refresh()
+    _aggregates_made_fresh(what.sources)
     years = range(month_from.year, month_to.year + 1)
     files = store.aggregate_files(sources=what.sources, years=years, districts=sorted(scope.districts))
     if scope.forces_without_location:
@@ -125,18 +123,7 @@ def monthly_counts(
     if scope.forces_without_location:
         conditions.append(f"(lad <> '{store.NO_DISTRICT}' OR force IN (SELECT unnest($forces)))")
         parameters["forces"] = sorted(scope.forces_without_location)
-    for name, values in (
-        ("category", what.categories),
-        ("subcategory", what.subcategories),
-        ("asb_type", what.asb_types),
-    ):
-        if values:
-            conditions.append(f"{name} IN (SELECT unnest(${name}s))")
-            parameters[f"{name}s"] = list(values)
-    for flag, value in what.flags.items():
-        if flag not in schema.FLAGS:
-            raise ValueError(f"unknown flag {flag}")
-        conditions.append(f"{flag} = {'true' if value else 'false'}")
+    conditions += _what_conditions(what, parameters)
     key = {"category": "''", "lsoa": "coalesce(lsoa, '')", "ward": "coalesce(w.ward, '')", None: "''"}[by]
     join = ""
     if by == "ward":
@@ -153,6 +140,30 @@ def monthly_counts(
         parameters,
     ).fetchall()
     return [(month, category, key, int(count)) for month, category, key, count in rows]
+
+
+def _aggregates_made_fresh(sources: tuple[str, ...]) -> None:
+    if StaleAggregate.objects.filter(source__in=sources).exists():
+        # An import stopped after its manifest committed but before its aggregates were rebuilt.
+        aggregates_refresh()
+
+
+def _what_conditions(what: CountFilter, parameters: dict[str, Any]) -> list[str]:
+    """SQL conditions for the filter's categories, subcategories, ASB types and flags; binds their values."""
+    conditions = []
+    for name, values in (
+        ("category", what.categories),
+        ("subcategory", what.subcategories),
+        ("asb_type", what.asb_types),
+    ):
+        if values:
+            conditions.append(f"{name} IN (SELECT unnest(${name}s))")
+            parameters[f"{name}s"] = list(values)
+    for flag, value in what.flags.items():
+        if flag not in schema.FLAGS:
+            raise ValueError(f"unknown flag {flag}")
+        conditions.append(f"{flag} = {'true' if value else 'false'}")
+    return conditions
 
 
 def _lsoa_wards() -> pa.Table:
@@ -736,8 +747,91 @@ def _months_back(month: dt.date, count: int) -> dt.date:
 
 
 def _population(area_code: str, partnership: Partnership) -> int | None:
-    codes = [area_code] if area_code else list(partnership.area_codes)
-    populations = [geography.population_of(code) for code in codes]
+    return population_of_scope(area_code or partnership.slug)
+
+
+# --- What the strategic assessment reads -----------------------------------------------------------
+
+
+def months_held(*, sources: list[str] | tuple[str, ...]) -> frozenset[dt.date]:
+    """The months at least one of these sources holds for some force: a month outside it is missing, not 0."""
+    return frozenset(
+        Partition.objects.filter(source__in=sources).order_by().values_list("month", flat=True).distinct()
+    )
+
+
+def forces_of(scope: AreaScope) -> frozenset[str]:
+    """The police.uk force slugs whose areas hold the scope's districts."""
+    force_areas = {pfa for _, _, lad, _, pfa in geography.lsoa_placements() if lad in scope.districts and pfa}
+    names = geography.area_names(force_areas)
+    return frozenset(_force_of_area(name) for name in names.values()) | scope.forces_without_location
+
+
+def crime_points(
+    *, scope: AreaScope, what: CountFilter, month_from: dt.date, month_to: dt.date
+) -> tuple[list[float], list[float]]:
+    """(longitudes, latitudes) of the crimes the filter counts in the scope's LSOAs: for hotspot grids.
+
+    police.uk points are snapped to anonymous map points, so they are only ever aggregated to cells.
+    Rows without a point are left out.
+    """
+    partitions = Partition.objects.filter(source__in=what.sources, month__gte=month_from, month__lte=month_to)
+    forces = forces_of(scope)
+    if forces:
+        partitions = partitions.filter(force__in=forces)
+    files = [str(store.store_root() / path) for path in partitions.values_list("path", flat=True)]
+    if not files:
+        return [], []
+    cursor = store.duckdb_cursor()
+    lsoas = scope.lsoas if scope.lsoas is not None else _lsoas_of_districts(scope.districts)
+    cursor.register("area_lsoas", pa.table({"lsoa": sorted(lsoas)}))
+    conditions = ["lsoa IN (SELECT lsoa FROM area_lsoas)", "longitude IS NOT NULL", "latitude IS NOT NULL"]
+    parameters: dict[str, Any] = {"files": files}
+    conditions += _what_conditions(what, parameters)
+    table = cursor.execute(
+        f"""
+        SELECT longitude, latitude FROM read_parquet($files, union_by_name = true)
+        WHERE {" AND ".join(conditions)}
+        """,  # noqa: S608 - the SQL is built from fixed fragments; every value is bound
+        parameters,
+    ).fetch_arrow_table()
+    cursor.unregister("area_lsoas")
+    return table.column("longitude").to_pylist(), table.column("latitude").to_pylist()
+
+
+def _lsoas_of_districts(districts: frozenset[str]) -> frozenset[str]:
+    return frozenset().union(*((geography.lsoa_codes_in(code) or frozenset()) for code in districts))
+
+
+def first_month_recorded(what: CountFilter) -> dt.date | None:
+    """The first month anything the filter counts was recorded, anywhere in the store. Before it the kind of
+    crime was not recorded at all (a category or subgroup that did not exist yet): not a count of 0."""
+    held = months_held(sources=what.sources)
+    if not held:
+        return None
+    _aggregates_made_fresh(what.sources)
+    files = store.aggregate_files(
+        sources=what.sources, years=range(min(held).year, max(held).year + 1), districts=None
+    )
+    if not files:
+        return None
+    parameters: dict[str, Any] = {"files": files}
+    conditions = ["true", *_what_conditions(what, parameters)]
+    (first,) = store.duckdb_cursor().execute(
+        f"""
+            SELECT min(month) FROM read_parquet($files, union_by_name = true) WHERE {" AND ".join(conditions)}
+            """,  # noqa: S608 - the SQL is built from fixed fragments; every value is bound
+        parameters,
+    ).fetchone() or (None,)
+    return first
+
+
+def population_of_scope(code: str) -> int | None:
+    """Census 2021 residents of an ONS area, or of a partnership's areas (by its slug); None if not known."""
+    partnership = partnership_by_slug(code)
+    if partnership is None:
+        return geography.population_of(code)
+    populations = [geography.population_of(area) for area in partnership.area_codes]
     if not populations or any(population is None for population in populations):
         return None
     return sum(population for population in populations if population is not None)

@@ -51,6 +51,14 @@ def partnership_by_slug(slug: str) -> Partnership | None:
     return Partnership.objects.filter(slug=slug).first()
 
 
+def partnership_of_area(code: str) -> Partnership | None:
+    """Unscoped: the partnership whose slug this is, else the one whose only area has this ONS code."""
+    named = partnership_by_slug(code)
+    if named is not None:
+        return named
+    return next((p for p in Partnership.objects.all() if list(p.area_codes) == [code]), None)
+
+
 def role_labels_in(user: Any, partnership: Partnership) -> list[str]:
     return sorted(Role(role).label for role in roles_in(user, partnership))
 

@@ -2,21 +2,20 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from saferhub.core.months import month_parse
 from saferhub.crimedata.selectors import CountFilter, UnknownArea, area_scope, period_counts
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def _month(text: str) -> dt.date:
-    if not _MONTH.match(text):
-        raise CommandError(f"'{text}' is not a month in the form YYYY-MM")
-    return dt.date(int(text[:4]), int(text[5:]), 1)
+    try:
+        return month_parse(text)
+    except ValueError as error:
+        raise CommandError(str(error)) from error
 
 
 class Command(BaseCommand):
