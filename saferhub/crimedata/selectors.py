@@ -783,7 +783,7 @@ def crime_points(
     if not files:
         return [], []
     cursor = store.duckdb_cursor()
-    lsoas = scope.lsoas if scope.lsoas is not None else _lsoas_of_districts(scope.districts)
+    lsoas = scope.lsoas if scope.lsoas is not None else lsoas_of_districts(scope.districts)
     cursor.register("area_lsoas", pa.table({"lsoa": sorted(lsoas)}))
     conditions = ["lsoa IN (SELECT lsoa FROM area_lsoas)", "longitude IS NOT NULL", "latitude IS NOT NULL"]
     parameters: dict[str, Any] = {"files": files}
@@ -794,12 +794,12 @@ def crime_points(
         WHERE {" AND ".join(conditions)}
         """,  # noqa: S608 - the SQL is built from fixed fragments; every value is bound
         parameters,
-    ).fetch_arrow_table()
+    ).fetchnumpy()
     cursor.unregister("area_lsoas")
-    return table.column("longitude").to_pylist(), table.column("latitude").to_pylist()
+    return list(table["longitude"]), list(table["latitude"])
 
 
-def _lsoas_of_districts(districts: frozenset[str]) -> frozenset[str]:
+def lsoas_of_districts(districts: frozenset[str]) -> frozenset[str]:
     return frozenset().union(*((geography.lsoa_codes_in(code) or frozenset()) for code in districts))
 
 
@@ -835,3 +835,10 @@ def population_of_scope(code: str) -> int | None:
     if not populations or any(population is None for population in populations):
         return None
     return sum(population for population in populations if population is not None)
+
+
+def forces_held(*, sources: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The forces whose data at least one of these sources holds."""
+    return frozenset(
+        Partition.objects.filter(source__in=sources).order_by().values_list("force", flat=True).distinct()
+    )

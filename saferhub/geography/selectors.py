@@ -166,3 +166,37 @@ def lsoa21_boundaries() -> list[tuple[str, dict[str, Any]]]:
     """(code, GeoJSON geometry) of every 2021 LSOA whose boundary is held: for placing points in LSOAs."""
     rows = Area.objects.filter(level=AreaLevel.LSOA21, boundary__isnull=False).values_list("code", "boundary")
     return [(code, boundary) for code, boundary in rows if boundary is not None]
+
+
+def populations_of(codes: Iterable[str]) -> dict[str, int]:
+    """Census 2021 residents of each of these LSOAs and wards that has a figure, by code, in two queries:
+    an LSOA's own, a ward's the sum over the 2021 LSOAs placed in it."""
+    wanted = set(codes)
+    found: dict[str, int] = {
+        code: population
+        for code, population in Area.objects.filter(
+            code__in=wanted, level__in=LSOA_LEVELS, population__isnull=False
+        ).values_list("code", "population")
+    }
+    lsoa_population = dict(
+        Area.objects.filter(level=AreaLevel.LSOA21, population__isnull=False).values_list(
+            "code", "population"
+        )
+    )
+    for ward, lsoa in LsoaPlacement.objects.filter(
+        ward_code__in=wanted, vintage__in=VINTAGES_OF_2021
+    ).values_list("ward_code", "lsoa_code"):
+        if lsoa in lsoa_population:
+            found[ward] = found.get(ward, 0) + lsoa_population[lsoa]
+    return found
+
+
+def districts_in_same_force(district: str) -> frozenset[str]:
+    """The districts of the police force area (or areas) this district lies in, itself included."""
+    forces = LsoaPlacement.objects.filter(lad_code=district).exclude(pfa_code="").values("pfa_code")
+    return frozenset(
+        LsoaPlacement.objects.filter(pfa_code__in=forces)
+        .order_by()
+        .values_list("lad_code", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,315 @@
+"""Where: an indicator's counts and rates by ward and LSOA in the latest period, the ward map, hotspots by
+Getis–Ord Gi* on a regular grid, how concentrated crime is, and the same rate in comparable areas.
+
+police.uk points are snapped to anonymous map points, so points are only ever counted into grid cells;
+nothing here shows a point.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+from saferhub.assessment.headline import PeriodSpan, months_of
+from saferhub.assessment.methods.concentration import generalised_gini, gini, top_share
+from saferhub.assessment.methods.grid import (
+    cell_counts,
+    cell_polygon_lonlat,
+    cells_inside,
+    grid_for,
+    to_british_national_grid,
+)
+from saferhub.assessment.methods.hotspots import grid_neighbour_weights, hotspot_classes, local_g
+from saferhub.crimedata import selectors as crime
+from saferhub.crimedata.models import Indicator
+from saferhub.design_system.maps import (
+    HOTSPOT_PALETTE,
+    Choropleth,
+    GridCell,
+    GridMap,
+    MapArea,
+    choropleth,
+    grid_map,
+)
+from saferhub.geography import selectors as geography
+
+NOT_SIGNIFICANT = "Not significant"
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    code: str
+    name: str
+    count: int
+    population: int | None
+
+    @property
+    def rate(self) -> float | None:
+        return self.count / self.population * 1000 if self.population else None
+
+
+@dataclass(frozen=True)
+class Concentration:
+    places: str  # "LSOAs" or "grid cells"
+    number: int
+    top_5: float
+    top_10: float
+    gini: float
+    generalised_gini: float
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    name: str
+    label: str
+    count: int
+    z: float
+
+
+@dataclass(frozen=True)
+class Comparator:
+    code: str
+    name: str
+    count: int | None  # None: the data does not cover it
+    population: int | None
+    is_own: bool
+
+    @property
+    def rate(self) -> float | None:
+        return self.count / self.population * 1000 if self.count is not None and self.population else None
+
+
+@dataclass(frozen=True)
+class Places:
+    indicator: Indicator
+    period: PeriodSpan
+    wards: tuple[PlaceCount, ...]
+    lsoas: tuple[PlaceCount, ...]
+    ward_map: Choropleth | None
+    hotspots: tuple[Hotspot, ...]
+    hotspot_map: GridMap | None
+    cell_size: int
+    cells_in_area: int
+    concentration: tuple[Concentration, ...]
+    comparators: tuple[Comparator, ...]
+
+
+def _counts_by(
+    scope: crime.AreaScope, indicator: Indicator, span: PeriodSpan, by: crime.GroupBy
+) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for _, _, key, count in crime.monthly_counts(
+        scope=scope, what=crime.indicator_filter(indicator), month_from=span.first, month_to=span.last, by=by
+    ):
+        if key:
+            totals[key] = totals.get(key, 0) + count
+    return totals
+
+
+def _place_counts(counts: dict[str, int], names: dict[str, str]) -> tuple[PlaceCount, ...]:
+    populations = geography.populations_of(counts)
+    return tuple(
+        sorted(
+            (
+                PlaceCount(
+                    code=code, name=names.get(code, code), count=count, population=populations.get(code)
+                )
+                for code, count in counts.items()
+            ),
+            key=lambda place: (-place.count, place.name),
+        )
+    )
+
+
+def area_outline(area_codes: list[str]) -> list[dict[str, Any]]:
+    """The GeoJSON geometries of the 2021 LSOAs that make up the areas: their union is the area."""
+    return [
+        feature["geometry"]
+        for code in area_codes
+        for feature in geography.boundaries_geojson(level="lsoa21", within=code)["features"]
+    ]
+
+
+def _ward_map(
+    indicator: Indicator, area_codes: list[str], wards: tuple[PlaceCount, ...], span: PeriodSpan
+) -> Choropleth | None:
+    by_code = {ward.code: ward for ward in wards}
+    areas = []
+    for code in area_codes:
+        for feature in geography.boundaries_geojson(level="ward", within=code)["features"]:
+            ward = by_code.get(feature["properties"]["code"])
+            areas.append(
+                MapArea(
+                    code=feature["properties"]["code"],
+                    name=feature["properties"]["name"],
+                    geometry=feature["geometry"],
+                    value=round(ward.rate, 2) if ward is not None and ward.rate is not None else None,
+                )
+            )
+    if not areas:
+        return None
+    return choropleth(
+        title=f"{indicator.name} per 1,000 residents by ward, {span.label}",
+        areas=areas,
+        unit="per 1,000",
+    )
+
+
+def _hotspots(
+    *,
+    indicator: Indicator,
+    scope: crime.AreaScope,
+    span: PeriodSpan,
+    outline: list[dict[str, Any]],
+    cell_size: int,
+) -> tuple[tuple[Hotspot, ...], GridMap | None, int, np.ndarray]:
+    """Gi* on the counts of the grid cells whose centres lie in the area (binary queen contiguity, the cell
+    itself included), with the false discovery rate controlled across the cells."""
+    if not outline:
+        return (), None, 0, np.zeros(0)
+    longitudes, latitudes = crime.crime_points(
+        scope=scope, what=crime.indicator_filter(indicator), month_from=span.first, month_to=span.last
+    )
+    area = shapely.union_all([shape(geometry) for geometry in outline])
+    area_bng = shapely.transform(
+        area, lambda xy: np.column_stack(to_british_national_grid(xy[:, 0], xy[:, 1]))
+    )
+    grid = grid_for(area_bng.bounds, cell_size=float(cell_size))
+    inside = cells_inside(grid, area_bng)
+    x, y = to_british_national_grid(np.asarray(longitudes), np.asarray(latitudes))
+    counts = cell_counts(grid, x, y)
+    values = counts[inside].astype(np.float64)
+    if values.size < 3 or not values.any():
+        return (), None, int(values.size), values
+    result = local_g(values, grid_neighbour_weights(inside), star=True, transform="B")
+    labels = hotspot_classes(result.z, fdr=True)
+    rows, columns = np.nonzero(inside)
+    hotspots, cells = [], []
+    for index, label in enumerate(labels):
+        if label == NOT_SIGNIFICANT:
+            continue
+        row, column = int(rows[index]), int(columns[index])
+        name = f"Cell {row + 1}-{column + 1}"
+        hotspots.append(Hotspot(name=name, label=label, count=int(values[index]), z=float(result.z[index])))
+        cells.append(
+            GridCell(
+                corners=cell_polygon_lonlat(grid, row, column),
+                label=label,
+                count=int(values[index]),
+                name=name,
+            )
+        )
+    hotspots.sort(key=lambda spot: -spot.z)
+    drawn = grid_map(
+        title=f"{indicator.name}: hotspots (Getis–Ord Gi*) on a {cell_size} m grid, {span.label}",
+        outline=outline,
+        cells=cells,
+        classes=HOTSPOT_PALETTE,
+    )
+    return tuple(hotspots), drawn, int(values.size), values
+
+
+def _concentration(places: str, counts: list[float]) -> Concentration | None:
+    if not counts or sum(counts) == 0:
+        return None
+    return Concentration(
+        places=places,
+        number=len(counts),
+        top_5=top_share(counts, 0.05),
+        top_10=top_share(counts, 0.10),
+        gini=gini(counts),
+        generalised_gini=generalised_gini(counts),
+    )
+
+
+def _comparators(
+    indicator: Indicator, area_codes: list[str], span: PeriodSpan, family: list[str]
+) -> tuple[Comparator, ...]:
+    """The districts of the force areas the partnership lies in, and the family of similar areas."""
+    codes: list[str] = []
+    for code in area_codes:
+        for district in geography.lad_codes_in(code):
+            codes.extend(sorted(geography.districts_in_same_force(district)))
+    codes = list(dict.fromkeys([*codes, *family]))
+    names = geography.area_names(codes)
+    held = crime.months_held(sources=indicator.sources)
+    whole = all(month in held for month in months_of(span))
+    found = []
+    for code in codes:
+        count = None
+        if whole and code in names:
+            scope = crime.area_scope(code)
+            if crime.forces_of(scope) & crime.forces_held(sources=indicator.sources):
+                count = sum(
+                    n
+                    for _, _, _, n in crime.monthly_counts(
+                        scope=scope,
+                        what=crime.indicator_filter(indicator),
+                        month_from=span.first,
+                        month_to=span.last,
+                        by=None,
+                    )
+                )
+        found.append(
+            Comparator(
+                code=code,
+                name=names.get(code, code),
+                count=count,
+                population=geography.population_of(code),
+                is_own=code in area_codes,
+            )
+        )
+    return tuple(sorted(found, key=lambda c: -(c.rate if c.rate is not None else -1)))
+
+
+def _lsoas_counted_in(scope: crime.AreaScope, counts: dict[str, int]) -> list[str]:
+    """Every LSOA of the area of the vintage the counts mostly use (police.uk moved to 2021 LSOAs in 2023),
+    so that places with no crime count as 0 in the concentration."""
+    vintages = geography.lsoa_vintages()
+    counted = [vintages.get(code) for code in counts if vintages.get(code)]
+    vintage = 2021 if counted.count(2021) >= counted.count(2011) else 2011
+    area = scope.lsoas if scope.lsoas is not None else crime.lsoas_of_districts(scope.districts)
+    return sorted(code for code in area if vintages.get(code) in (vintage, 0))
+
+
+def places_for(
+    *,
+    indicator: Indicator,
+    area_codes: list[str],
+    scope_code: str,
+    span: PeriodSpan,
+    cell_size: int = 250,
+    family: list[str] | None = None,
+) -> Places:
+    scope = crime.area_scope(scope_code)
+    wards = _place_counts(_counts_by(scope, indicator, span, "ward"), geography.ward_names())
+    lsoa_counts = _counts_by(scope, indicator, span, "lsoa")
+    lsoas = _place_counts(lsoa_counts, geography.area_names(lsoa_counts))
+    outline = area_outline(area_codes)
+    hotspots, hotspot_map, cells_in_area, cell_values = _hotspots(
+        indicator=indicator, scope=scope, span=span, outline=outline, cell_size=cell_size
+    )
+    lsoa_values = [float(lsoa_counts.get(code, 0)) for code in _lsoas_counted_in(scope, lsoa_counts)]
+    concentration = tuple(
+        found
+        for found in (
+            _concentration("LSOAs", lsoa_values),
+            _concentration(f"{cell_size} m grid cells", [float(v) for v in cell_values]),
+        )
+        if found is not None
+    )
+    return Places(
+        indicator=indicator,
+        period=span,
+        wards=wards,
+        lsoas=lsoas,
+        ward_map=_ward_map(indicator, area_codes, wards, span),
+        hotspots=hotspots,
+        hotspot_map=hotspot_map,
+        cell_size=cell_size,
+        cells_in_area=cells_in_area,
+        concentration=concentration,
+        comparators=_comparators(indicator, area_codes, span, family or []),
+    )

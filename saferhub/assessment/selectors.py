@@ -1,0 +1,221 @@
+"""Reading assessments: scoped to a partnership, and the figures and ranking they give."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from saferhub.assessment.headline import HeadlineTable, headline_table_for
+from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
+from saferhub.assessment.scoring import (
+    IssueInputs,
+    IssueResult,
+    ScoringModel,
+    Sensitivity,
+    Spread,
+    ranking,
+    scoring_model_from_json,
+    sensitivity,
+    spread_of,
+    trend_key,
+    volume_scores,
+)
+from saferhub.crimedata import selectors as crime
+from saferhub.crimedata.models import Indicator, IndicatorSet
+from saferhub.partnerships.models import Partnership
+
+
+def assessments_of(partnership: Partnership) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(partnership=partnership).select_related("created_by")
+
+
+def assessment_in(partnership: Partnership, public_id: Any) -> Assessment:
+    """The partnership's assessment with this id; 404 for anyone else's."""
+    return get_object_or_404(
+        Assessment.objects.select_related("partnership"), partnership=partnership, public_id=public_id
+    )
+
+
+def issue_in(assessment: Assessment, public_id: Any) -> Issue:
+    return get_object_or_404(
+        Issue.objects.select_related("indicator", "assessment__partnership"),
+        assessment=assessment,
+        public_id=public_id,
+    )
+
+
+def chosen_in(assessment: Assessment, public_id: Any) -> ChosenPriority:
+    return get_object_or_404(
+        ChosenPriority.objects.select_related("issue", "plan_priority"),
+        assessment=assessment,
+        public_id=public_id,
+    )
+
+
+def indicators_of(assessment: Assessment) -> list[Indicator]:
+    return [assessed.indicator for assessed in assessment.assessed.select_related("indicator")]
+
+
+def indicators_available_to(partnership: Partnership) -> QuerySet[Indicator]:
+    """The shared indicators and the partnership's own, for choosing what an assessment covers."""
+    return crime.indicators_for(partnership)
+
+
+def indicator_sets_available_to(partnership: Partnership) -> QuerySet[IndicatorSet]:
+    return IndicatorSet.objects.filter(partnership__in=[partnership]) | IndicatorSet.objects.filter(
+        partnership__isnull=True
+    )
+
+
+def scoring_model_of(assessment: Assessment) -> ScoringModel:
+    return scoring_model_from_json(assessment.scoring)
+
+
+def headline_of(assessment: Assessment) -> HeadlineTable:
+    return headline_table_for(
+        area_code=assessment.partnership.slug,
+        indicators=indicators_of(assessment),
+        kind=assessment.period_kind,  # type: ignore[arg-type]
+        years=assessment.years,
+        last_month=assessment.last_month,
+    )
+
+
+def issues_of(assessment: Assessment) -> QuerySet[Issue]:
+    return assessment.issues.select_related("indicator")
+
+
+def own_scores(issue: Issue, user: Any) -> dict[str, Score]:
+    return {score.dimension: score for score in Score.objects.filter(issue=issue, scorer=user)}
+
+
+def scored_issue_ids(assessment: Assessment, user: Any) -> set[int]:
+    return set(
+        Score.objects.filter(issue__assessment=assessment, scorer=user).values_list("issue_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class DimensionView:
+    """One dimension of one issue as the workshop sees it."""
+
+    slug: str
+    label: str
+    computed: float | None  # from the data (volume, trend)
+    spread: Spread  # the partners' own scores
+    agreed: AgreedScore | None
+    value: float | None  # what the ranking uses: agreed, else computed, else the partners' median
+
+
+@dataclass(frozen=True)
+class IssueView:
+    issue: Issue
+    dimensions: tuple[DimensionView, ...]
+    scorers: int  # how many partners scored it
+
+    @property
+    def inputs(self) -> IssueInputs:
+        return IssueInputs(
+            key=str(self.issue.public_id),
+            title=self.issue.title,
+            values={d.slug: d.value for d in self.dimensions},
+        )
+
+
+def computed_scores(model: ScoringModel, headline: HeadlineTable) -> dict[int, dict[str, float]]:
+    """Volume and trend scores by indicator id, from the headline table's latest period and change."""
+    latest = {row.indicator.pk: row.latest.count for row in headline.rows if row.latest.whole}
+    volumes = (
+        volume_scores({key: count or 0 for key, count in latest.items()}, top=model.top) if latest else {}
+    )
+    found: dict[int, dict[str, float]] = defaultdict(dict)
+    for row in headline.rows:
+        if row.indicator.pk in volumes:
+            found[row.indicator.pk]["volume"] = volumes[row.indicator.pk]
+        if row.significance is not None and row.absolute_change is not None:
+            direction = "rise" if row.absolute_change > 0 else "fall" if row.absolute_change < 0 else "none"
+            found[row.indicator.pk]["trend"] = model.trend_scores[
+                trend_key(direction, row.significance.significant)
+            ]
+    return found
+
+
+def issue_views(assessment: Assessment, *, headline: HeadlineTable | None = None) -> list[IssueView]:
+    model = scoring_model_of(assessment)
+    computed = computed_scores(model, headline or headline_of(assessment))
+    scores: dict[tuple[int, str], list[int]] = defaultdict(list)
+    scorers: dict[int, set[int]] = defaultdict(set)
+    for issue_id, scorer_id, dimension, value in Score.objects.filter(
+        issue__assessment=assessment
+    ).values_list("issue_id", "scorer_id", "dimension", "value"):
+        scores[(issue_id, dimension)].append(value)
+        scorers[issue_id].add(scorer_id)
+    agreed = {(a.issue_id, a.dimension): a for a in AgreedScore.objects.filter(issue__assessment=assessment)}
+    views = []
+    for issue in issues_of(assessment):
+        dimensions = []
+        for dimension in model.dimensions:
+            value_from_data = (
+                computed.get(issue.indicator_id or 0, {}).get(dimension.data) if dimension.data else None
+            )
+            spread = spread_of(scores[(issue.pk, dimension.slug)])
+            agreement = agreed.get((issue.pk, dimension.slug))
+            value = (
+                float(agreement.value)
+                if agreement is not None
+                else value_from_data
+                if value_from_data is not None
+                else spread.median
+            )
+            dimensions.append(
+                DimensionView(
+                    slug=dimension.slug,
+                    label=dimension.label,
+                    computed=value_from_data,
+                    spread=spread,
+                    agreed=agreement,
+                    value=value,
+                )
+            )
+        views.append(IssueView(issue=issue, dimensions=tuple(dimensions), scorers=len(scorers[issue.pk])))
+    return views
+
+
+def partner_dimensions(
+    model: ScoringModel, issue: Issue, views: Sequence[IssueView] | None = None
+) -> list[str]:
+    """The dimensions partners score for this issue: all but those the data gives it."""
+    if views is None:
+        return [d.slug for d in model.dimensions if not (d.data and issue.indicator_id)]
+    view = next(v for v in views if v.issue.pk == issue.pk)
+    return [d.slug for d in view.dimensions if d.computed is None]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    model: ScoringModel
+    results: tuple[IssueResult, ...]
+    sensitivity: dict[str, Sensitivity]
+    views: dict[str, IssueView]
+
+
+def ranking_of(
+    assessment: Assessment, *, model: ScoringModel | None = None, headline: HeadlineTable | None = None
+) -> Ranking:
+    """The issues ranked by the assessment's scoring model (or a variant of it: the what-if weights)."""
+    model = model or scoring_model_of(assessment)
+    views = issue_views(assessment, headline=headline)
+    inputs = [view.inputs for view in views]
+    return Ranking(
+        model=model,
+        results=tuple(ranking(model, inputs)),
+        sensitivity=sensitivity(model, inputs),
+        views={str(view.issue.public_id): view for view in views},
+    )
+
+
+def chosen_priorities(assessment: Assessment) -> QuerySet[ChosenPriority]:
+    return assessment.chosen.select_related("issue", "chosen_by", "plan_priority__plan")
