@@ -90,9 +90,8 @@ class AssessmentForm(forms.Form):
         self.fields["indicators"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
             i.name if i.partnership_id is None else f"{i.name} (your own)"
         )
-        self.fields["scoring_model"].choices = [
-            (slug, model.name) for slug, model in shipped_models().items()
-        ]  # type: ignore[attr-defined]
+        models = [(slug, model.name) for slug, model in shipped_models().items()]
+        self.fields["scoring_model"].choices = models  # type: ignore[attr-defined]
         self.assessments = assessments
 
     def clean_label(self) -> str:

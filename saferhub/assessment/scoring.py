@@ -243,7 +243,7 @@ def ranking(model: ScoringModel, issues: Sequence[IssueInputs]) -> list[IssueRes
     unranked. Equal scores share a rank (1, 2, 2, 4)."""
     results = [issue_result(model, issue) for issue in issues]
     scored = sorted((r for r in results if r.score is not None), key=lambda r: (-(r.score or 0), r.title))
-    ranked = []
+    ranked: list[IssueResult] = []
     for position, result in enumerate(scored, start=1):
         tied = ranked and ranked[-1].score is not None and abs(ranked[-1].score - (result.score or 0)) < 1e-9
         ranked.append(replace(result, rank=ranked[-1].rank if tied else position))
@@ -327,7 +327,7 @@ def spread_of(values: Sequence[int]) -> Spread:
     return Spread(values=ordered, median=float(statistics.median(ordered)), low=ordered[0], high=ordered[-1])
 
 
-def volume_scores(latest_counts: Mapping[str, int], *, top: int) -> dict[str, int]:
+def volume_scores[K](latest_counts: Mapping[K, int], *, top: int) -> dict[K, int]:
     """Each indicator's volume score: its latest count's place among the assessment's indicators, from 0
     (the fewest) to `top` (the most), evenly by rank."""
     ordered = sorted(latest_counts, key=lambda key: latest_counts[key])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from saferhub.assessment.headline import HeadlineTable, headline_table_for
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
@@ -28,30 +28,38 @@ from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.partnerships.models import Partnership
 
 
+def _found[T: Any](records: QuerySet[T]) -> T:
+    """The one record, or 404: another partnership's id is not found, never refused."""
+    record = records.first()
+    if record is None:
+        raise Http404("Not found")
+    return record
+
+
 def assessments_of(partnership: Partnership) -> QuerySet[Assessment]:
     return Assessment.objects.filter(partnership=partnership).select_related("created_by")
 
 
 def assessment_in(partnership: Partnership, public_id: Any) -> Assessment:
     """The partnership's assessment with this id; 404 for anyone else's."""
-    return get_object_or_404(
-        Assessment.objects.select_related("partnership"), partnership=partnership, public_id=public_id
+    return _found(
+        Assessment.objects.select_related("partnership").filter(partnership=partnership, public_id=public_id)
     )
 
 
 def issue_in(assessment: Assessment, public_id: Any) -> Issue:
-    return get_object_or_404(
-        Issue.objects.select_related("indicator", "assessment__partnership"),
-        assessment=assessment,
-        public_id=public_id,
+    return _found(
+        Issue.objects.select_related("indicator", "assessment__partnership").filter(
+            assessment=assessment, public_id=public_id
+        )
     )
 
 
 def chosen_in(assessment: Assessment, public_id: Any) -> ChosenPriority:
-    return get_object_or_404(
-        ChosenPriority.objects.select_related("issue", "plan_priority"),
-        assessment=assessment,
-        public_id=public_id,
+    return _found(
+        ChosenPriority.objects.select_related("issue", "plan_priority").filter(
+            assessment=assessment, public_id=public_id
+        )
     )
 
 
@@ -148,10 +156,10 @@ def issue_views(assessment: Assessment, *, headline: HeadlineTable | None = None
     computed = computed_scores(model, headline or headline_of(assessment))
     scores: dict[tuple[int, str], list[int]] = defaultdict(list)
     scorers: dict[int, set[int]] = defaultdict(set)
-    for issue_id, scorer_id, dimension, value in Score.objects.filter(
+    for issue_id, scorer_id, scored, score_value in Score.objects.filter(
         issue__assessment=assessment
     ).values_list("issue_id", "scorer_id", "dimension", "value"):
-        scores[(issue_id, dimension)].append(value)
+        scores[(issue_id, scored)].append(score_value)
         scorers[issue_id].add(scorer_id)
     agreed = {(a.issue_id, a.dimension): a for a in AgreedScore.objects.filter(issue__assessment=assessment)}
     views = []
@@ -163,7 +171,7 @@ def issue_views(assessment: Assessment, *, headline: HeadlineTable | None = None
             )
             spread = spread_of(scores[(issue.pk, dimension.slug)])
             agreement = agreed.get((issue.pk, dimension.slug))
-            value = (
+            value: float | None = (
                 float(agreement.value)
                 if agreement is not None
                 else value_from_data

@@ -101,7 +101,7 @@ def trend_of(row: HeadlineRow, *, chart_id: str) -> Trend:
         if count is not None:
             by_month[month.month][month.year] = count
     years = tuple(sorted({month.year for month in months}))
-    index = seasonal_index({m: list(counts.values()) for m, counts in by_month.items()})
+    indices = seasonal_index({m: list(counts.values()) for m, counts in by_month.items()})
     return Trend(
         row=row,
         months=tuple(months),
@@ -116,7 +116,7 @@ def trend_of(row: HeadlineRow, *, chart_id: str) -> Trend:
                 month=m,
                 name=dt.date(2000, m, 1).strftime("%B"),
                 by_year=tuple(by_month[m].get(year) for year in years),
-                index=index.get(m),
+                index=indices.get(m),
             )
             for m in FINANCIAL_MONTHS
         ),

@@ -252,7 +252,7 @@ def issue_new(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpRespo
         form,
         title="Add an issue with no count",
         caption=assessment.title,
-        intro="An issue partners should weigh that no crime file counts, like modern slavery or county lines.",
+        intro="An issue partners should weigh that no crime file counts, like county lines.",
         submit_text="Add issue",
         cancel_url=_url("scoring", assessment),
         partnership=assessment.partnership,

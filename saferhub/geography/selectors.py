@@ -173,12 +173,12 @@ def populations_of(codes: Iterable[str]) -> dict[str, int]:
     an LSOA's own, a ward's the sum over the 2021 LSOAs placed in it."""
     wanted = set(codes)
     found: dict[str, int] = {
-        code: population
+        code: int(population or 0)
         for code, population in Area.objects.filter(
             code__in=wanted, level__in=LSOA_LEVELS, population__isnull=False
         ).values_list("code", "population")
     }
-    lsoa_population = dict(
+    lsoa_population: dict[str, int | None] = dict(
         Area.objects.filter(level=AreaLevel.LSOA21, population__isnull=False).values_list(
             "code", "population"
         )
@@ -187,7 +187,7 @@ def populations_of(codes: Iterable[str]) -> dict[str, int]:
         ward_code__in=wanted, vintage__in=VINTAGES_OF_2021
     ).values_list("ward_code", "lsoa_code"):
         if lsoa in lsoa_population:
-            found[ward] = found.get(ward, 0) + lsoa_population[lsoa]
+            found[ward] = found.get(ward, 0) + (lsoa_population[lsoa] or 0)
     return found
 
 
