@@ -192,7 +192,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step of every PDF at INFO, and every CSS rule it ignores at WARNING.
+    "loggers": {"django.server": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }
 SAFERHUB_BASE_URL = env_str("SAFERHUB_BASE_URL", "http://127.0.0.1:8000")
 AXES_VERBOSE = False
