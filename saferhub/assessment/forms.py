@@ -14,23 +14,28 @@ _LABEL = re.compile(r"^[\w /–-]+$")
 _ONS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month typed as YYYY-MM, cleaned to its first day."""
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=7, **kwargs)
+        super().__init__(**kwargs)
         self.widget.attrs.update(
             {"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}
         )
 
     def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
+        text = str(value or "").strip()
         if not text:
             return None
         try:
-            return month_parse(text.strip())
+            return month_parse(text)
         except ValueError as error:
             raise forms.ValidationError("Enter the month as a year and month, like 2024-03") from error
+
+    def prepare_value(self, value: Any) -> Any:
+        return f"{value:%Y-%m}" if hasattr(value, "strftime") else value
 
 
 class AssessmentForm(forms.Form):

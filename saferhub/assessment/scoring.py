@@ -94,7 +94,11 @@ def scoring_model_parse(document: dict[str, Any], *, name: str) -> ScoringModel:
         return ScoringModelError(f"scoring model {name}: {message}")
 
     scale = document.get("scale")
-    if not isinstance(scale, list) or len(scale) < 2 or not all(isinstance(s, str) and s for s in scale):
+    if (
+        not isinstance(scale, list | tuple)
+        or len(scale) < 2
+        or not all(isinstance(s, str) and s for s in scale)
+    ):
         raise fail("'scale' must list at least two labels, one for each score from 0 up")
     dimensions = []
     for position, table in enumerate(document.get("dimensions") or [], start=1):
@@ -138,7 +142,7 @@ def scoring_model_parse(document: dict[str, Any], *, name: str) -> ScoringModel:
         raise fail("has more than one confidence dimension")
     multipliers = document.get("confidence_multipliers", [1.0] * len(scale))
     if (
-        not isinstance(multipliers, list)
+        not isinstance(multipliers, list | tuple)
         or len(multipliers) != len(scale)
         or not all(isinstance(m, int | float) and 0 < m <= 1 for m in multipliers)
     ):

@@ -1,6 +1,8 @@
 """The strategic assessment pages of a partnership. Reads go through the selectors, writes through the
 services; the figures are computed from the crime store on each request."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +31,7 @@ from saferhub.assessment.report import assessment_report_pdf, report_of
 from saferhub.assessment.scoring import GROUP_LABELS, shipped_models
 from saferhub.assessment.trends import trend_of
 from saferhub.core.csv import csv_text
+from saferhub.crimedata.selectors import UnknownArea
 from saferhub.design_system.views import form_page
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.permissions import require_permission
@@ -46,6 +49,20 @@ SORTS = {
     "change": "Latest change",
     "name": "Name",
 }
+
+
+def figures(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of figures: when the partnership has no areas to count in, it says so instead."""
+
+    @wraps(view)
+    def page(request: HttpRequest, slug: str, assessment_id: UUID, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, slug, assessment_id, **kwargs)
+        except UnknownArea as problem:
+            assessment = _assessment(request, slug, assessment_id)
+            return _page(request, "assessment/no_figures.html", assessment, problem=str(problem))
+
+    return page
 
 
 def _partnership(request: HttpRequest, slug: str, permission: str = VIEW) -> Partnership:
@@ -148,6 +165,7 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@figures
 def assessment_detail(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     table = selectors.headline_of(assessment)
@@ -167,6 +185,7 @@ def assessment_detail(request: HttpRequest, slug: str, assessment_id: UUID) -> H
 
 
 @login_required
+@figures
 def headline_download(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     table = selectors.headline_of(assessment)
@@ -178,6 +197,7 @@ def headline_download(request: HttpRequest, slug: str, assessment_id: UUID) -> H
 
 
 @login_required
+@figures
 def assessment_trends(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     table = selectors.headline_of(assessment)
@@ -186,6 +206,7 @@ def assessment_trends(request: HttpRequest, slug: str, assessment_id: UUID) -> H
 
 
 @login_required
+@figures
 def assessment_places(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     indicators = selectors.indicators_of(assessment)
@@ -306,6 +327,7 @@ def issue_score(request: HttpRequest, slug: str, assessment_id: UUID, issue_id: 
 
 
 @login_required
+@figures
 def workshop(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     return _page(
@@ -318,6 +340,7 @@ def workshop(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpRespon
 
 
 @login_required
+@figures
 def issue_agree(request: HttpRequest, slug: str, assessment_id: UUID, issue_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id, AGREE)
     issue = selectors.issue_in(assessment, issue_id)
@@ -376,6 +399,7 @@ def _what_if(request: HttpRequest, assessment: Assessment) -> tuple[Any, dict[st
 
 
 @login_required
+@figures
 def ranking(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     model, errors = _what_if(request, assessment)
@@ -393,6 +417,7 @@ def ranking(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpRespons
 
 
 @login_required
+@figures
 def priorities(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     result = selectors.ranking_of(assessment)
@@ -472,6 +497,7 @@ def _public(request: HttpRequest) -> bool:
 
 
 @login_required
+@figures
 def report(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     public = _public(request)
@@ -479,6 +505,7 @@ def report(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse
 
 
 @login_required
+@figures
 def report_pdf(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     public = _public(request)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--pdf", type=Path, help="Where to write the PDF.")
         parser.add_argument("--html", type=Path, help="Where to write the report as one HTML file.")
         parser.add_argument(
-            "--public", action="store_true", help="The public version: aggregate figures, no partner's own scores."
+            "--public",
+            action="store_true",
+            help="The public version: aggregate figures, no partner's own scores.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,7 +40,9 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot write {target}: {target.parent} is not a folder")
         if options["html"]:
             report = report_of(assessment, public=options["public"])
-            html = render_to_string("assessment/report_print.html", {"report": report, "partnership": partnership})
+            html = render_to_string(
+                "assessment/report_print.html", {"report": report, "partnership": partnership}
+            )
             options["html"].write_text(html, encoding="utf-8")
             self.stdout.write(f"Wrote {options['html']}")
         if options["pdf"]:

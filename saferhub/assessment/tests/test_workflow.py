@@ -1,0 +1,272 @@
+"""An assessment from creation to chosen priorities: partners score on their own, the workshop agrees, the
+partnership chooses and the plan links back; and who may do each step."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from saferhub.assessment import selectors, services
+from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
+from saferhub.assessment.scoring import shipped_models
+from saferhub.audit.models import AuditEvent
+from saferhub.crimedata.models import Indicator
+from saferhub.partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assessment(world):
+    Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
+    world.a.refresh_from_db()
+    robbery = Indicator.objects.create(
+        slug="robbery", name="Robbery", sources=["police.uk-street"], categories=["Robbery"]
+    )
+    return services.assessment_create(
+        actor=world.people["analyst"],
+        partnership=world.a,
+        title="Strategic assessment 2023/24",
+        label="2023/24",
+        period_kind="financial-year",
+        last_month=dt.date(2024, 3, 1),
+        years=5,
+        indicators=[robbery],
+        model=shipped_models()["morile-style"],
+    )
+
+
+def _url(name, assessment, **kwargs):
+    return reverse(
+        f"assessment:{name}",
+        kwargs={"slug": assessment.partnership.slug, "assessment_id": assessment.public_id, **kwargs},
+    )
+
+
+def _issue(assessment, title):
+    return assessment.issues.get(title=title)
+
+
+def test_a_new_assessment_weighs_each_indicator_and_the_issues_no_file_counts(assessment):
+    titles = list(assessment.issues.values_list("title", flat=True))
+    assert titles[0] == "Robbery"
+    assert (
+        "Modern slavery and human trafficking" in titles
+        and "County lines and child criminal exploitation" in titles
+    )
+    assert assessment.issues.get(title="Robbery").indicator.slug == "robbery"
+    assert AuditEvent.objects.filter(target_id=str(assessment.public_id), verb="created").exists()
+
+
+def test_the_same_period_twice_is_refused(assessment, world):
+    with pytest.raises(services.AssessmentError, match="already has an assessment called 2023/24"):
+        services.assessment_create(
+            actor=world.people["analyst"],
+            partnership=world.a,
+            title="Again",
+            label="2023/24",
+            period_kind="financial-year",
+            last_month=dt.date(2024, 3, 1),
+            years=5,
+            indicators=list(Indicator.objects.all()),
+            model=shipped_models()["morile-style"],
+        )
+
+
+def test_two_partners_score_alone_then_the_workshop_agrees_and_the_ranking_follows(assessment, world):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    lines = _issue(assessment, "County lines and child criminal exploitation")
+    first, second = world.people["analyst"], world.people["theme_lead"]
+    high = {
+        "harm-individuals": 4,
+        "harm-communities": 3,
+        "harm-environment": 2,
+        "volume": 2,
+        "trend": 3,
+        "confidence": 2,
+        "capacity": 3,
+        "capability": 3,
+        "influence": 3,
+    }
+    services.scores_record(
+        actor=first, issue=slavery, scores={k: (v, "NRM referrals doubled") for k, v in high.items()}
+    )
+    services.scores_record(
+        actor=second, issue=slavery, scores={k: (max(v - 2, 0), "Few cases seen") for k, v in high.items()}
+    )
+    services.scores_record(actor=first, issue=lines, scores=dict.fromkeys(high, (3, "")))
+
+    views = {view.issue.title: view for view in selectors.issue_views(assessment)}
+    harm = next(d for d in views[slavery.title].dimensions if d.slug == "harm-individuals")
+    assert (harm.spread.values, harm.spread.median, harm.value) == ((2, 4), 3.0, 3.0)
+    assert views[slavery.title].scorers == 2
+
+    ranked = selectors.ranking_of(assessment)
+    order = [result.title for result in ranked.results if result.rank]
+    assert order == [lines.title, slavery.title]  # 3s all round beat the partners' middling median
+
+    for dimension in ("harm-individuals", "harm-communities", "volume", "trend", "confidence"):
+        services.score_agree(
+            actor=world.people["partnership_manager"],
+            issue=slavery,
+            dimension=dimension,
+            value=4,
+            rationale="NRM data",
+        )
+    assert AgreedScore.objects.filter(issue=slavery).count() == 5
+    ranked = selectors.ranking_of(assessment)
+    assert next(r.title for r in ranked.results if r.rank) == slavery.title
+
+    services.scores_record(actor=second, issue=slavery, scores={"harm-individuals": (None, "")})
+    assert not Score.objects.filter(issue=slavery, scorer=second, dimension="harm-individuals").exists()
+    assert AuditEvent.objects.filter(target_id=str(slavery.public_id), verb="updated").count() >= 4
+
+
+def test_an_indicators_volume_and_trend_come_from_the_data_not_from_partners(assessment):
+    robbery = _issue(assessment, "Robbery")
+    model = selectors.scoring_model_of(assessment)
+    assert "volume" not in selectors.partner_dimensions(model, robbery)
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    assert "volume" in selectors.partner_dimensions(model, slavery)
+
+
+def test_the_chosen_priority_becomes_a_plan_priority_that_links_back(assessment, world):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    manager = world.people["partnership_manager"]
+    chosen = services.priority_choose(
+        actor=manager, assessment=assessment, issue=slavery, reason="Highest harm; hidden"
+    )
+    with pytest.raises(services.AssessmentError, match="already a chosen priority"):
+        services.priority_choose(actor=manager, assessment=assessment, issue=slavery, reason="Again")
+    priority = services.priority_add_to_plan(actor=manager, chosen=chosen, plan=world.records["a"]["plan"])
+    assert priority.title == slavery.title
+    assert priority.assessment_choice == chosen
+    assert "Highest harm; hidden" in priority.description
+    with pytest.raises(services.AssessmentError, match="another partnership"):
+        services.priority_add_to_plan(actor=manager, chosen=chosen, plan=world.records["b"]["plan"])
+
+
+def test_an_issue_of_another_assessment_cannot_be_chosen(assessment, world):
+    other = Assessment.objects.create(
+        partnership=world.b,
+        title="B",
+        label="2023/24",
+        period_kind="financial-year",
+        last_month=dt.date(2024, 3, 1),
+        scoring=assessment.scoring,
+    )
+    stranger = Issue.objects.create(assessment=other, title="Theirs")
+    with pytest.raises(services.AssessmentError, match="not part of this assessment"):
+        services.priority_choose(
+            actor=world.people["partnership_manager"], assessment=assessment, issue=stranger, reason="x"
+        )
+
+
+def test_the_new_assessment_form_explains_each_mistake_and_saves_nothing(assessment, client, world):
+    client.force_login(world.people["analyst"])
+    before = Assessment.objects.count()
+    response = client.post(
+        reverse("assessment:assessment-new", args=[world.a.slug]),
+        {
+            "title": "",
+            "label": "2023/24",
+            "period_kind": "weekly",
+            "last_month": "2024-13",
+            "years": "0",
+            "scoring_model": "morile-style",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    for message in (
+        "Enter a title",
+        "There is already an assessment for 2023/24",
+        "Enter the month as a year and month, like 2024-03",
+        "Compare at least 2 years",
+        "Choose at least one indicator",
+    ):
+        assert message in page
+    assert Assessment.objects.count() == before
+
+
+def test_a_title_with_markup_and_a_formula_is_shown_as_text(client, world):
+    Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
+    robbery = Indicator.objects.create(
+        slug="robbery", name="Robbery", sources=["police.uk-street"], categories=["Robbery"]
+    )
+    client.force_login(world.people["analyst"])
+    response = client.post(
+        reverse("assessment:assessment-new", args=[world.a.slug]),
+        {
+            "title": "<script>alert(1)</script>=SUM(A1)",
+            "label": "2024/25",
+            "period_kind": "financial-year",
+            "last_month": "2025-03",
+            "years": "5",
+            "indicators": [robbery.pk],
+            "scoring_model": "morile-style",
+        },
+    )
+    assert response.status_code == 302
+    created = Assessment.objects.get(label="2024/25")
+    page = client.get(_url("assessment", created)).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_partner_scores_through_the_page_and_must_score_something(assessment, client, world):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    client.force_login(world.people["theme_lead"])
+    url = _url("issue-score", assessment, issue_id=slavery.public_id)
+    assert client.post(url, {"rationale": "no idea"}).status_code == 400
+    assert not Score.objects.exists()
+    response = client.post(url, {"harm-individuals": "4", "influence": "1", "rationale": "Seen in casework"})
+    assert response.status_code == 302
+    assert dict(
+        Score.objects.filter(scorer=world.people["theme_lead"]).values_list("dimension", "value")
+    ) == {"harm-individuals": 4, "influence": 1}
+    scoring = client.get(_url("scoring", assessment)).content.decode()
+    assert "You have scored 1 of" in scoring
+
+
+def test_who_may_do_what(assessment, client, world):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    client.force_login(world.people["county_manager"])  # sees the partnership, has no role in it
+    assert client.get(_url("assessment", assessment)).status_code == 200
+    assert (
+        client.post(
+            _url("issue-score", assessment, issue_id=slavery.public_id), {"influence": "1"}
+        ).status_code
+        == 403
+    )
+    client.force_login(world.people["theme_lead"])
+    assert (
+        client.post(_url("priorities", assessment), {"issue": slavery.pk, "reason": "x"}).status_code == 403
+    )
+    assert not ChosenPriority.objects.exists()
+    client.force_login(world.people["other_manager"])
+    assert client.get(_url("assessment", assessment)).status_code == 404
+    assert (
+        client.get(
+            reverse(
+                "assessment:assessment", kwargs={"slug": world.b.slug, "assessment_id": assessment.public_id}
+            )
+        ).status_code
+        == 404
+    )
+
+
+def test_a_partnership_without_areas_is_told_why_there_are_no_figures(assessment, client, world):
+    Partnership.objects.filter(pk=world.a.pk).update(area_codes=[])
+    client.force_login(world.people["analyst"])
+    response = client.get(_url("assessment", assessment))
+    assert response.status_code == 200
+    assert "has no areas recorded" in response.content.decode()
+
+
+def test_the_what_if_weights_rerank_without_saving(assessment, client, world):
+    client.force_login(world.people["analyst"])
+    response = client.get(_url("ranking", assessment), {"weight_influence": "3"})
+    assert "Trying other weights" in response.content.decode()
+    assert selectors.scoring_model_of(assessment).dimension("influence").weight == 1.0
+    response = client.get(_url("ranking", assessment), {"weight_influence": "lots"})
+    assert "Enter the weight of Influence as a number, like 1" in response.content.decode()
