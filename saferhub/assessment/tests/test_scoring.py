@@ -76,7 +76,7 @@ def test_an_issue_missing_harm_or_likelihood_is_not_ranked_and_says_what_is_miss
     model = _default()
     values = _all(2)
     for slug in ("harm-individuals", "harm-communities", "harm-environment"):
-        values[slug] = None  # type: ignore[assignment]
+        values[slug] = None
     results = ranking(
         model,
         [
