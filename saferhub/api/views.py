@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
 from saferhub.api.auth import PersonalToken
+from saferhub.api.performance import router as performance_router
 from saferhub.api.schemas import (
     CrimeCountOut,
     CrimeCountsOut,
@@ -37,11 +38,14 @@ from saferhub.plans.selectors import plan_in, plans_of, priorities_of
 api = NinjaAPI(
     title="Saferhub API",
     version="1.0.0",
-    description="Read a partnership's structure, plans and crime data. Authenticate with a personal token "
+    description="Read a partnership's structure, plans, crime data, measures, returns and board packs, and "
+    "send a manual measure's figures. Authenticate with a personal token "
     "from your account page: `Authorization: Bearer <token>`. You see what your memberships let you see.",
     auth=PersonalToken(),
     urls_namespace="api-1.0.0",
 )
+# Measures, quarterly returns and board packs; the one write: a manual measure's figures, by its lead.
+api.add_router("", performance_router)
 
 
 def _partnership_out(partnership: Partnership) -> PartnershipOut:

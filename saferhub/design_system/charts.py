@@ -58,6 +58,9 @@ class BarChart:
     bars: tuple[Bar, ...]
     ticks: tuple[Tick, ...]
     axis_labels: tuple[AxisLabel, ...]
+    # A horizontal reference line across the plot (a measure's target), drawn dashed, with its label.
+    target_y: float | None = None
+    target_label: str = ""
 
     @property
     def text_alternative(self) -> str:
@@ -106,6 +109,8 @@ def bar_chart(
     height: int = 320,
     max_axis_labels: int = 8,
     missing_text: str = "no data",
+    target: float | None = None,
+    target_label: str = "",
 ) -> BarChart:
     """A bar for each value, with the vertical axis in round steps and at most `max_axis_labels` labels
     below (every n-th of those given, starting with the first).
@@ -122,8 +127,10 @@ def bar_chart(
     shown = list(axis_labels) if axis_labels is not None else list(labels)
     if len(shown) != len(values):
         raise ValueError("give an axis label for each value")
+    if target is not None and target < 0:
+        raise ValueError("a bar chart draws a target of 0 or more")
     integers = all(float(value).is_integer() for value in known)
-    ticks = nice_ticks(max(known, default=0), integers=integers)
+    ticks = nice_ticks(max([*known, target or 0], default=0), integers=integers)
     top = ticks[-1]
     left, right = float(MARGIN_LEFT), float(width - MARGIN_RIGHT)
     plot_top, bottom = float(MARGIN_TOP), float(height - MARGIN_BOTTOM)
@@ -164,6 +171,8 @@ def bar_chart(
             AxisLabel(x=_round(left + index * slot + slot / 2), label=shown[index])
             for index in labelled[::every]
         ),
+        target_y=_round(bottom - plot_height * target / top) if target is not None else None,
+        target_label=target_label,
     )
 
 

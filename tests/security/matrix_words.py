@@ -66,6 +66,10 @@ ANALYSES         = Row(SIGN_IN,   200,     403,        200,     403,    403,    
 POST_ONLY        = Row(SIGN_IN,   405,     405,        405,     405,    405,    405,   405)
 API_READS        = Row(401,       200,     200,        200,     200,    200,    404,   404)
 API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    200,   200)
+# A record only its priority's lead and the managers know of (a quarterly return): the rest get 404.
+LEAD_OR_MANAGER_ONLY = Row(SIGN_IN, 200,   200,        404,     404,    404,    404,   404)
+# A record only the managers know of (another priority's return; a board pack not yet published).
+MANAGER_ONLY     = Row(SIGN_IN,   200,     404,        404,     404,    404,    404,   404)
 # fmt: on
 
 

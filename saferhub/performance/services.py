@@ -1,0 +1,518 @@
+"""Writes about measures, returns and board packs. Each runs in one transaction and is audited.
+
+A return moves draft -> submitted -> (returned -> submitted ->)* accepted. Each move is a ReturnStep (who,
+when, the manager's comment) as well as an audit event; the return's fields keep their history too.
+Manual figures in a return become the measure's figures when the manager accepts it, so a figure sent back
+for correction never reaches the series or the board pack.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from saferhub.audit.models import AuditVerb
+from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.partnerships.models import GroupKind, Partnership
+from saferhub.partnerships.selectors import actions_of, groups_of
+from saferhub.performance import rag, selectors
+from saferhub.performance.models import (
+    EDITABLE_STATUSES,
+    BoardPack,
+    Measure,
+    MeasureValue,
+    QuarterlyReturn,
+    RagRule,
+    ReportingRound,
+    ReturnSection,
+    ReturnStatus,
+    ReturnStep,
+    ReturnStepKind,
+)
+from saferhub.plans.models import Priority
+from saferhub.plans.selectors import current_plan_of
+
+
+class ReturnNotAllowed(Exception):
+    """The return is not in a state that allows this; the message says why, for the person."""
+
+
+# --- Measures and the RAG rule --------------------------------------------------------------------
+
+MEASURE_FIELDS = (
+    "title",
+    "deliverable",
+    "kind",
+    "indicator",
+    "unit",
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "direction",
+    "tolerance_percent",
+    "frequency",
+    "source",
+)
+
+
+def measure_create(*, actor: Any, priority: Priority, **values: Any) -> Measure:
+    with transaction.atomic():
+        measure = Measure.objects.create(priority=priority, position=priority.measures.count() + 1, **values)
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=measure)
+    return measure
+
+
+def measure_update(*, actor: Any, measure: Measure, values: dict[str, Any]) -> list[str]:
+    return audited_update(actor=actor, record=measure, values=values)
+
+
+def measure_value_record(
+    *,
+    actor: Any,
+    measure: Measure,
+    period: str,
+    period_end: dt.date,
+    value: Decimal,
+    note: str = "",
+) -> MeasureValue:
+    """Set a manual measure's figure for a period (a second figure for the same period replaces the first)."""
+    if not measure.is_manual:
+        raise ValueError(
+            "Only a manual measure takes figures: an automatic one is counted from its indicator"
+        )
+    with transaction.atomic():
+        existing = measure.values.filter(period=period).first()
+        if existing is None:
+            figure = MeasureValue.objects.create(
+                measure=measure,
+                period=period,
+                period_end=period_end,
+                value=value,
+                note=note,
+                entered_by=actor,
+            )
+            audit_event_record(
+                actor=actor, verb=AuditVerb.CREATED, target=figure, context={"value": str(value)}
+            )
+            return figure
+        audited_update(
+            actor=actor,
+            record=existing,
+            values={"value": value, "note": note, "period_end": period_end, "entered_by": actor},
+        )
+        return existing
+
+
+def rag_rule_set(*, actor: Any, partnership: Partnership, amber_margin_percent: Decimal) -> RagRule:
+    with transaction.atomic():
+        rule = RagRule.objects.filter(partnership=partnership).first()
+        if rule is None:
+            rule = RagRule.objects.create(partnership=partnership, amber_margin_percent=amber_margin_percent)
+            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=rule)
+        else:
+            audited_update(actor=actor, record=rule, values={"amber_margin_percent": amber_margin_percent})
+    return rule
+
+
+# --- Opening a round ------------------------------------------------------------------------------
+
+
+def reporting_round_open(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    financial_year: int,
+    quarter: int,
+    due_on: dt.date,
+    remind_days_before: int = 7,
+    remind_days_after: int = 3,
+) -> tuple[ReportingRound, list[QuarterlyReturn]]:
+    """Open the quarter's returns for every priority of the current plan, addressed to its lead.
+
+    Idempotent: a round already open keeps its dates, and a priority that already has its return keeps it;
+    a priority added to the plan since gets one. Returns the round and the returns opened now.
+    """
+    with transaction.atomic():
+        reporting_round = ReportingRound.objects.filter(
+            partnership=partnership, financial_year=financial_year, quarter=quarter
+        ).first()
+        if reporting_round is None:
+            reporting_round = ReportingRound.objects.create(
+                partnership=partnership,
+                financial_year=financial_year,
+                quarter=quarter,
+                due_on=due_on,
+                remind_days_before=remind_days_before,
+                remind_days_after=remind_days_after,
+                opened_by=actor,
+            )
+            audit_event_record(
+                actor=actor, verb=AuditVerb.CREATED, target=reporting_round, context={"due_on": str(due_on)}
+            )
+        plan = current_plan_of(partnership)
+        opened = []
+        for priority in plan.priorities.all() if plan else []:
+            if reporting_round.returns.filter(priority=priority).exists():
+                continue
+            quarterly_return = QuarterlyReturn.objects.create(
+                reporting_round=reporting_round, priority=priority
+            )
+            ReturnStep.objects.create(
+                quarterly_return=quarterly_return, kind=ReturnStepKind.OPENED, actor=actor
+            )
+            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=quarterly_return)
+            opened.append(quarterly_return)
+    return reporting_round, opened
+
+
+# --- Filling in a return --------------------------------------------------------------------------
+
+
+def _require_editable(quarterly_return: QuarterlyReturn) -> None:
+    if quarterly_return.status not in EDITABLE_STATUSES:
+        raise ReturnNotAllowed(
+            f"This return is {quarterly_return.get_status_display().lower()}: it cannot be changed now"
+        )
+
+
+def return_section_save(
+    *, actor: Any, quarterly_return: QuarterlyReturn, section: str, values: dict[str, Any]
+) -> list[str]:
+    """Save one section of the template (the fields that section owns) and mark it completed."""
+    with transaction.atomic():
+        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+        _require_editable(locked)
+        completed = list(locked.sections_completed)
+        if section not in completed:
+            completed.append(section)
+        changed = audited_update(
+            actor=actor, record=locked, values={**values, "sections_completed": completed}
+        )
+    quarterly_return.refresh_from_db()
+    return changed
+
+
+def return_missing_sections(quarterly_return: QuarterlyReturn) -> list[str]:
+    return [s.label for s in ReturnSection if s.value not in quarterly_return.sections_completed]
+
+
+def return_submit(*, actor: Any, quarterly_return: QuarterlyReturn) -> None:
+    with transaction.atomic():
+        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+        _require_editable(locked)
+        missing = return_missing_sections(locked)
+        if missing:
+            raise ReturnNotAllowed("Complete every section before you submit: " + ", ".join(missing))
+        locked.status = ReturnStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save()
+        ReturnStep.objects.create(quarterly_return=locked, kind=ReturnStepKind.SUBMITTED, actor=actor)
+        audit_event_record(
+            actor=actor, verb=AuditVerb.UPDATED, target=locked, context={"status": ReturnStatus.SUBMITTED}
+        )
+    quarterly_return.refresh_from_db()
+
+
+def return_send_back(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str) -> None:
+    """The manager returns a submitted return to its lead with what to change; the lead is emailed."""
+    with transaction.atomic():
+        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+        if locked.status != ReturnStatus.SUBMITTED:
+            raise ReturnNotAllowed("Only a submitted return can be returned to its lead")
+        locked.status = ReturnStatus.RETURNED
+        locked.decided_at = timezone.now()
+        locked.save()
+        ReturnStep.objects.create(
+            quarterly_return=locked, kind=ReturnStepKind.RETURNED, actor=actor, comment=comment
+        )
+        audit_event_record(
+            actor=actor, verb=AuditVerb.UPDATED, target=locked, context={"status": ReturnStatus.RETURNED}
+        )
+        _email_lead_on_commit(locked, kind="returned")
+    quarterly_return.refresh_from_db()
+
+
+def return_accept(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str = "") -> None:
+    """Accept a submitted return; its manual figures become the measures' figures for the quarter."""
+    with transaction.atomic():
+        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+        if locked.status != ReturnStatus.SUBMITTED:
+            raise ReturnNotAllowed("Only a submitted return can be accepted")
+        locked.status = ReturnStatus.ACCEPTED
+        locked.decided_at = timezone.now()
+        locked.save()
+        ReturnStep.objects.create(
+            quarterly_return=locked, kind=ReturnStepKind.ACCEPTED, actor=actor, comment=comment
+        )
+        audit_event_record(
+            actor=actor, verb=AuditVerb.UPDATED, target=locked, context={"status": ReturnStatus.ACCEPTED}
+        )
+        reporting_round = locked.reporting_round
+        for measure in locked.priority.measures.filter(kind="manual"):
+            figure = locked.measure_figures.get(str(measure.public_id), {})
+            if figure.get("value") not in (None, ""):
+                measure_value_record(
+                    actor=actor,
+                    measure=measure,
+                    period=reporting_round.label,
+                    period_end=reporting_round.period_end,
+                    value=Decimal(figure["value"]),
+                    note=figure.get("comment", ""),
+                )
+    quarterly_return.refresh_from_db()
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+BEFORE, AFTER = "before", "after"
+
+
+def _email_lead_on_commit(quarterly_return: QuarterlyReturn, *, kind: str) -> None:
+    from saferhub.performance.tasks import return_email_send  # the task module imports this one
+
+    transaction.on_commit(partial(return_email_send.enqueue, return_id=quarterly_return.pk, kind=kind))
+
+
+def return_email_send(*, quarterly_return: QuarterlyReturn, kind: str) -> bool:
+    """Email the return's lead: a reminder ('before', 'after') or that it was returned ('returned')."""
+    lead = quarterly_return.priority.lead_user
+    if lead is None or not lead.is_active:
+        return False
+    partnership = quarterly_return.audit_partnership
+    link = settings.SAFERHUB_BASE_URL + reverse(
+        "performance:return", args=[partnership.slug, quarterly_return.public_id]
+    )
+    subjects = {
+        BEFORE: f"Your {quarterly_return.reporting_round.label} return is due soon",
+        AFTER: f"Your {quarterly_return.reporting_round.label} return is overdue",
+        "returned": f"Your {quarterly_return.reporting_round.label} return has been returned to you",
+    }
+    body = render_to_string(
+        "performance/email/return.txt",
+        {
+            "lead": lead,
+            "kind": kind,
+            "quarterly_return": quarterly_return,
+            "partnership": partnership,
+            "comment": quarterly_return.steps.filter(kind=ReturnStepKind.RETURNED).last(),
+            "link": link,
+        },
+    )
+    send_mail(f"{subjects[kind]}: {quarterly_return.priority.title}", body, None, [lead.email])
+    return True
+
+
+def reminder_due(quarterly_return: QuarterlyReturn, *, today: dt.date) -> str | None:
+    """Which reminder (if any) this return should get today and has not had yet."""
+    if not quarterly_return.is_editable or quarterly_return.priority.lead_user_id is None:
+        return None
+    due = quarterly_return.reporting_round.due_on
+    sent = set(quarterly_return.reminders_sent)
+    if AFTER not in sent and today >= due + dt.timedelta(
+        days=quarterly_return.reporting_round.remind_days_after
+    ):
+        return AFTER
+    before_from = due - dt.timedelta(days=quarterly_return.reporting_round.remind_days_before)
+    if BEFORE not in sent and before_from <= today <= due:
+        return BEFORE
+    return None
+
+
+def return_reminders_send(*, today: dt.date) -> int:
+    """Send every reminder due today; each kind goes once per return, however often this runs."""
+    sent = 0
+    candidates = QuarterlyReturn.objects.filter(status__in=EDITABLE_STATUSES).select_related(
+        "reporting_round__partnership", "priority__lead_user"
+    )
+    for quarterly_return in candidates:
+        kind = reminder_due(quarterly_return, today=today)
+        if kind is None:
+            continue
+        with transaction.atomic():
+            locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+            if kind in locked.reminders_sent:
+                continue
+            locked.reminders_sent = [*locked.reminders_sent, kind]
+            locked.save(update_fields=["reminders_sent", "updated_at"])
+            audit_event_record(actor=None, verb=AuditVerb.UPDATED, target=locked, context={"reminder": kind})
+            _email_lead_on_commit(locked, kind=kind)
+        sent += 1
+    return sent
+
+
+# --- Board packs ----------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _measure_snapshot(status: selectors.MeasureStatus, figure: dict[str, Any]) -> dict[str, Any]:
+    measure = status.measure
+    return {
+        "title": measure.title,
+        "kind": measure.kind,
+        "unit": measure.unit,
+        "direction": measure.get_direction_display(),
+        "target": _number(measure.target_value),
+        "baseline": _number(measure.baseline_value),
+        "baseline_period": measure.baseline_period,
+        "source": measure.source or (measure.indicator.name if measure.indicator else ""),
+        "rag": status.rag,
+        "travel": status.travel,
+        "latest": _number(status.latest.value) if status.latest else None,
+        "latest_period": status.latest.period if status.latest else "",
+        "points": [{"period": p.period, "value": _number(p.value)} for p in status.points][-12:],
+        "problem": status.problem,
+        "comment": figure.get("comment", ""),
+    }
+
+
+def _priority_snapshot(
+    priority: Priority, quarterly_return: QuarterlyReturn | None, amber_margin: Decimal
+) -> dict[str, Any]:
+    statuses = [
+        selectors.measure_status(m, amber_margin=amber_margin)
+        for m in selectors.measures_of_priority(priority)
+    ]
+    figures = quarterly_return.measure_figures if quarterly_return else {}
+    measures = [_measure_snapshot(s, figures.get(str(s.measure.public_id), {})) for s in statuses]
+    usable = quarterly_return is not None and quarterly_return.status != ReturnStatus.DRAFT
+    self_assessed = quarterly_return.self_assessment if usable and quarterly_return else ""
+    travels = [s.travel for s in statuses]
+    return {
+        "title": priority.title,
+        "lead": priority.lead_user.full_name if priority.lead_user else "",
+        "lead_organisation": priority.lead_organisation.name if priority.lead_organisation else "",
+        "rag": self_assessed or rag.worst([s.rag for s in statuses]),
+        "rag_from": "the lead’s self-assessment" if self_assessed else "its measures",
+        "travel": _overall_travel(travels),
+        "return_status": quarterly_return.get_status_display() if quarterly_return else "No return opened",
+        "summary": quarterly_return.summary if usable and quarterly_return else "",
+        "risks_and_issues": quarterly_return.risks_and_issues if usable and quarterly_return else "",
+        "help_needed": quarterly_return.help_needed if usable and quarterly_return else "",
+        "deliverables": [
+            {
+                "text": d.text,
+                "progress": quarterly_return.deliverable_progress.get(str(d.public_id), "")
+                if usable and quarterly_return
+                else "",
+            }
+            for d in priority.deliverables.all()
+        ],
+        "themes": [
+            {
+                "title": t.title,
+                "text": quarterly_return.theme_contributions.get(str(t.public_id), "")
+                if usable and quarterly_return
+                else "",
+            }
+            for t in priority.plan.themes.all()
+        ],
+        "measures": measures,
+    }
+
+
+def _overall_travel(travels: list[str]) -> str:
+    better, worse = travels.count(rag.IMPROVING), travels.count(rag.WORSENING)
+    if not better and not worse:
+        return rag.NO_CHANGE if rag.NO_CHANGE in travels else rag.TOO_FEW
+    if better and worse:
+        return f"Mixed: {better} improving, {worse} worsening"
+    return rag.IMPROVING if better else rag.WORSENING
+
+
+def board_pack_snapshot(reporting_round: ReportingRound, *, today: dt.date) -> dict[str, Any]:
+    """Everything the pack shows, as it stands now: priorities exceptions first, the board's action log."""
+    partnership = reporting_round.partnership
+    plan = current_plan_of(partnership)
+    amber_margin = selectors.amber_margin_of(partnership)
+    returns = {r.priority_id: r for r in reporting_round.returns.all()}
+    priorities = [
+        _priority_snapshot(p, returns.get(p.pk), amber_margin)
+        for p in (plan.priorities.select_related("lead_user", "lead_organisation", "plan") if plan else [])
+    ]
+    priorities.sort(key=lambda p: rag.RAG_ORDER[p["rag"]])
+    boards = groups_of(partnership).filter(kind=GroupKind.BOARD)
+    actions = [
+        {
+            "group": action.group.name,
+            "description": action.description,
+            "owner": str(action.owner or action.owner_organisation or ""),
+            "due_on": action.due_on.isoformat() if action.due_on else "",
+            "status": action.get_status_display(),
+            "overdue": action.is_overdue(today),
+            "update": action.update,
+        }
+        for board in boards
+        for action in actions_of(board)
+    ]
+    return {
+        "partnership": partnership.name,
+        "quarter": reporting_round.label,
+        "months": reporting_round.months_label,
+        "plan": plan.title if plan else "",
+        "amber_margin": float(amber_margin),
+        "priorities": priorities,
+        "actions": actions,
+        # The seam for the grants module: until it exists there are no funded projects' returns to show.
+        "funded_projects": None,
+    }
+
+
+def board_pack_generate(*, actor: Any, reporting_round: ReportingRound) -> BoardPack:
+    """Make (or remake, while unpublished) the quarter's board pack from the figures and returns as now."""
+    with transaction.atomic():
+        now = timezone.now()
+        snapshot = board_pack_snapshot(reporting_round, today=timezone.localdate())
+        pack = BoardPack.objects.select_for_update().filter(reporting_round=reporting_round).first()
+        if pack is None:
+            pack = BoardPack.objects.create(
+                reporting_round=reporting_round, snapshot=snapshot, generated_by=actor, generated_at=now
+            )
+            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=pack)
+            return pack
+        if pack.is_published:
+            raise ReturnNotAllowed("This board pack is published: it stays as the board read it")
+        audited_update(
+            actor=actor,
+            record=pack,
+            values={"snapshot": snapshot, "generated_by": actor, "generated_at": now},
+        )
+    return pack
+
+
+def board_pack_publish(*, actor: Any, pack: BoardPack) -> None:
+    with transaction.atomic():
+        if pack.is_published:
+            return
+        audited_update(
+            actor=actor, record=pack, values={"is_published": True, "published_at": timezone.now()}
+        )
+
+
+# --- The plan cycle -------------------------------------------------------------------------------
+
+
+def measures_carry_forward(*, actor: Any, choices: dict[Measure, Priority]) -> list[Measure]:
+    """Copy each chosen measure (its definition, not its figures) onto a priority of the new plan."""
+    with transaction.atomic():
+        copies = []
+        for measure, priority in choices.items():
+            values = {name: getattr(measure, name) for name in MEASURE_FIELDS if name != "deliverable"}
+            copy = Measure.objects.create(priority=priority, position=priority.measures.count() + 1, **values)
+            audit_event_record(
+                actor=actor,
+                verb=AuditVerb.CREATED,
+                target=copy,
+                context={"carried_forward_from": str(measure.public_id)},
+            )
+            copies.append(copy)
+    return copies
