@@ -13,10 +13,14 @@ from django.db import transaction
 
 from saferhub.accounts.models import User
 from saferhub.accounts.services import user_create
+from saferhub.crimedata.models import Indicator
 from saferhub.partnerships import services as partnership_services
 from saferhub.partnerships.models import Membership, Organisation, PartnerOrganisation, Partnership
+from saferhub.performance import services as performance_services
+from saferhub.performance.models import Measure, ReportingRound
 from saferhub.plans import services as plan_services
 from saferhub.plans.models import Plan, Priority
+from saferhub.plans.selectors import current_plan_of
 
 DEMO_FILE = Path(__file__).with_name("demo.toml")
 # Only the demo uses this password; it is printed by `make run`.
@@ -40,6 +44,16 @@ def demo_load(path: Path = DEMO_FILE) -> DemoSummary:
         users = _users(data.get("users", []), partnerships, organisations, summary)
         new_priorities = _plans(data.get("plans", []), partnerships, organisations, summary)
         _leads(data.get("users", []), users, new_priorities)
+        _performance(data.get("performance", []), summary)
+    return summary
+
+
+def demo_performance_load(path: Path = DEMO_FILE) -> DemoSummary:
+    """Only the performance part: run after the crime data, whose indicators the automatic measures count."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    summary = DemoSummary()
+    with transaction.atomic():
+        _performance(data.get("performance", []), summary)
     return summary
 
 
@@ -217,3 +231,64 @@ def _leads(rows: list[dict[str, Any]], users: dict[str, User], new_priorities: l
                     plan_services.priority_update(
                         actor=None, priority=priority, values={"lead_user": users[row["email"]]}
                     )
+
+
+def _performance(rows: list[dict[str, Any]], summary: DemoSummary) -> None:
+    """Measures of the current plan's priorities (with their figures) and the quarters' returns.
+
+    An automatic measure whose indicator is not loaded yet is left for a later run; `load_demo` runs this
+    again after the crime data.
+    """
+    for row in rows:
+        partnership = Partnership.objects.get(slug=row["partnership"])
+        plan = current_plan_of(partnership)
+        if plan is None:
+            continue
+        for spec in row.get("measures", []):
+            priority = plan.priorities.get(title=spec["priority"])
+            measure = Measure.objects.filter(priority=priority, title=spec["title"]).first()
+            if measure is None:
+                indicator = None
+                if spec["kind"] == "automatic":
+                    indicator = Indicator.objects.filter(
+                        partnership__isnull=True, slug=spec["indicator"]
+                    ).first()
+                    if indicator is None:
+                        continue
+                measure = performance_services.measure_create(
+                    actor=None,
+                    priority=priority,
+                    title=spec["title"],
+                    kind=spec["kind"],
+                    indicator=indicator,
+                    unit=spec.get("unit", ""),
+                    baseline_value=spec.get("baseline_value"),
+                    baseline_period=spec.get("baseline_period", ""),
+                    target_value=spec["target_value"],
+                    direction=spec["direction"],
+                    tolerance_percent=spec.get("tolerance_percent", 0),
+                    frequency=spec.get("frequency", "quarterly"),
+                    source=spec.get("source", ""),
+                )
+                summary.count("measures")
+            for figure in spec.get("figures", []):
+                if not measure.values.filter(period=figure["period"]).exists():
+                    performance_services.measure_value_record(
+                        actor=None,
+                        measure=measure,
+                        period=figure["period"],
+                        period_end=figure["period_end"],
+                        value=figure["value"],
+                    )
+        for spec in row.get("rounds", []):
+            if not ReportingRound.objects.filter(
+                partnership=partnership, financial_year=spec["financial_year"], quarter=spec["quarter"]
+            ).exists():
+                summary.count("reporting rounds")
+            performance_services.reporting_round_open(
+                actor=None,
+                partnership=partnership,
+                financial_year=spec["financial_year"],
+                quarter=spec["quarter"],
+                due_on=spec["due_on"],
+            )

@@ -10,6 +10,7 @@ from saferhub.design_system.forms import ValidatingModelForm
 from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import Partnership
 from saferhub.performance.models import Measure, MeasureKind, QuarterlyReturn, Rag, ReportingRound
+from saferhub.performance.rag import figure_text
 from saferhub.performance.selectors import MeasureStatus, figure_for_quarter, period_end_for, period_label_for
 from saferhub.plans.models import Priority
 
@@ -301,8 +302,10 @@ class MeasuresForm(forms.Form):
                 key = f"v_{measure.public_id.hex}"
                 self.fields[key] = forms.CharField(
                     label=f"{measure.title}: figure for {quarterly_return.reporting_round.label}",
-                    help_text=f"Target: {measure.get_direction_display().lower()} to {measure.target_value:g}"
-                    + (f" {measure.unit}" if measure.unit else ""),
+                    help_text=(
+                        f"Target: {measure.get_direction_display().lower()} to "
+                        f"{figure_text(measure.target_value)} {measure.unit}"
+                    ).strip(),
                     error_messages={"required": f"Enter the figure for ‘{measure.title}’"},
                 )
                 self.initial.setdefault(key, saved.get("value", ""))
@@ -311,14 +314,14 @@ class MeasuresForm(forms.Form):
             if not measure.is_manual:
                 figure = figure_for_quarter(status, quarterly_return.reporting_round)
                 counted = (
-                    f"{figure.value:g} {measure.unit}".strip() + f" in {figure.period}"
+                    f"{figure_text(figure.value)} {measure.unit}".strip() + f" in {figure.period}"
                     if figure and figure.value is not None
                     else f"the data does not hold all of {quarterly_return.reporting_round.label} yet"
                     + (f" ({status.problem})" if status.problem else "")
                 )
                 hint = (
                     f"Counted for you from the crime data: {counted}. Target: "
-                    f"{measure.get_direction_display().lower()} to {measure.target_value:g}."
+                    f"{measure.get_direction_display().lower()} to {figure_text(measure.target_value)}."
                 )
             self.fields[key] = _text_field(f"Comment on {measure.title}", hint=hint, rows=3)
             self.initial.setdefault(key, saved.get("comment", ""))

@@ -88,11 +88,15 @@ class RuleText:
     red: str
 
 
+def figure_text(value: Decimal) -> str:
+    """30.00 -> '30', 1500 -> '1,500', 12.50 -> '12.5'."""
+    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value.normalize():,}"
+
+
 def rule_text(*, tolerance: Decimal, amber_margin: Decimal) -> RuleText:
+    tolerance, amber = figure_text(tolerance), figure_text(tolerance + amber_margin)
     return RuleText(
-        green=f"the latest figure meets the target, or misses it by no more than {tolerance:g}% of it",
-        amber=(
-            f"it misses the target by more than {tolerance:g}% but no more than {tolerance + amber_margin:g}%"
-        ),
-        red=f"it misses the target by more than {tolerance + amber_margin:g}%",
+        green=f"the latest figure meets the target, or misses it by no more than {tolerance}% of it",
+        amber=(f"it misses the target by more than {tolerance}% but no more than {amber}%"),
+        red=f"it misses the target by more than {amber}%",
     )

@@ -29,6 +29,7 @@ from saferhub.performance.models import (
     financial_year_label,
     quarter_bounds,
 )
+from saferhub.performance.rag import figure_text
 from saferhub.plans.models import Deliverable, Plan, Priority
 from saferhub.plans.selectors import current_plan_of
 
@@ -342,7 +343,7 @@ def _plan_state_at(plan: Plan, when: dt.datetime) -> set[str]:
     for measure in Measure.history.as_of(when).filter(priority_id__in=list(priorities)):
         lines.add(
             f"Measure of {priorities[measure.priority_id]}: {measure.title} "
-            f"({measure.get_direction_display().lower()} to {measure.target_value:g})"
+            f"({measure.get_direction_display().lower()} to {figure_text(measure.target_value)})"
         )
     return lines
 

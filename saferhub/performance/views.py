@@ -19,7 +19,7 @@ from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.performance import forms, selectors, services
 from saferhub.performance.models import BoardPack, RagRule, ReturnSection
-from saferhub.performance.rag import rule_text
+from saferhub.performance.rag import figure_text, rule_text
 from saferhub.plans.selectors import current_plan_of, plan_in, plans_of
 
 MANAGE = "performance.manage"
@@ -107,12 +107,12 @@ def _measure_chart(status: selectors.MeasureStatus) -> Any:
     measure = status.measure
     return bar_chart(
         chart_id=f"measure-{measure.public_id.hex[:8]}",
-        title=f"{measure.title} by period, against the target of {measure.target_value:g}",
+        title=f"{measure.title} by period, against the target of {figure_text(measure.target_value)}",
         description="The dashed line is the target.",
         labels=[p.period for p in status.points],
         values=[float(p.value) if p.value is not None else None for p in status.points],
         target=float(measure.target_value),
-        target_label=f"Target: {measure.target_value:g}",
+        target_label=f"Target: {figure_text(measure.target_value)}",
     )
 
 

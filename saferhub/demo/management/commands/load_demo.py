@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from saferhub.accounts.models import User
 from saferhub.demo.crime_data import demo_crime_data_load
-from saferhub.demo.loader import DEMO_PASSWORD, demo_load
+from saferhub.demo.loader import DEMO_PASSWORD, demo_load, demo_performance_load
 
 
 class Command(BaseCommand):
@@ -21,6 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_load()
         loaded = [] if options["without_crime_data"] else demo_crime_data_load()
+        if loaded:
+            # Automatic measures count indicators that arrive with the crime data.
+            for kind, count in demo_performance_load().created.items():
+                summary.created[kind] = summary.created.get(kind, 0) + count
         if summary.created or loaded:
             made = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.created.items()))
             self.stdout.write(f"Demo loaded: {made or 'partnerships already there'}.")
