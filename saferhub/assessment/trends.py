@@ -101,7 +101,8 @@ def trend_of(row: HeadlineRow, *, chart_id: str) -> Trend:
         if count is not None:
             by_month[month.month][month.year] = count
     years = tuple(sorted({month.year for month in months}))
-    indices = seasonal_index({m: list(counts.values()) for m, counts in by_month.items()})
+    # A series of nothing but zeros has no seasonal pattern to index.
+    indices = seasonal_index({m: list(c.values()) for m, c in by_month.items()}) if any(held) else {}
     return Trend(
         row=row,
         months=tuple(months),

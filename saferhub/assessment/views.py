@@ -8,11 +8,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
 
 from saferhub.assessment import selectors, services
 from saferhub.assessment.forms import (
@@ -210,6 +209,10 @@ def assessment_trends(request: HttpRequest, slug: str, assessment_id: UUID) -> H
 def assessment_places(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     indicators = selectors.indicators_of(assessment)
+    if not indicators:
+        return _page(
+            request, "assessment/no_figures.html", assessment, problem="the assessment covers no indicators"
+        )
     chosen = request.GET.get("indicator") or indicators[0].slug
     indicator = next((i for i in indicators if i.slug == chosen), None)
     if indicator is None:
@@ -342,8 +345,9 @@ def workshop(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpRespon
 @login_required
 @figures
 def issue_agree(request: HttpRequest, slug: str, assessment_id: UUID, issue_id: UUID) -> HttpResponse:
-    assessment = _assessment(request, slug, assessment_id, AGREE)
+    assessment = _assessment(request, slug, assessment_id)
     issue = selectors.issue_in(assessment, issue_id)
+    require_permission(request.user, AGREE, assessment)
     model = selectors.scoring_model_of(assessment)
     views = selectors.issue_views(assessment)
     view = next(v for v in views if v.issue.pk == issue.pk)
@@ -454,10 +458,11 @@ def priorities(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResp
 
 
 @login_required
-@require_POST
 def priority_remove(request: HttpRequest, slug: str, assessment_id: UUID, chosen_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
-    chosen = selectors.chosen_in(assessment, chosen_id)
+    chosen = selectors.chosen_in(assessment, chosen_id)  # another's record is not found, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     require_permission(request.user, CHOOSE, assessment)
     services.priority_unchoose(actor=request.user, chosen=chosen)
     messages.success(request, f"‘{chosen.issue.title}’ is no longer a chosen priority")
