@@ -270,3 +270,32 @@ def test_the_what_if_weights_rerank_without_saving(assessment, client, world):
     assert selectors.scoring_model_of(assessment).dimension("influence").weight == 1.0
     response = client.get(_url("ranking", assessment), {"weight_influence": "lots"})
     assert "Enter the weight of Influence as a number, like 1" in response.content.decode()
+
+
+def test_the_plans_priority_page_says_which_assessment_chose_it_and_why(assessment, client, world):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    manager = world.people["partnership_manager"]
+    chosen = services.priority_choose(
+        actor=manager, assessment=assessment, issue=slavery, reason="Hidden <harm>"
+    )
+    priority = services.priority_add_to_plan(actor=manager, chosen=chosen, plan=world.records["a"]["plan"])
+    client.force_login(world.people["board_member"])
+    page = client.get(
+        reverse(
+            "plans:priority",
+            kwargs={
+                "slug": world.a.slug,
+                "plan_id": priority.plan.public_id,
+                "priority_id": priority.public_id,
+            },
+        )
+    ).content.decode()
+    assert "Chosen in" in page and "Strategic assessment 2023/24</a>: Hidden &lt;harm&gt;" in page
+    other = world.records["a"]["priority"]
+    page = client.get(
+        reverse(
+            "plans:priority",
+            kwargs={"slug": world.a.slug, "plan_id": other.plan.public_id, "priority_id": other.public_id},
+        )
+    ).content.decode()
+    assert "Chosen in" not in page
