@@ -108,8 +108,20 @@ def _counts_by(
     return totals
 
 
+def _ward_counts(lsoa_counts: dict[str, int]) -> dict[str, int]:
+    """The LSOAs' counts summed by the ward each is placed in: what counting by ward gives, without reading
+    the crimes again."""
+    wards = crime.wards_of_lsoas(set(lsoa_counts))
+    totals: dict[str, int] = {}
+    for code, count in lsoa_counts.items():
+        ward = wards.get(code)
+        if ward:
+            totals[ward] = totals.get(ward, 0) + count
+    return totals
+
+
 def _place_counts(counts: dict[str, int], names: dict[str, str]) -> tuple[PlaceCount, ...]:
-    populations = geography.populations_of(counts)
+    populations = crime.populations_of_places(set(counts))
     return tuple(
         sorted(
             (
@@ -236,28 +248,26 @@ def _comparators(
     names = geography.area_names(codes)
     held = crime.months_held(sources=indicator.sources)
     whole = all(month in held for month in months_of(span))
+    counts: dict[str, int | None] = dict.fromkeys(codes)
+    if whole:
+        counts = crime.comparator_counts(
+            what=crime.indicator_filter(indicator),
+            codes=[code for code in codes if code in names],
+            month_from=span.first,
+            month_to=span.last,
+        )
+    populations = crime.district_populations(codes)
     found = []
     for code in codes:
-        count = None
-        if whole and code in names:
-            scope = crime.area_scope(code)
-            if crime.forces_of(scope) & crime.forces_held(sources=indicator.sources):
-                count = sum(
-                    n
-                    for _, _, _, n in crime.monthly_counts(
-                        scope=scope,
-                        what=crime.indicator_filter(indicator),
-                        month_from=span.first,
-                        month_to=span.last,
-                        by=None,
-                    )
-                )
+        population = populations.get(code)
+        if population is None and code in names:
+            population = geography.population_of(code)  # not a district, or a district with no figure
         found.append(
             Comparator(
                 code=code,
                 name=names.get(code, code),
-                count=count,
-                population=geography.population_of(code),
+                count=counts.get(code),
+                population=population,
                 is_own=code in area_codes,
             )
         )
@@ -267,7 +277,7 @@ def _comparators(
 def _lsoas_counted_in(scope: crime.AreaScope, counts: dict[str, int]) -> list[str]:
     """Every LSOA of the area of the vintage the counts mostly use (police.uk moved to 2021 LSOAs in 2023),
     so that places with no crime count as 0 in the concentration."""
-    vintages = geography.lsoa_vintages()
+    vintages = crime.lsoa_vintages_in(scope, set(counts))
     counted = [vintages.get(code) for code in counts if vintages.get(code)]
     vintage = 2021 if counted.count(2021) >= counted.count(2011) else 2011
     area = scope.lsoas if scope.lsoas is not None else crime.lsoas_of_districts(scope.districts)
@@ -284,8 +294,9 @@ def places_for(
     family: list[str] | None = None,
 ) -> Places:
     scope = crime.area_scope(scope_code)
-    wards = _place_counts(_counts_by(scope, indicator, span, "ward"), geography.ward_names())
     lsoa_counts = _counts_by(scope, indicator, span, "lsoa")
+    ward_counts = _ward_counts(lsoa_counts)
+    wards = _place_counts(ward_counts, geography.area_names(ward_counts))
     lsoas = _place_counts(lsoa_counts, geography.area_names(lsoa_counts))
     outline = area_outline(area_codes)
     hotspots, hotspot_map, cells_in_area, cell_values = _hotspots(

@@ -28,6 +28,7 @@ from saferhub.crimedata.models import (
 from saferhub.crimedata.policeuk import force_slug
 from saferhub.crimedata.services import aggregates_refresh
 from saferhub.geography import selectors as geography
+from saferhub.geography.models import VINTAGES_OF_2021, Area, AreaLevel, LsoaPlacement, Vintage
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.selectors import partnership_by_slug
 
@@ -762,9 +763,20 @@ def months_held(*, sources: list[str] | tuple[str, ...]) -> frozenset[dt.date]:
 
 def forces_of(scope: AreaScope) -> frozenset[str]:
     """The police.uk force slugs whose areas hold the scope's districts."""
-    force_areas = {pfa for _, _, lad, _, pfa in geography.lsoa_placements() if lad in scope.districts and pfa}
+    return forces_of_districts(scope.districts) | scope.forces_without_location
+
+
+def forces_of_districts(districts: frozenset[str] | set[str]) -> frozenset[str]:
+    """The police.uk force slugs whose areas hold these districts (the LSOAs placed in them say which)."""
+    force_areas = set(
+        LsoaPlacement.objects.filter(lad_code__in=districts)
+        .exclude(pfa_code="")
+        .order_by()
+        .values_list("pfa_code", flat=True)
+        .distinct()
+    )
     names = geography.area_names(force_areas)
-    return frozenset(_force_of_area(name) for name in names.values()) | scope.forces_without_location
+    return frozenset(_force_of_area(name) for name in names.values())
 
 
 def crime_points(
@@ -842,3 +854,249 @@ def forces_held(*, sources: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(
         Partition.objects.filter(source__in=sources).order_by().values_list("force", flat=True).distinct()
     )
+
+
+def _filter_expression(what: CountFilter, parameters: dict[str, Any], prefix: str) -> str:
+    """One SQL boolean for the filter (as _what_conditions, joined by AND), its values bound under `prefix`:
+    several filters can then share one query, each as a FILTER clause or an aggregate's argument."""
+    parts = []
+    for name, values in (
+        ("category", what.categories),
+        ("subcategory", what.subcategories),
+        ("asb_type", what.asb_types),
+    ):
+        if values:
+            parameters[f"{prefix}_{name}"] = list(values)
+            parts.append(f"list_contains(${prefix}_{name}, {name})")
+    for flag, value in what.flags.items():
+        if flag not in schema.FLAGS:
+            raise ValueError(f"unknown flag {flag}")
+        parts.append(f"{flag} = {'true' if value else 'false'}")
+    return "(" + " AND ".join(parts) + ")" if parts else "true"
+
+
+def indicator_series_of(
+    *, indicators: list[Indicator], scope: AreaScope, month_from: dt.date, month_to: dt.date
+) -> list[list[tuple[dt.date, int]]]:
+    """indicator_series of each indicator, in one read of the aggregates per set of sources."""
+    filters = [indicator_filter(indicator) for indicator in indicators]
+    counts: list[dict[dt.date, int]] = [{} for _ in filters]
+    by_sources: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, what in enumerate(filters):
+        by_sources[what.sources].append(index)
+    for sources, indices in by_sources.items():
+        _aggregates_made_fresh(sources)
+        years = range(month_from.year, month_to.year + 1)
+        files = store.aggregate_files(sources=sources, years=years, districts=sorted(scope.districts))
+        if scope.forces_without_location:
+            files += store.aggregate_files(sources=sources, years=years, districts=[store.NO_DISTRICT])
+        if not files:
+            continue
+        conditions = ["month BETWEEN $month_from AND $month_to"]
+        parameters: dict[str, Any] = {"files": files, "month_from": month_from, "month_to": month_to}
+        cursor = store.duckdb_cursor()
+        if scope.lsoas is not None:
+            cursor.register("area_lsoas", pa.table({"lsoa": sorted(scope.lsoas)}))
+            conditions.append("lsoa IN (SELECT lsoa FROM area_lsoas)")
+        if scope.forces_without_location:
+            conditions.append(f"(lad <> '{store.NO_DISTRICT}' OR force IN (SELECT unnest($forces)))")
+            parameters["forces"] = sorted(scope.forces_without_location)
+        sums = ", ".join(
+            f"sum(n) FILTER (WHERE {_filter_expression(filters[index], parameters, f'f{index}')})::BIGINT"
+            for index in indices
+        )
+        rows = cursor.execute(
+            f"""
+            SELECT month, {sums} FROM read_parquet($files, union_by_name = true)
+            WHERE {" AND ".join(conditions)}
+            GROUP BY month
+            """,  # noqa: S608 - the SQL is built from fixed fragments; every value is bound
+            parameters,
+        ).fetchall()
+        if scope.lsoas is not None:
+            cursor.unregister("area_lsoas")
+        for month, *values in rows:
+            for index, value in zip(indices, values, strict=True):
+                if value:
+                    counts[index][month] = int(value)
+    series = []
+    for found in counts:
+        months, month = [], month_from.replace(day=1)
+        while month <= month_to:
+            months.append((month, found.get(month, 0)))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        series.append(months)
+    return series
+
+
+def first_months_recorded(filters: list[CountFilter]) -> list[dt.date | None]:
+    """first_month_recorded of each filter, reading little: a filter that counts anything in the first month
+    its sources hold began then, which the partitions of that one month say for every filter at once; only
+    the others are looked for in the aggregates of every year."""
+    found: list[dt.date | None] = [None] * len(filters)
+    by_sources: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, what in enumerate(filters):
+        by_sources[what.sources].append(index)
+    for sources, indices in by_sources.items():
+        held = months_held(sources=sources)
+        if not held:
+            continue
+        first = min(held)
+        paths = Partition.objects.filter(source__in=sources, month=first).values_list("path", flat=True)
+        files = [str(store.store_root() / path) for path in paths]
+        recorded: list[bool | None] = [None] * len(indices)
+        if files:
+            parameters: dict[str, Any] = {"files": files}
+            tests = ", ".join(
+                f"bool_or({_filter_expression(filters[index], parameters, f'f{index}')})" for index in indices
+            )
+            row = (
+                store.duckdb_cursor()
+                .execute(
+                    f"SELECT {tests} FROM read_parquet($files, union_by_name = true)",  # noqa: S608 - fixed fragments
+                    parameters,
+                )
+                .fetchone()
+            )
+            recorded = list(row) if row is not None else recorded
+        for index, began_then in zip(indices, recorded, strict=True):
+            found[index] = first if began_then else first_month_recorded(filters[index])
+    return found
+
+
+def populations_of_places(codes: set[str] | frozenset[str]) -> dict[str, int]:
+    """geography.populations_of, reading only the LSOAs it needs: Census 2021 residents of each of these
+    LSOAs and wards that has a figure, a ward's the sum over the 2021 LSOAs placed in it."""
+    found = {
+        code: population
+        for code, (level, population) in _levels_and_populations(codes).items()
+        if level in (AreaLevel.LSOA11, AreaLevel.LSOA21) and population is not None
+    }
+    in_wards = list(
+        LsoaPlacement.objects.filter(ward_code__in=codes, vintage__in=VINTAGES_OF_2021)
+        .order_by()
+        .values_list("ward_code", "lsoa_code")
+    )
+    lsoa_population = _lsoa21_populations({lsoa for _, lsoa in in_wards})
+    for ward, lsoa in in_wards:
+        if lsoa in lsoa_population:
+            found[ward] = found.get(ward, 0) + lsoa_population[lsoa]
+    return found
+
+
+def _levels_and_populations(codes: set[str] | frozenset[str]) -> dict[str, tuple[str, int | None]]:
+    """The level and population of each of these codes that is known: looked up by code alone, which
+    SQLite answers from the code's index (with the level too, it would read every area of that level)."""
+    return {
+        code: (level, population)
+        for code, level, population in Area.objects.filter(code__in=codes)
+        .order_by()
+        .values_list("code", "level", "population")
+    }
+
+
+def _lsoa21_populations(codes: set[str] | frozenset[str]) -> dict[str, int]:
+    return {
+        code: population
+        for code, (level, population) in _levels_and_populations(codes).items()
+        if level == AreaLevel.LSOA21 and population is not None
+    }
+
+
+def wards_of_lsoas(codes: set[str] | frozenset[str]) -> dict[str, str]:
+    """The ward each of these LSOAs is placed in, for those placed in one."""
+    return dict(
+        LsoaPlacement.objects.filter(lsoa_code__in=codes)
+        .exclude(ward_code="")
+        .order_by()
+        .values_list("lsoa_code", "ward_code")
+    )
+
+
+def lsoa_vintages_in(scope: AreaScope, codes: set[str] | frozenset[str]) -> dict[str, int]:
+    """geography.lsoa_vintages for the scope's LSOAs and these codes only."""
+    inside = Q(lsoa_code__in=scope.lsoas) if scope.lsoas is not None else Q(lad_code__in=scope.districts)
+    return {
+        code: geography.VINTAGE_NUMBERS[Vintage(vintage)]
+        for code, vintage in LsoaPlacement.objects.filter(inside | Q(lsoa_code__in=codes))
+        .order_by()
+        .values_list("lsoa_code", "vintage")
+    }
+
+
+def district_populations(districts: list[str]) -> dict[str, int | None]:
+    """geography.population_of of each district, in three queries: the sum over its 2021 LSOAs; None when
+    the district is unknown or none of its LSOAs has a figure."""
+    known = {
+        code for code, (level, _) in _levels_and_populations(set(districts)).items() if level == AreaLevel.LAD
+    }
+    placed = list(
+        LsoaPlacement.objects.filter(lad_code__in=known).order_by().values_list("lad_code", "lsoa_code")
+    )
+    population = _lsoa21_populations({lsoa for _, lsoa in placed})
+    totals: dict[str, int | None] = dict.fromkeys(districts)
+    for lad, lsoa in placed:
+        if lsoa in population:
+            totals[lad] = (totals[lad] or 0) + population[lsoa]
+    return totals
+
+
+def comparator_counts(
+    *, what: CountFilter, codes: list[str], month_from: dt.date, month_to: dt.date
+) -> dict[str, int | None]:
+    """What the filter counts from month_from to month_to in each area, None where no force whose data is
+    held covers it. Districts are counted together, in one read of their aggregates; any other area on its
+    own, as monthly_counts counts it."""
+    held_forces = forces_held(sources=what.sources)
+    levels = {code: level for code, (level, _) in _levels_and_populations(set(codes)).items()}
+    districts = [code for code in codes if levels.get(code) == AreaLevel.LAD]
+    forces_by_district: dict[str, set[str]] = defaultdict(set)
+    for lad, pfa in (
+        LsoaPlacement.objects.filter(lad_code__in=districts)
+        .exclude(pfa_code="")
+        .order_by()
+        .values_list("lad_code", "pfa_code")
+        .distinct()
+    ):
+        forces_by_district[lad].add(pfa)
+    names = geography.area_names({pfa for pfas in forces_by_district.values() for pfa in pfas})
+    counted = [
+        code
+        for code in districts
+        if {_force_of_area(names[pfa]) for pfa in forces_by_district[code] if pfa in names} & held_forces
+    ]
+    found: dict[str, int | None] = dict.fromkeys(codes)
+    _aggregates_made_fresh(what.sources)
+    years = range(month_from.year, month_to.year + 1)
+    files = store.aggregate_files(sources=what.sources, years=years, districts=sorted(counted))
+    if files:
+        parameters: dict[str, Any] = {"files": files, "month_from": month_from, "month_to": month_to}
+        conditions = ["month BETWEEN $month_from AND $month_to", *_what_conditions(what, parameters)]
+        for lad, count in (
+            store.duckdb_cursor()
+            .execute(
+                f"""
+                SELECT lad, sum(n)::BIGINT FROM read_parquet($files, union_by_name = true)
+                WHERE {" AND ".join(conditions)}
+                GROUP BY lad
+                """,  # noqa: S608 - the SQL is built from fixed fragments; every value is bound
+                parameters,
+            )
+            .fetchall()
+        ):
+            if lad in found:
+                found[lad] = int(count)
+    for code in counted:
+        if found[code] is None:
+            found[code] = 0
+    for code in codes:
+        if code in levels and code not in districts:
+            scope = area_scope(code)
+            if forces_of(scope) & held_forces:
+                found[code] = sum(
+                    n
+                    for _, _, _, n in monthly_counts(
+                        scope=scope, what=what, month_from=month_from, month_to=month_to, by=None
+                    )
+                )
+    return found
