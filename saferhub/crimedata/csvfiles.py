@@ -7,6 +7,7 @@ the line a person sees when they open the file in a text editor.
 import csv
 import io
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,6 +39,8 @@ class CsvGrid:
     lines: pa.Array
     broken: list[Rejection]
     notes: list[str]
+    # Whether a quoted value holds a line break (so that a row may take more than one line).
+    line_breaks_in_values: bool = False
 
 
 def decode_check(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -58,16 +61,40 @@ def decode_check(data: bytes, name: str) -> tuple[str, list[str]]:
         return "cp1252", [f"{name}: not UTF-8 (first at line {line}); read as Windows-1252"]
 
 
-def csv_grid(data: bytes, *, name: str) -> CsvGrid:
+@dataclass(frozen=True)
+class CsvHead:
+    """What the first line says: the encoding to read the file with, the header's cells, and any notes."""
+
+    encoding: str
+    header: list[str]
+    notes: list[str]
+
+
+def csv_head(data: bytes, *, name: str) -> CsvHead:
     encoding, notes = decode_check(data, name)
-    first_line = re.split(rb"\r\n|\r|\n", data, maxsplit=1)[0].decode(
-        "utf-8-sig" if encoding == "utf8" else "cp1252"
-    )
+    end = data.find(b"\n")  # not splitting the whole file to find its first line
+    first_line = re.split(rb"\r\n|\r|\n", data if end < 0 else data[: end + 1], maxsplit=1)[0]
+    text = first_line.decode("utf-8-sig" if encoding == "utf8" else "cp1252")
     try:
-        header = [cell.strip() for cell in next(csv.reader([first_line]), [])]
+        header = [cell.strip() for cell in next(csv.reader([text]), [])]
     except csv.Error as error:
         raise InputFileError(f"{name}: the header row cannot be read as CSV ({error})") from error
-    names = [f"c{index}" for index in range(len(header))]
+    return CsvHead(encoding=encoding, header=header, notes=notes)
+
+
+def csv_grid(
+    data: bytes,
+    *,
+    name: str,
+    head: CsvHead | None = None,
+    types: Mapping[int, pa.DataType] | None = None,
+    skip: Collection[int] = (),
+) -> CsvGrid:
+    """The file's rows, one column per header cell, named c0, c1, ...: strings, unless `types` gives a
+    column another (a dictionary of strings, for a column of few values). Columns in `skip` are split out
+    of each row but not kept: the table has no column for them."""
+    head = head or csv_head(data, name=name)
+    names = [f"c{index}" for index in range(len(head.header))]
     broken: list[Rejection] = []
 
     def on_invalid_row(row: pacsv.InvalidRow) -> str:
@@ -81,28 +108,48 @@ def csv_grid(data: bytes, *, name: str) -> CsvGrid:
         )
         return "skip"
 
+    # Only a quoted value can hold a line break: without a quote anywhere the parser need not look for one.
+    quoted = b'"' in data
+    column_types = dict.fromkeys(names, pa.string())
+    for index, kind in (types or {}).items():
+        column_types[names[index]] = kind
     try:
         table = pacsv.read_csv(
             # A header with no line ending after it would be "too short" to skip: give it one.
             io.BytesIO(data if data.endswith(b"\n") else data + b"\n"),
             read_options=pacsv.ReadOptions(
-                use_threads=False, encoding=encoding, column_names=names, skip_rows=1
+                use_threads=False,
+                encoding=head.encoding,
+                column_names=names,
+                skip_rows=1,
+                # A file of up to 64 MB as one block: one chunk per column, and one dictionary.
+                block_size=min(max(1 << 20, len(data) + 2), 1 << 26),
             ),
             # Blank lines are kept as rows (and dropped later), so that every row's line number is right.
             parse_options=pacsv.ParseOptions(
-                invalid_row_handler=on_invalid_row, ignore_empty_lines=False, newlines_in_values=True
+                invalid_row_handler=on_invalid_row, ignore_empty_lines=False, newlines_in_values=quoted
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+                column_types=column_types,
+                strings_can_be_null=False,
+                include_columns=[n for index, n in enumerate(names) if index not in skip] if skip else [],
             ),
         )
     except pa.ArrowException as error:
         raise InputFileError(f"{name}: cannot be read as CSV ({error})") from error
-    # Only a quoted value can hold a line break; counting the file's lines is needed only when one might.
+    # Counting the file's lines is needed only when a quoted value might hold a line break.
     records = 1 + table.num_rows + len(broken)
-    line_breaks_in_values = b'"' in data and data.count(b"\n") + (0 if data.endswith(b"\n") else 1) != records
+    line_breaks_in_values = quoted and data.count(b"\n") + (0 if data.endswith(b"\n") else 1) != records
     lines, broken = _line_numbers(table, broken, line_breaks_in_values=line_breaks_in_values)
-    return CsvGrid(name=name, header=header, table=table, lines=lines, broken=broken, notes=notes)
+    return CsvGrid(
+        name=name,
+        header=head.header,
+        table=table,
+        lines=lines,
+        broken=broken,
+        notes=head.notes,
+        line_breaks_in_values=line_breaks_in_values,
+    )
 
 
 def _line_numbers(
@@ -120,7 +167,8 @@ def _line_numbers(
     breaks = np.zeros(table.num_rows, dtype=np.int64)
     # Finding the values that hold line breaks is costly; a file with one line per record has none.
     for column in table.columns if line_breaks_in_values else []:
-        breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+        text = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+        breaks += pc.count_substring(text, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     breaks_before = np.concatenate([[0], np.cumsum(breaks)])  # [i]: line breaks inside rows 0 .. i-1
     moved = [
         replace(r, line=r.line + int(breaks_before[np.searchsorted(numbers, r.line)])) if r.line > 0 else r
@@ -147,4 +195,5 @@ def without_blank_rows(grid: CsvGrid) -> CsvGrid:
         lines=grid.lines.filter(keep),
         broken=grid.broken,
         notes=grid.notes,
+        line_breaks_in_values=grid.line_breaks_in_values,
     )

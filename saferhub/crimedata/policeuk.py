@@ -8,15 +8,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from saferhub.crimedata import schema
-from saferhub.crimedata.csvfiles import CsvGrid, Rejection, csv_grid, without_blank_rows
+from saferhub.crimedata.csvfiles import CsvGrid, CsvHead, Rejection, csv_grid, csv_head, without_blank_rows
 from saferhub.crimedata.sources import InputFileError
 from saferhub.crimedata.stopsearch import PointPlacer, stop_search_rows
 
-_MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# ASCII digits only: a month that passes must also be a date Arrow can read.
+_MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _NUMBER = r"^-?\d+(\.\d+)?$"
 _FILE_FORCE = re.compile(r"(\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(street|outcomes|stop-and-search)\.csv$")
 
@@ -80,10 +82,15 @@ def policeuk_file_read(
     data: bytes, *, name: str, lsoas: LsoaIndex, placer: PointPlacer | None = None
 ) -> ParsedFile:
     """Parse and check one police.uk CSV. Raises InputFileError when the file as a whole is wrong."""
-    if not data.strip():
+    if not data or data.isspace():
         raise InputFileError(f"{name}: the file is empty")
-    grid = without_blank_rows(csv_grid(data, name=name))
-    kind = file_kind(grid.header)
+    head = csv_head(data, name=name)
+    kind = file_kind(head.header)
+    if kind in (schema.SOURCE_POLICEUK_STREET, schema.SOURCE_POLICEUK_OUTCOMES):
+        quick = _street_or_outcomes_read(data, head=head, kind=kind, name=name, lsoas=lsoas)
+        if quick is not None:
+            return quick
+    grid = without_blank_rows(csv_grid(data, name=name, head=head))
     if kind is None:
         raise InputFileError(
             f"{name}: not a police.uk file: the header is '{','.join(grid.header)[:200]}', "
@@ -94,19 +101,212 @@ def policeuk_file_read(
         return _stop_searches(table, grid=grid, name=name, lsoas=lsoas, placer=placer)
     type_column = "Crime type" if kind == schema.SOURCE_POLICEUK_STREET else "Outcome type"
     checked = _checked(table, type_column=type_column, kind=kind, lsoas=lsoas)
-    lines = grid.lines.to_pylist()
-    rejections = grid.broken + [
-        Rejection(file=name, line=lines[index], column=column, reason=reason)
-        for index, column, reason in checked.failures
-    ]
-    rejections.sort(key=lambda r: r.line)
     return ParsedFile(
         source=kind,
-        table=_crime_rows(table, checked, kind=kind, force=_force_of(name, table)),
-        rejections=rejections,
+        table=_crime_rows(
+            table,
+            checked,
+            kind=kind,
+            force=_force_of(name, table["Falls within"][0].as_py() if table.num_rows else None),
+        ),
+        rejections=_rejections(grid, checked.failures),
         rows_read=table.num_rows + len(grid.broken),
         notes=grid.notes,
     )
+
+
+def _rejections(grid: CsvGrid, failures: list[tuple[int, str, str]]) -> list[Rejection]:
+    """The rows the parser could not split and the rows that failed a check, in the order of the file."""
+    lines = grid.lines.take(pa.array([index for index, _, _ in failures], pa.int64())).to_pylist()
+    rejections = grid.broken + [
+        Rejection(file=grid.name, line=line, column=column, reason=reason)
+        for line, (_, column, reason) in zip(lines, failures, strict=True)
+    ]
+    rejections.sort(key=lambda r: r.line)
+    return rejections
+
+
+# Street and outcomes files, read the quick way: by position in police.uk's header, the columns of few
+# values as dictionaries (each value checked once, and stored as it is), and the columns that are neither
+# checked nor stored (Reported by, LSOA name, Context) split out of each row but not kept.
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_ID, _MONTH, _FALLS_WITHIN, _LONGITUDE, _LATITUDE, _LOCATION, _LSOA, _TYPE, _LAST_OUTCOME = (
+    0,
+    1,
+    3,
+    4,
+    5,
+    6,
+    7,
+    9,
+    10,
+)
+_QUICK_TYPES = {_MONTH: _DICTIONARY, _FALLS_WITHIN: _DICTIONARY, _LOCATION: _DICTIONARY, _LSOA: _DICTIONARY}
+_QUICK_SKIPPED = (2, 8, 11)
+
+
+def _street_or_outcomes_read(
+    data: bytes, *, head: CsvHead, kind: str, name: str, lsoas: LsoaIndex
+) -> ParsedFile | None:
+    """A street or outcomes file read and checked column by column, each distinct value once.
+
+    The result is the one the general reading (csv_grid, without_blank_rows, _checked, _crime_rows) gives,
+    row for row and rejection for rejection, but for the table's types: its columns of few values are
+    dictionary-encoded. None when this file needs the general reading: it cannot be parsed (the general
+    reading says why), it may have blank rows (a blank month), which the general reading drops, or a quoted
+    value holds a line break.
+    """
+    street = kind == schema.SOURCE_POLICEUK_STREET
+    types = {**_QUICK_TYPES, _TYPE: _DICTIONARY}
+    if street:
+        types[_LAST_OUTCOME] = _DICTIONARY
+    try:
+        grid = csv_grid(data, name=name, head=head, types=types, skip=_QUICK_SKIPPED)
+    except InputFileError:
+        return None
+    if grid.line_breaks_in_values:
+        return None  # a line break in a column not kept would go uncounted in the rows' line numbers
+    rows = grid.table.num_rows
+    columns = {
+        index: _one_chunk(grid.table.column(f"c{index}"))
+        for index in (_ID, _MONTH, _FALLS_WITHIN, _LONGITUDE, _LATITUDE, _LOCATION, _LSOA, _TYPE)
+    }
+    outcome = _one_chunk(grid.table.column(f"c{_LAST_OUTCOME}")) if street else columns[_TYPE]
+    month, lsoa = columns[_MONTH], columns[_LSOA]
+    if _any_value(month, _is_blank):
+        return None
+    lon, lat = _numbers(columns[_LONGITUDE]), _numbers(columns[_LATITUDE])
+    vintage_of = lsoas.vintage_by_code
+    known_types = schema.POLICEUK_CRIME_TYPES | schema.POLICEUK_LEGACY_CRIME_TYPES
+    rules: list[tuple[str, str, pa.Array | None]] = [
+        (
+            "Month",
+            "month is not in the form YYYY-MM",
+            _rows_where(month, lambda value: _MONTH_PATTERN.match(value) is None),
+        ),
+        ("Falls within", "no force named", _rows_where(columns[_FALLS_WITHIN], _is_blank)),
+        (
+            "Longitude",
+            "longitude is not a number in the UK's range",
+            _outside(columns[_LONGITUDE], lon, *schema.LONGITUDE_RANGE),
+        ),
+        (
+            "Latitude",
+            "latitude is not a number in the UK's range",
+            _outside(columns[_LATITUDE], lat, *schema.LATITUDE_RANGE),
+        ),
+        (
+            "LSOA code",
+            "LSOA code is not a known 2011 or 2021 LSOA",
+            _rows_where(lsoa, lambda value: not _is_blank(value) and value not in vintage_of),
+        ),
+        (
+            (
+                "Crime type",
+                "not a police.uk crime type",
+                _rows_where(columns[_TYPE], lambda v: v not in known_types),
+            )
+            if street
+            else ("Outcome type", "no outcome given", _rows_where(columns[_TYPE], _is_blank))
+        ),
+    ]
+    ok, failures = _failures(rules, rows)
+    falls_within = columns[_FALLS_WITHIN]
+    force = _force_of(name, None if rows == 0 else falls_within.dictionary[falls_within.indices[0]].as_py())
+    dates = pa.array(
+        [f"{value}-01" if _MONTH_PATTERN.match(value) else None for value in month.dictionary.to_pylist()],
+        pa.string(),
+    ).cast(pa.date32())
+    vintages = pa.array([vintage_of.get(code) for code in lsoa.dictionary.to_pylist()], pa.int16())
+    table = pa.table(
+        {
+            "source": _repeated(kind, rows),
+            "force": _repeated(force, rows),
+            "month": dates.take(month.indices),
+            "date": pa.nulls(rows, pa.date32()),
+            "reference": _empty_as_null(columns[_ID]),
+            "category": columns[_TYPE] if street else _repeated("Outcome", rows),
+            "subcategory": pa.nulls(rows, pa.string()),
+            "lsoa": _null_where(lsoa, _is_blank),
+            "lsoa_vintage": vintages.take(lsoa.indices),
+            "longitude": lon,
+            "latitude": lat,
+            "location": _null_where(columns[_LOCATION], lambda value: value == ""),
+            "outcome": _null_where(outcome, lambda value: value == ""),
+            "domestic": pa.nulls(rows, pa.bool_()),
+            "alcohol": pa.nulls(rows, pa.bool_()),
+            "hate": pa.nulls(rows, pa.bool_()),
+            "rural": pa.nulls(rows, pa.bool_()),
+            "asb_type": pa.nulls(rows, pa.string()),
+        }
+    )
+    return ParsedFile(
+        source=kind,
+        table=table if ok is None else table.filter(ok),
+        rejections=_rejections(grid, failures),
+        rows_read=rows + len(grid.broken),
+        notes=grid.notes,
+    )
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    if pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries()
+    return column.combine_chunks()
+
+
+def _any_value(column: pa.DictionaryArray, test: Callable[[str], bool]) -> bool:
+    return any(test(value) for value in column.dictionary.to_pylist())
+
+
+def _rows_where(column: pa.DictionaryArray, test: Callable[[str], bool]) -> pa.Array | None:
+    """True where `test` holds for the row's value, testing each distinct value once; None where it holds
+    for no row."""
+    passing = [test(value) for value in column.dictionary.to_pylist()]
+    if not any(passing):
+        return None
+    return pa.array(passing, pa.bool_()).take(column.indices)
+
+
+def _null_where(column: pa.DictionaryArray, test: Callable[[str], bool]) -> pa.DictionaryArray:
+    """The column with null in the rows whose value passes `test` (blank, say)."""
+    rows = _rows_where(column, test)
+    if rows is None:
+        return column
+    return pa.DictionaryArray.from_arrays(pc.if_else(rows, None, column.indices), column.dictionary)
+
+
+def _empty_as_null(column: pa.StringArray) -> pa.StringArray:
+    """The column with null where it is empty, sharing the column's text rather than copying it."""
+    given = pc.not_equal(pc.binary_length(column), 0)
+    if given.false_count == 0:
+        return column
+    if column.offset or column.null_count or given.offset:
+        return pc.if_else(given, column, None)
+    _, offsets, text = column.buffers()
+    return pa.StringArray.from_buffers(len(column), offsets, text, given.buffers()[1])
+
+
+def _repeated(value: str, rows: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, np.int32)), pa.array([value], pa.string()))
+
+
+def _failures(
+    rules: list[tuple[str, str, pa.Array | None]], rows: int
+) -> tuple[pa.Array | None, list[tuple[int, str, str]]]:
+    """Which rows pass every rule (None when all do), and each failing row's first broken rule by index."""
+    failed_any: pa.Array | None = None
+    failures: list[tuple[int, str, str]] = []
+    for column, reason, failed in rules:
+        if failed is None:
+            continue
+        failed = pc.fill_null(failed, True)
+        if not pc.any(failed).as_py():
+            continue
+        new = failed if failed_any is None else pc.and_(failed, pc.invert(failed_any))
+        failures.extend((index, column, reason) for index in pc.indices_nonzero(new).to_pylist())
+        failed_any = failed if failed_any is None else pc.or_(failed_any, failed)
+    return (None if failed_any is None else pc.invert(failed_any)), failures
 
 
 def _stop_searches(
@@ -223,17 +423,13 @@ def _checked(table: pa.Table, *, type_column: str, kind: str, lsoas: LsoaIndex) 
                 _where_distinct(table[type_column], lambda value: not value.strip()),
             )
         )
-    failed_any = pa.repeat(False, table.num_rows)
-    failures: list[tuple[int, str, str]] = []
-    for column, reason, failed in rules:
-        failed = pc.fill_null(failed, True)
-        if not pc.any(failed).as_py():
-            continue
-        new = pc.and_(failed, pc.invert(failed_any))
-        failures.extend((index, column, reason) for index in pc.indices_nonzero(new).to_pylist())
-        failed_any = pc.or_(failed_any, failed)
+    ok, failures = _failures(list(rules), table.num_rows)
     return _Checks(
-        ok=pc.invert(failed_any), failures=failures, longitude=lon, latitude=lat, lsoa_vintages=lsoa_vintages
+        ok=pa.repeat(True, table.num_rows) if ok is None else ok,
+        failures=failures,
+        longitude=lon,
+        latitude=lat,
+        lsoa_vintages=lsoa_vintages,
     )
 
 
@@ -247,13 +443,12 @@ def _between(values: pa.Array, low: float, high: float) -> pa.Array:
     return pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high))
 
 
-def _force_of(name: str, table: pa.Table) -> str:
-    """The force slug police.uk uses in its file names, or one made from the 'Falls within' name."""
+def _force_of(name: str, falls_within: str | None) -> str:
+    """The force slug police.uk uses in its file names, or one made from the first row's 'Falls within'."""
     match = _FILE_FORCE.search(name.rsplit("/", 1)[-1])
     if match:
         return match.group("force")
-    names = pc.unique(table["Falls within"]).to_pylist() if table.num_rows else []
-    return force_slug(names[0]) if names else "unknown"
+    return force_slug(falls_within) if falls_within is not None else "unknown"
 
 
 def force_slug(force_name: str) -> str:

@@ -4,8 +4,8 @@ import datetime as dt
 import json
 import logging
 import shutil
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -69,6 +69,8 @@ class _Collected:
     notes: list[str] = field(default_factory=list)
     written: list[store.WrittenPartition] = field(default_factory=list)
     seen: dict[tuple[str, str, dt.date], str] = field(default_factory=dict)
+    # Each written partition's share of the aggregates, by path: the rebuild after the commit uses these.
+    counts: dict[str, pa.Table] = field(default_factory=dict)
 
 
 def lsoa_index() -> LsoaIndex:
@@ -134,7 +136,9 @@ def partitions_import(
         raise ImportRefused(str(error)) from error
     replaced = _commit(run, actor, collected)
     _remove_replaced_files(replaced)
-    aggregates_refresh()
+    # Before the import returns, so that counts are right the moment it has: from the rows counted as they
+    # were read, reading back only the partitions of those years that this import did not bring.
+    aggregates_refresh(known_counts=collected.counts)
     if on_progress is not None:
         on_progress(100)
     return run
@@ -149,6 +153,13 @@ class _FileRead:
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[store.WrittenPartition] = field(default_factory=list)
+    counts: dict[str, pa.Table] = field(default_factory=dict)
+    # Each partition's file made durable and given its name, on the syncing threads.
+    syncing: list[Future[store.WrittenPartition]] = field(default_factory=list)
+
+
+# Threads that wait on the disk (fsync) while the reading threads go on: they use next to no CPU.
+_SYNC_THREADS = 4
 
 
 def _read_all(
@@ -161,17 +172,23 @@ def _read_all(
 ) -> None:
     """Read the files on every core (Arrow, zlib and Parquet let go of the GIL), in order of the list.
 
-    When a file fails, the partitions the other files wrote are still gathered, so they can be discarded.
+    Every partition file is durable under its own name when this returns. When a file fails, the partitions
+    the other files wrote are still gathered, so they can be discarded.
     """
     failure: InputFileError | None = None
-    with ThreadPoolExecutor(max_workers=settings.SAFERHUB_IMPORT_THREADS) as pool:
-        futures = [pool.submit(_file_read, file, parse, lsoas) for file in files]
+    syncing: list[Future[store.WrittenPartition]] = []
+    with (
+        ThreadPoolExecutor(max_workers=_SYNC_THREADS) as sync_pool,
+        ThreadPoolExecutor(max_workers=settings.SAFERHUB_IMPORT_THREADS) as pool,
+    ):
+        futures = [pool.submit(_file_read, file, parse, lsoas, sync_pool) for file in files]
         for position, future in enumerate(futures, start=1):
             try:
                 read = future.result()
             except InputFileError as error:
                 failure = failure or error
                 continue
+            syncing.extend(read.syncing)
             collected.written.extend(read.written)
             if failure is None:
                 try:
@@ -180,21 +197,31 @@ def _read_all(
                     failure = error
             if on_progress is not None and failure is None:
                 on_progress(int(95 * position / len(files)))
+        for synced in syncing:
+            synced.result()  # a disk error stops the import here, before anything is committed
     if failure is not None:
         raise failure
 
 
 def _file_read(
-    file: InputFile, parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]], lsoas: LsoaIndex
+    file: InputFile,
+    parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]],
+    lsoas: LsoaIndex,
+    sync_pool: ThreadPoolExecutor,
 ) -> _FileRead:
+    """Read one file and write its partitions under temporary names; `sync_pool` makes them durable."""
     read = _FileRead(name=file.name)
     for parsed in parse(file, lsoas):
         read.rows_read += parsed.rows_read
         read.rejections.extend(parsed.rejections)
         read.notes.extend(parsed.notes)
         for force, month, part in _by_force_and_month(parsed.table):
-            read.written.append(
-                store.partition_file_write(part, source=parsed.source, force=force, month=month)
+            encoded = store.partition_encode(part, source=parsed.source, force=force, month=month)
+            pending = store.partition_file_start(encoded)
+            read.syncing.append(sync_pool.submit(store.partition_file_finish, pending))
+            read.written.append(encoded.partition)
+            read.counts[encoded.partition.path] = store.partition_counts(
+                part, source=parsed.source, force=force, month=month
             )
     return read
 
@@ -207,7 +234,7 @@ def _by_force_and_month(table: pa.Table) -> Iterator[tuple[str, dt.date, pa.Tabl
         yield forces[0], months[0], table
         return
     for force in forces:
-        of_force = table.filter(pc.equal(table["force"], force))
+        of_force = table.filter(pc.equal(table["force"].cast(pa.string()), force))
         for month in sorted(pc.unique(of_force["month"]).to_pylist()):
             yield force, month, of_force.filter(pc.equal(of_force["month"], pa.scalar(month, pa.date32())))
 
@@ -217,6 +244,7 @@ def _collect(read: _FileRead, collected: _Collected) -> None:
     collected.rows_read += read.rows_read
     collected.rejections.extend(read.rejections)
     collected.notes.extend(read.notes)
+    collected.counts.update(read.counts)
     for written in read.written:
         key = (written.source, written.force, written.month)
         if key in collected.seen:
@@ -352,8 +380,12 @@ def lsoa_districts() -> pa.Table:
     )
 
 
-def aggregates_refresh() -> int:
-    """Rebuild every aggregate an import has made stale; returns how many (source, year)s were rebuilt."""
+def aggregates_refresh(known_counts: Mapping[str, pa.Table] | None = None) -> int:
+    """Rebuild every aggregate an import has made stale; returns how many (source, year)s were rebuilt.
+
+    `known_counts` has store.partition_counts of partitions just written, by path (an import's own): those
+    partitions are not read back from their files.
+    """
     stale = list(StaleAggregate.objects.all())
     if not stale:
         return 0
@@ -363,7 +395,11 @@ def aggregates_refresh() -> int:
             Partition.objects.filter(source=mark.source, month__year=mark.year).values_list("path", flat=True)
         )
         store.aggregates_rebuild(
-            source=mark.source, year=mark.year, partition_paths=paths, lsoa_districts=districts
+            source=mark.source,
+            year=mark.year,
+            partition_paths=paths,
+            lsoa_districts=districts,
+            known_counts=known_counts,
         )
         StaleAggregate.objects.filter(pk=mark.pk).delete()
     return len(stale)

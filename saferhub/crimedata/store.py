@@ -13,9 +13,10 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -49,8 +50,25 @@ def _safe_part(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in ".-_" else "_" for ch in text)
 
 
-def partition_file_write(table: pa.Table, *, source: str, force: str, month: dt.date) -> WrittenPartition:
-    """Write one (source, force, month) partition under a new name; current once the manifest says so."""
+# Statistics (min and max per page) let readers skip pages; on 64-character crime references, unique per row,
+# they cost a fifth of the write and no query filters on them.
+_STATISTICS_COLUMNS = [name for name in schema.CRIME_ROW.names if name != "reference"]
+
+
+@dataclass(frozen=True)
+class EncodedPartition:
+    """A partition's Parquet file, made in memory and not yet written."""
+
+    partition: WrittenPartition
+    data: bytes
+
+
+def partition_encode(table: pa.Table, *, source: str, force: str, month: dt.date) -> EncodedPartition:
+    """One (source, force, month) partition as Parquet bytes, named by its content.
+
+    The table has schema.CRIME_ROW's columns; a string column may be dictionary-encoded (police.uk's
+    reader hands over its columns of few values that way), and is stored as a string column all the same.
+    """
     buffer = io.BytesIO()
     pq.write_table(
         table,
@@ -60,6 +78,10 @@ def partition_file_write(table: pa.Table, *, source: str, force: str, month: dt.
         # Dictionaries pay only for columns of few values; on crime references and coordinates they cost
         # more to try than they save (the writer is three times slower with them on every column).
         use_dictionary=list(schema.DICTIONARY_COLUMNS),
+        write_statistics=_STATISTICS_COLUMNS,
+        # The Parquet types say what each column is; without the Arrow schema a dictionary-encoded column
+        # reads back as the string column it stands for.
+        store_schema=False,
         row_group_size=256_000,
     )
     data = buffer.getvalue()
@@ -71,26 +93,101 @@ def partition_file_write(table: pa.Table, *, source: str, force: str, month: dt.
         / f"{month:%Y-%m}"
         / f"{checksum[:24]}.parquet"
     )
-    final = store_root() / relative
+    vintage = table["lsoa_vintage"]
+    return EncodedPartition(
+        partition=WrittenPartition(
+            source=source,
+            force=force,
+            month=month,
+            path=str(relative),
+            checksum=checksum,
+            rows=table.num_rows,
+            no_location_rows=table["lsoa"].null_count,
+            lsoa_2011_rows=pc.sum(pc.equal(vintage, 2011)).as_py() or 0,
+            lsoa_2021_rows=pc.sum(pc.equal(vintage, 2021)).as_py() or 0,
+        ),
+        data=data,
+    )
+
+
+@dataclass
+class PendingFile:
+    """A partition written under a temporary name and still open: partition_file_finish makes it current."""
+
+    partition: WrittenPartition
+    temporary: Path
+    final: Path
+    handle: BinaryIO
+
+
+def partition_file_start(encoded: EncodedPartition) -> PendingFile:
+    """Write the partition's bytes under a temporary name beside where it will live."""
+    final = store_root() / encoded.partition.path
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
+    handle = open(temporary, "wb")  # noqa: SIM115 - closed by partition_file_finish
+    try:
+        handle.write(encoded.data)
         handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, final)
-    vintage = table["lsoa_vintage"]
-    return WrittenPartition(
-        source=source,
-        force=force,
-        month=month,
-        path=str(relative),
-        checksum=checksum,
-        rows=table.num_rows,
-        no_location_rows=table["lsoa"].null_count,
-        lsoa_2011_rows=pc.sum(pc.equal(vintage, 2011)).as_py() or 0,
-        lsoa_2021_rows=pc.sum(pc.equal(vintage, 2021)).as_py() or 0,
+    except BaseException:
+        handle.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    return PendingFile(partition=encoded.partition, temporary=temporary, final=final, handle=handle)
+
+
+def partition_file_finish(pending: PendingFile) -> WrittenPartition:
+    """Make the written file durable (its bytes, then its name in the folder) under its final name.
+
+    Mostly waiting on the disk: the import runs these on threads of their own, beside the reading.
+    """
+    try:
+        os.fsync(pending.handle.fileno())
+    finally:
+        pending.handle.close()
+    os.replace(pending.temporary, pending.final)
+    folder = os.open(pending.final.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return pending.partition
+
+
+def partition_file_write(table: pa.Table, *, source: str, force: str, month: dt.date) -> WrittenPartition:
+    """Write one (source, force, month) partition under a new name; current once the manifest says so."""
+    return partition_file_finish(
+        partition_file_start(partition_encode(table, source=source, force=force, month=month))
     )
+
+
+def partition_counts(table: pa.Table, *, source: str, force: str, month: dt.date) -> pa.Table:
+    """A partition's rows counted by schema.AGGREGATE_KEYS, with the count as n: its share of the aggregate.
+
+    Made from the table in memory while it is imported, so that the aggregates need not read it back. The
+    table is one (source, force, month), as partition_file_write is given it.
+    """
+    given = {"source": source, "force": force, "month": month}
+    # A column with nothing in it (a flag police.uk does not give) is one group, as is the partition's own.
+    keys = [
+        key for key in schema.AGGREGATE_KEYS if key not in given and table[key].null_count < table.num_rows
+    ]
+    grouped = (
+        table.select(keys)
+        .unify_dictionaries()
+        .combine_chunks()
+        .group_by(keys, use_threads=False)
+        .aggregate([([], "count_all")])
+    )
+    rows = grouped.num_rows
+    columns = {}
+    for key in schema.AGGREGATE_KEYS:
+        kind = schema.CRIME_ROW.field(key).type
+        if key in given:
+            columns[key] = pa.repeat(pa.scalar(given[key], kind), rows)
+        else:
+            columns[key] = grouped[key].cast(kind) if key in keys else pa.nulls(rows, kind)
+    return pa.table({**columns, "n": grouped["count_all"]})
 
 
 def file_checksum(path: Path) -> str:
@@ -133,32 +230,50 @@ def _aggregate_dir(source: str, year: int) -> Path:
 
 
 def aggregates_rebuild(
-    *, source: str, year: int, partition_paths: list[str], lsoa_districts: pa.Table
+    *,
+    source: str,
+    year: int,
+    partition_paths: list[str],
+    lsoa_districts: pa.Table,
+    known_counts: Mapping[str, pa.Table] | None = None,
 ) -> None:
     """Rebuild the counts of one source and year, one file per district, from the current partitions.
 
     `lsoa_districts` has columns lsoa and lad. Rows with no LSOA are kept under NO_DISTRICT: they count for
-    their force and nothing smaller.
+    their force and nothing smaller. `known_counts` has partition_counts of partitions this process has
+    just written, by path: those are not read back; the rest are read from their files.
     """
+    known_counts = known_counts or {}
     final = _aggregate_dir(source, year)
     staging = final.with_name(f".{year}.{uuid.uuid4().hex}.tmp")
     staging.mkdir(parents=True)
-    if partition_paths:
-        files = [str(store_root() / path) for path in partition_paths]
-        keys = ", ".join(f"c.{key}" for key in schema.AGGREGATE_KEYS)
+    counted = [known_counts[path] for path in partition_paths if path in known_counts]
+    unread = [str(store_root() / path) for path in partition_paths if path not in known_counts]
+    parts: list[str] = []
+    keys = ", ".join(schema.AGGREGATE_KEYS)
+    if unread:
+        parts.append(f"SELECT {keys}, count(*) AS n FROM read_parquet($files) GROUP BY ALL")  # noqa: S608
+    if counted:
+        parts.append(f"SELECT {keys}, n FROM counted")  # noqa: S608
+    if parts:
         cursor = duckdb_cursor()
         cursor.register("lsoa_districts", lsoa_districts)
+        if counted:
+            # Each partition is one source, force and month: their counts never share a group.
+            cursor.register("counted", pa.concat_tables(counted))
+        columns = ", ".join(f"c.{key}" for key in schema.AGGREGATE_KEYS)
         cursor.execute(
             f"""
             COPY (
-                SELECT {keys}, coalesce(d.lad, '{NO_DISTRICT}') AS lad, count(*) AS n
-                FROM read_parquet($files) AS c LEFT JOIN lsoa_districts AS d ON c.lsoa = d.lsoa
-                GROUP BY ALL
+                SELECT {columns}, coalesce(d.lad, '{NO_DISTRICT}') AS lad, c.n
+                FROM ({" UNION ALL ".join(parts)}) AS c LEFT JOIN lsoa_districts AS d ON c.lsoa = d.lsoa
             ) TO '{staging}' (FORMAT parquet, PARTITION_BY (lad), COMPRESSION zstd, OVERWRITE_OR_IGNORE)
             """,  # noqa: S608 - paths are the store's own; values are bound
-            {"files": files},
+            {"files": unread} if unread else {},
         )
         cursor.unregister("lsoa_districts")
+        if counted:
+            cursor.unregister("counted")
     retired = final.with_name(f".{year}.{uuid.uuid4().hex}.old")
     if final.exists():
         os.replace(final, retired)
