@@ -94,9 +94,9 @@ def figure_text(value: Decimal) -> str:
 
 
 def rule_text(*, tolerance: Decimal, amber_margin: Decimal) -> RuleText:
-    tolerance, amber = figure_text(tolerance), figure_text(tolerance + amber_margin)
+    within, amber = figure_text(tolerance), figure_text(tolerance + amber_margin)
     return RuleText(
-        green=f"the latest figure meets the target, or misses it by no more than {tolerance}% of it",
-        amber=(f"it misses the target by more than {tolerance}% but no more than {amber}%"),
+        green=f"the latest figure meets the target, or misses it by no more than {within}% of it",
+        amber=f"it misses the target by more than {within}% but no more than {amber}%",
         red=f"it misses the target by more than {amber}%",
     )

@@ -285,6 +285,7 @@ class CountyView:
     plans: dict[int, Plan | None]  # partnership id -> its current plan
     shared: list[SharedPriority]
     not_aligned: dict[int, list[Priority]]  # district id -> its priorities aligned to none of the above
+    pcc: Partnership | None  # the force area above (the Police and Crime Commissioner's), if any
 
 
 def county_view(partnership: Partnership) -> CountyView:
@@ -320,7 +321,8 @@ def county_view(partnership: Partnership) -> CountyView:
             ]
             shared.append(SharedPriority(priority, owner, by_district, measures))
     not_aligned = {d.id: [p for p in district_priorities[d.id] if p.id not in aligned_ids] for d in districts}
-    return CountyView(partnership, districts, plans, shared, not_aligned)
+    pcc = next((p for p in above if p.kind == "force_area"), None)
+    return CountyView(partnership, districts, plans, shared, not_aligned, pcc)
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,7 @@ def _measure_chart(status: selectors.MeasureStatus) -> Any:
         values=[float(p.value) if p.value is not None else None for p in status.points],
         target=float(measure.target_value),
         target_label=f"Target: {figure_text(measure.target_value)}",
+        max_axis_labels=4,
     )
 
 
@@ -458,6 +459,7 @@ def _pack_charts(snapshot: dict[str, Any]) -> dict[str, Any]:
                 target_label=f"Target: {measure['target']:g}",
                 width=560,
                 height=260,
+                max_axis_labels=4,
             )
     return charts
 

@@ -113,7 +113,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     assert response is not None and response.status == 404
     ours = QuarterlyReturn.objects.get(priority__title="Business Crime")
     page.goto(f"/p/leicester/performance/returns/{ours.public_id}/")
-    for section in ("Progress on each deliverable", "Cross-cutting themes", "RAG self-assessment and summary"):
+    done = ("Progress on each deliverable", "Cross-cutting themes", "RAG self-assessment and summary")
+    for section in done:
         expect(tasks.locator("li", has_text=section)).to_contain_text("Completed")
 
     page.get_by_role("button", name="Check and submit").click()

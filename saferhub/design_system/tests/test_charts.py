@@ -148,3 +148,20 @@ def test_the_macro_draws_an_image_with_a_text_alternative_and_no_style():
     assert "<title>February 2023: 5</title>" in svg
     assert "style" not in svg
     assert "<script" not in svg
+
+
+def test_a_target_is_a_dashed_line_the_axis_reaches():
+    """A measure's target above every bar still fits: the axis goes up to it, and the line is at its height."""
+    chart = bar_chart(
+        chart_id="t",
+        title="Shoplifting",
+        labels=["Q1", "Q2"],
+        values=[40, 60],
+        target=100,
+        target_label="Target: 100",
+    )
+    assert chart.ticks[-1].label == "100"
+    assert chart.target_y == chart.plot_top
+    assert chart.target_label == "Target: 100"
+    with pytest.raises(ValueError, match="target of 0 or more"):
+        bar_chart(chart_id="t", title="x", labels=["a"], values=[1], target=-1)
