@@ -135,6 +135,16 @@ def _place_counts(counts: dict[str, int], names: dict[str, str]) -> tuple[PlaceC
     )
 
 
+def _ward_outlines(fallback: list[dict[str, Any]], area_codes: list[str]) -> list[dict[str, Any]]:
+    """The ward boundaries to draw under the hotspots (fewer lines than the LSOAs that make the area)."""
+    wards = [
+        feature["geometry"]
+        for code in area_codes
+        for feature in geography.boundaries_geojson(level="ward", within=code)["features"]
+    ]
+    return wards or fallback
+
+
 def area_outline(area_codes: list[str]) -> list[dict[str, Any]]:
     """The GeoJSON geometries of the 2021 LSOAs that make up the areas: their union is the area."""
     return [
@@ -175,6 +185,7 @@ def _hotspots(
     scope: crime.AreaScope,
     span: PeriodSpan,
     outline: list[dict[str, Any]],
+    area_codes: list[str],
     cell_size: int,
 ) -> tuple[tuple[Hotspot, ...], GridMap | None, int, np.ndarray]:
     """Gi* on the counts of the grid cells whose centres lie in the area (binary queen contiguity, the cell
@@ -216,7 +227,7 @@ def _hotspots(
     hotspots.sort(key=lambda spot: -spot.z)
     drawn = grid_map(
         title=f"{indicator.name}: hotspots (Getis–Ord Gi*) on a {cell_size} m grid, {span.label}",
-        outline=outline,
+        outline=_ward_outlines(outline, area_codes),
         cells=cells,
         classes=HOTSPOT_PALETTE,
     )
@@ -300,7 +311,12 @@ def places_for(
     lsoas = _place_counts(lsoa_counts, geography.area_names(lsoa_counts))
     outline = area_outline(area_codes)
     hotspots, hotspot_map, cells_in_area, cell_values = _hotspots(
-        indicator=indicator, scope=scope, span=span, outline=outline, cell_size=cell_size
+        indicator=indicator,
+        scope=scope,
+        span=span,
+        outline=outline,
+        area_codes=area_codes,
+        cell_size=cell_size,
     )
     lsoa_values = [float(lsoa_counts.get(code, 0)) for code in _lsoas_counted_in(scope, lsoa_counts)]
     concentration = tuple(

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from saferhub.assessment.headline import HeadlineTable, headline_table_for
@@ -68,8 +69,13 @@ def indicators_of(assessment: Assessment) -> list[Indicator]:
 
 
 def indicators_available_to(partnership: Partnership) -> QuerySet[Indicator]:
-    """The shared indicators and the partnership's own, for choosing what an assessment covers."""
-    return crime.indicators_for(partnership)
+    """The shared indicators and the partnership's own, for choosing what an assessment covers: total crime
+    first (the headline's lead row), then the shared ones and then the partnership's own, by name."""
+    return crime.indicators_for(partnership).order_by(
+        Case(When(partnership__isnull=True, then=0), default=1),
+        Case(When(slug__endswith="total-crime", then=0), default=1),
+        Lower("name"),
+    )
 
 
 def indicator_sets_available_to(partnership: Partnership) -> QuerySet[IndicatorSet]:
