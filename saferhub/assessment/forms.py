@@ -6,7 +6,7 @@ from django import forms
 from saferhub.assessment.models import Assessment, Issue, PeriodKind
 from saferhub.assessment.scoring import GROUP_LABELS, ScoringModel, shipped_models
 from saferhub.core.months import month_parse
-from saferhub.crimedata.models import Indicator
+from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.geography.selectors import area_names
 from saferhub.plans.models import Plan
 
@@ -75,12 +75,19 @@ class AssessmentForm(forms.Form):
             "invalid": "Enter a whole number of years, like 5",
         },
     )
+    indicator_set = forms.ModelChoiceField(
+        queryset=IndicatorSet.objects.none(),
+        required=False,
+        label="Indicator set",
+        empty_label="None: only the indicators ticked below",
+        help_text="Its indicators are rows of the headline table, in its order, after any ticked below",
+    )
     indicators = forms.ModelMultipleChoiceField(
         queryset=Indicator.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Indicators it covers",
-        help_text="The rows of the headline table, in this order. Each becomes an issue to score.",
-        error_messages={"required": "Choose at least one indicator"},
+        required=False,
+        label="Other indicators it covers",
+        help_text="Each becomes a row of the headline table and an issue to score",
     )
     scoring_model = forms.ChoiceField(
         widget=forms.RadioSelect,
@@ -89,8 +96,9 @@ class AssessmentForm(forms.Form):
         error_messages={"required": "Choose a scoring model"},
     )
 
-    def __init__(self, *args: Any, indicators: Any, assessments: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, indicators: Any, sets: Any, assessments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["indicator_set"].queryset = sets  # type: ignore[attr-defined]
         self.fields["indicators"].queryset = indicators  # type: ignore[attr-defined]
         self.fields["indicators"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
             i.name if i.partnership_id is None else f"{i.name} (your own)"
@@ -107,10 +115,21 @@ class AssessmentForm(forms.Form):
             raise forms.ValidationError(f"There is already an assessment for {label}")
         return label
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("indicator_set") and not data.get("indicators") and "indicators" not in self.errors:
+            self.add_error("indicators", "Choose an indicator set or at least one indicator")
+        return data
+
     def chosen_indicators(self) -> list[Indicator]:
-        """In the order they were offered (the set's order)."""
-        chosen = {indicator.pk for indicator in self.cleaned_data["indicators"]}
-        return [i for i in self.fields["indicators"].queryset if i.pk in chosen]  # type: ignore[attr-defined]
+        """Those ticked, in the order offered (total crime first), then the set's, in the set's order."""
+        ticked = {indicator.pk for indicator in self.cleaned_data["indicators"]}
+        chosen = [i for i in self.fields["indicators"].queryset if i.pk in ticked]  # type: ignore[attr-defined]
+        chosen_set = self.cleaned_data.get("indicator_set")
+        if chosen_set is not None:
+            members = [member.indicator for member in chosen_set.members.select_related("indicator")]
+            chosen += [indicator for indicator in members if indicator.pk not in ticked]
+        return chosen
 
 
 class IssueForm(forms.Form):

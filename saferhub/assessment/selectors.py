@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, QuerySet, When
+from django.db.models import Case, Q, QuerySet, When
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -79,9 +79,23 @@ def indicators_available_to(partnership: Partnership) -> QuerySet[Indicator]:
 
 
 def indicator_sets_available_to(partnership: Partnership) -> QuerySet[IndicatorSet]:
-    return IndicatorSet.objects.filter(partnership__in=[partnership]) | IndicatorSet.objects.filter(
-        partnership__isnull=True
+    return IndicatorSet.objects.filter(Q(partnership=partnership) | Q(partnership__isnull=True)).order_by(
+        Case(When(partnership__isnull=True, then=0), default=1), Lower("name")
     )
+
+
+# What a new assessment covers unless the analyst chooses otherwise: total crime and the police.uk types.
+DEFAULT_SET = "policeuk-crime-types"
+DEFAULT_TICKED = "policeuk-total-crime"
+
+
+def default_indicator_choice(partnership: Partnership) -> dict[str, Any]:
+    indicator_set = crime.indicator_set_for(slug=DEFAULT_SET, partnership=partnership)
+    ticked = indicators_available_to(partnership).filter(slug=DEFAULT_TICKED)
+    return {
+        "indicator_set": indicator_set.pk if indicator_set else None,
+        "indicators": list(ticked.values_list("pk", flat=True)),
+    }
 
 
 def scoring_model_of(assessment: Assessment) -> ScoringModel:

@@ -128,8 +128,9 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = AssessmentForm(
         request.POST or None,
         indicators=available,
+        sets=selectors.indicator_sets_available_to(partnership),
         assessments=selectors.assessments_of(partnership),
-        initial={"indicators": list(available.filter(partnership__isnull=True).values_list("pk", flat=True))},
+        initial=selectors.default_indicator_choice(partnership),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

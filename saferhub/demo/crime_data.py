@@ -50,6 +50,11 @@ def demo_crime_data_load(data: Path | None = None) -> list[str]:
             run = extract_import(paths=[data / "local" / extract], mapping=mapping, partnership=north_west)
             loaded.append(f"{mapping.name}: {run.rows_stored:,} rows")
     indicators_load(path_or_text=PACKAGE / "indicators" / "policeuk.toml")
+    leicester = partnership_by_slug("leicester")
+    if leicester is not None:
+        indicators_load(
+            path_or_text=PACKAGE / "indicators" / "leicester-serious-violence.toml", partnership=leicester
+        )
     if north_west is not None:
         indicators_load(path_or_text=PACKAGE / "indicators" / "nwl-headline.toml", partnership=north_west)
     return loaded

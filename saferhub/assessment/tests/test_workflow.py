@@ -2,15 +2,18 @@
 partnership chooses and the plan links back; and who may do each step."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from saferhub import crimedata
 from saferhub.assessment import selectors, services
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
 from saferhub.assessment.scoring import shipped_models
 from saferhub.audit.models import AuditEvent
-from saferhub.crimedata.models import Indicator
+from saferhub.crimedata.models import Indicator, IndicatorSet
+from saferhub.crimedata.services import indicators_load
 from saferhub.partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +186,7 @@ def test_the_new_assessment_form_explains_each_mistake_and_saves_nothing(assessm
         "There is already an assessment for 2023/24",
         "Enter the month as a year and month, like 2024-03",
         "Compare at least 2 years",
-        "Choose at least one indicator",
+        "Choose an indicator set or at least one indicator",
     ):
         assert message in page
     assert Assessment.objects.count() == before
@@ -299,3 +302,34 @@ def test_the_plans_priority_page_says_which_assessment_chose_it_and_why(assessme
         )
     ).content.decode()
     assert "Chosen in" not in page
+
+
+def test_a_serious_violence_needs_assessment_is_an_assessment_of_that_set(client, world):
+    """The serious violence duty's needs assessment: the partnership's own indicator set, in its order."""
+    Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
+    indicators_load(
+        path_or_text=Path(crimedata.__file__).parent / "indicators" / "leicester-serious-violence.toml",
+        partnership=world.a,
+    )
+    serious = IndicatorSet.objects.get(partnership=world.a, slug="leicester-serious-violence")
+    client.force_login(world.people["analyst"])
+    response = client.post(
+        reverse("assessment:assessment-new", args=[world.a.slug]),
+        {
+            "title": "Serious violence strategic needs assessment 2024",
+            "label": "SV 2024",
+            "period_kind": "rolling-12",
+            "last_month": "2023-12",
+            "years": "3",
+            "indicator_set": serious.pk,
+            "scoring_model": "morile-style",
+        },
+    )
+    assert response.status_code == 302
+    created = Assessment.objects.get(label="SV 2024")
+    assert [i.slug for i in selectors.indicators_of(created)] == [
+        "leicester-serious-violence",
+        "leicester-sv-violence-and-sexual-offences",
+        "leicester-sv-robbery",
+        "leicester-sv-weapons",
+    ]
