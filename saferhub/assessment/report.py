@@ -5,10 +5,12 @@ The public version leaves out what partners said on their own (their individual 
 the workshop's working: it shows the figures, the agreed ranking and the priorities chosen.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from saferhub.assessment import selectors
 from saferhub.assessment.headline import HeadlineTable
@@ -30,6 +32,7 @@ class Report:
     places: tuple[Places, ...]
     ranking: selectors.Ranking
     chosen: tuple[ChosenPriority, ...]
+    made_at: dt.datetime
 
 
 def report_of(assessment: Assessment, *, public: bool) -> Report:
@@ -59,6 +62,7 @@ def report_of(assessment: Assessment, *, public: bool) -> Report:
         ),
         ranking=selectors.ranking_of(assessment, headline=headline),
         chosen=chosen,
+        made_at=timezone.localtime(),
     )
 
 
