@@ -3,25 +3,40 @@
 python -m benchmarks                    one national year (6M rows) ingested; counts over a 5-year store
 python -m benchmarks --quick            a smoke run: 500,000 rows, one year
 python -m benchmarks --rows-per-year N --years Y --store-rows-per-year M
+python -m benchmarks --skip-ingest --skip-counts   only the strategic assessment (its store is reused)
 """
 
 import argparse
 import json
 import os
 import time
+from collections.abc import Callable
 
-from benchmarks import BENCH_DIR, engine_fingerprint, geography_template
+from benchmarks import BENCH_DIR, Geography, engine_fingerprint, geography_template
+from benchmarks.assessment import (
+    assessment_store,
+    differences,
+    engine_job,
+    last_month_of,
+    pdf_job,
+    prepare_job,
+)
+from benchmarks.assessment import pandas_job as assessment_pandas_job
 from benchmarks.counts import cli_job, pandas_job, selector_job
 from benchmarks.generate_policeuk import describe, generate
-from benchmarks.ingest import engine_ingest, pandas_baseline, profile_summary
+from benchmarks.ingest import IngestResult, engine_ingest, pandas_baseline, profile_summary
 from benchmarks.report import Row, machine, table, write_json
 
 INGEST_RATE_TARGET = 750_000
 INGEST_MEMORY_TARGET_MB = 2048
 INGEST_RATIO_TARGET = 2.0
 COUNTS_TARGET_SECONDS = 0.050
+ASSESSMENT_TARGET_SECONDS = 2.0
+ASSESSMENT_PDF_TARGET_SECONDS = 20.0
 BUSY_SHARE = 0.1
 BUSY_STEAL = 0.03
+
+Say = Callable[[str], None]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,8 +67,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-counts", action="store_true")
+    parser.add_argument("--skip-assessment", action="store_true")
     parser.add_argument(
-        "--profile", action="store_true", help="Also run the engine's import once more under cProfile."
+        "--profile",
+        action="store_true",
+        help="Also run the engine's import, and the assessment and its PDF, once more under cProfile.",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -83,10 +101,12 @@ def main(argv: list[str] | None = None) -> None:
         rows += _ingest(args, geography, facts, notes, say)
     if not args.skip_counts:
         rows += _counts(args, geography, facts, notes, say)
+    if not args.skip_assessment:
+        rows += _assessment(args, geography, facts, notes, say)
     jobs = [
         (f"{part} {name}", job)
-        for part in ("ingest", "counts")
-        for name, job in facts.get(part, {}).items()  # type: ignore[union-attr]
+        for part in ("ingest", "counts", "assessment")
+        for name, job in dict(facts.get(part) or {}).items()  # type: ignore[call-overload]
         if isinstance(job, dict) and "load_average" in job
     ]
     loads = {name: tuple(round(value, 2) for value in job["load_average"]) for name, job in jobs}
@@ -120,7 +140,9 @@ def main(argv: list[str] | None = None) -> None:
     say(f"Total {facts['seconds_total']} s. Results written to {path}")
 
 
-def _ingest(args: argparse.Namespace, geography, facts: dict, notes: list[str], say) -> list[Row]:
+def _ingest(
+    args: argparse.Namespace, geography: Geography, facts: dict, notes: list[str], say: Say
+) -> list[Row]:
     dataset = generate(years=(args.last_year,), rows_per_year=args.rows_per_year, seed=args.seed)
     say(f"Ingest data: {describe(dataset)}")
     engines, baselines = [], []
@@ -198,7 +220,9 @@ def _ingest(args: argparse.Namespace, geography, facts: dict, notes: list[str], 
     ]
 
 
-def _counts(args: argparse.Namespace, geography, facts: dict, notes: list[str], say) -> list[Row]:
+def _counts(
+    args: argparse.Namespace, geography: Geography, facts: dict, notes: list[str], say: Say
+) -> list[Row]:
     years = tuple(range(args.last_year - args.years + 1, args.last_year + 1))
     dataset = generate(years=years, rows_per_year=args.store_rows_per_year, seed=args.seed)
     say(f"Counts store data: {describe(dataset)}")
@@ -210,7 +234,8 @@ def _counts(args: argparse.Namespace, geography, facts: dict, notes: list[str], 
     window = {"area": args.area, "month_from": month_from, "month_to": month_to}
     say(f"Counts: period_counts for {args.area}, {month_from} to {month_to}, by financial year ...")
     selector = selector_job(run_dir, calls=args.calls, **window)
-    say(f"  median {selector.seconds * 1000:.2f} ms, p95 {selector.p95_seconds * 1000:.2f} ms")
+    p95_ms = (selector.p95_seconds or 0) * 1000
+    say(f"  median {selector.seconds * 1000:.2f} ms, p95 {p95_ms:.2f} ms")
     say("Counts: saferhub crime_counts, once ...")
     cli = cli_job(run_dir, **window)
     say(f"  {cli.seconds:.2f} s")
@@ -254,7 +279,7 @@ def _counts(args: argparse.Namespace, geography, facts: dict, notes: list[str], 
             met=None,
         ),
         Row(
-            job=f"counts {args.area} {span} FY: period_counts (p95 {selector.p95_seconds * 1000:.1f} ms)",
+            job=f"counts {args.area} {span} FY: period_counts (p95 {p95_ms:.1f} ms)",
             rows=selector.detail["total"],
             seconds=selector.seconds,
             cpu_seconds=None,
@@ -281,6 +306,103 @@ def _counts(args: argparse.Namespace, geography, facts: dict, notes: list[str], 
             seconds=baseline.seconds,
             cpu_seconds=None,
             rows_per_second=baseline.rows_scanned / baseline.seconds,
+            peak_rss_mb=baseline.peak_rss_mb,
+            ratio=1.0,
+            target="(baseline)",
+            met=None,
+        ),
+    ]
+
+
+def _assessment(
+    args: argparse.Namespace, geography: Geography, facts: dict, notes: list[str], say: Say
+) -> list[Row]:
+    years = tuple(range(args.last_year - args.years + 1, args.last_year + 1))
+    dataset = generate(years=years, rows_per_year=args.store_rows_per_year, seed=args.seed)
+    built = IngestResult(**facts["counts"]["store_import"]) if "counts" in facts else None
+    say(f"Assessment store data: {describe(dataset)}")
+    run_dir, store = assessment_store(dataset, geography, built=built)
+    say(
+        f"  store: {'reused' if store['cached'] else store['how']}, {store['rows']:,} rows "
+        f"({store['import_seconds']} s to import)"
+    )
+    last_month = last_month_of(years)
+    prepared = prepare_job(run_dir, area=args.area, last_month=last_month)
+    say(
+        f"Assessment of {args.area}: {len(prepared['indicators'])} indicators, 5 financial years to "
+        f"{last_month}, places of total crime ..."
+    )
+    profile = BENCH_DIR / "profile-assessment.prof" if args.profile else None
+    engine = engine_job(run_dir, repeats=5, profile=profile)
+    say(
+        f"  median {engine.seconds:.3f} s (CPU {engine.run_cpu_seconds:.3f} s) of {engine.runs} "
+        f"(warm-up {engine.detail['warmup_seconds']} s)"
+    )
+    say("Assessment: the report's PDF ...")
+    pdf_profile = BENCH_DIR / "profile-assessment-pdf.prof" if args.profile else None
+    pdf = pdf_job(run_dir, repeats=3, profile=pdf_profile)
+    say(
+        f"  median {pdf.seconds:.2f} s (CPU {pdf.run_cpu_seconds:.2f} s) of {pdf.runs}, "
+        f"{pdf.detail['pages']} pages, {pdf.detail['bytes']:,} bytes"
+    )
+    say("Assessment: pandas baseline ...")
+    baseline = assessment_pandas_job(run_dir, area=args.area, last_month=last_month, repeats=5)
+    say(
+        f"  median {baseline.seconds:.3f} s (CPU {baseline.run_cpu_seconds:.3f} s) of {baseline.runs}, "
+        f"{baseline.detail['rows_read']:,} rows read"
+    )
+    if profile and pdf_profile:
+        for path in (profile, pdf_profile):
+            path.with_suffix(".txt").write_text(profile_summary(path, top=40))
+        say(f"  profiles in {profile.with_suffix('.txt')} and {pdf_profile.with_suffix('.txt')}")
+    differ = differences(engine.detail["figures"], baseline.detail["figures"])
+    figures = engine.detail["figures"]
+    notes.append(
+        f"Assessment: {args.area}, {len(figures['headline'])} indicators over "
+        f"{', '.join(figures['periods'])}; "
+        f"places of total crime in {figures['periods'][-1]}: {figures['cells_in_area']:,} grid cells, "
+        f"{len(figures['comparators'])} comparators. Engine and pandas agree: "
+        + ("yes." if not differ else "NO, on " + "; ".join(differ))
+        + f" The PDF has {pdf.detail['pages']} pages. CPU s of these rows: the median run's own CPU time."
+    )
+    facts["assessment"] = {
+        "dataset": describe(dataset),
+        "store": store,
+        "last_month": last_month,
+        "engine": vars(engine),
+        "pdf": vars(pdf),
+        "pandas": vars(baseline),
+        "differences": differ,
+    }
+    return [
+        Row(
+            job=f"assessment {args.area}: headline, trends, places (median of {len(engine.runs)})",
+            rows=None,
+            seconds=engine.seconds,
+            cpu_seconds=engine.run_cpu_seconds,
+            rows_per_second=None,
+            peak_rss_mb=engine.peak_rss_mb,
+            ratio=baseline.seconds / engine.seconds,
+            target=f"< {ASSESSMENT_TARGET_SECONDS:g} s",
+            met=engine.seconds < ASSESSMENT_TARGET_SECONDS,
+        ),
+        Row(
+            job=f"assessment {args.area}: report PDF (median of {len(pdf.runs)})",
+            rows=None,
+            seconds=pdf.seconds,
+            cpu_seconds=pdf.run_cpu_seconds,
+            rows_per_second=None,
+            peak_rss_mb=pdf.peak_rss_mb,
+            ratio=None,
+            target=f"< {ASSESSMENT_PDF_TARGET_SECONDS:g} s",
+            met=pdf.seconds < ASSESSMENT_PDF_TARGET_SECONDS,
+        ),
+        Row(
+            job=f"assessment {args.area}: pandas baseline (median of {len(baseline.runs)})",
+            rows=baseline.detail["rows_read"],
+            seconds=baseline.seconds,
+            cpu_seconds=baseline.run_cpu_seconds,
+            rows_per_second=None,
             peak_rss_mb=baseline.peak_rss_mb,
             ratio=1.0,
             target="(baseline)",
