@@ -118,7 +118,7 @@ class Role(models.TextChoices):
     CASE_OFFICER = "case_officer", "Case officer"
     DHR_COORDINATOR = "dhr_coordinator", "DHR coordinator"
     GRANT_ASSESSOR = "grant_assessor", "Grant assessor"
-    BOARD_MEMBER = "board_member", "Board member (read only)"
+    BOARD_MEMBER = "board_member", "Board member or scrutiny councillor (read only)"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -162,7 +162,7 @@ def test_priority_history_shows_changes_events_and_viewers(client, world):
     assert "Updated: title, description" in page
     assert "Alpha Partnership manager" in page
     viewers = page.split("Who viewed it", 1)[1]
-    assert "Alpha Board member (read only)" in viewers
+    assert "Alpha Board member or scrutiny councillor (read only)" in viewers
     assert "No one yet" not in viewers
 
 
