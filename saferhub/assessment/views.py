@@ -91,6 +91,7 @@ def _can(request: HttpRequest, assessment: Assessment) -> dict[str, bool]:
         "can_score": user.has_perm(SCORE, assessment),
         "can_agree": user.has_perm(AGREE, assessment),
         "can_choose": user.has_perm(CHOOSE, assessment),
+        "can_see_history": user.has_perm("audit.view_audit", assessment),
     }
 
 

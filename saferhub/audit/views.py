@@ -22,6 +22,9 @@ HISTORY_MODELS = {
     "plan": "plans.Plan",
     "priority": "plans.Priority",
     "theme": "plans.CrossCuttingTheme",
+    "assessment": "assessment.Assessment",
+    "measure": "performance.Measure",
+    "return": "performance.QuarterlyReturn",
 }
 VIEW_AUDIT = "audit.view_audit"
 
