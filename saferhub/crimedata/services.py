@@ -70,7 +70,7 @@ class _Collected:
     written: list[store.WrittenPartition] = field(default_factory=list)
     seen: dict[tuple[str, str, dt.date], str] = field(default_factory=dict)
     # Each written partition's share of the aggregates, by path: the rebuild after the commit uses these.
-    counts: dict[str, pa.Table] = field(default_factory=dict)
+    counts: dict[str, store.DistrictCounts] = field(default_factory=dict)
 
 
 def lsoa_index() -> LsoaIndex:
@@ -129,7 +129,14 @@ def partitions_import(
         if not found:
             raise InputFileError("no files to import were found")
         run.files = [file.name for file in found]
-        _read_all(found, parse=parse, lsoas=lsoa_index(), collected=collected, on_progress=on_progress)
+        _read_all(
+            found,
+            parse=parse,
+            lsoas=lsoa_index(),
+            lad_of=lsoa_districts(),
+            collected=collected,
+            on_progress=on_progress,
+        )
     except InputFileError as error:
         _discard_uncommitted(collected.written)
         _finish_refused(run, actor, str(error))
@@ -153,7 +160,7 @@ class _FileRead:
     rejections: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[store.WrittenPartition] = field(default_factory=list)
-    counts: dict[str, pa.Table] = field(default_factory=dict)
+    counts: dict[str, store.DistrictCounts] = field(default_factory=dict)
     # Each partition's file made durable and given its name, on the syncing threads.
     syncing: list[Future[store.WrittenPartition]] = field(default_factory=list)
 
@@ -167,6 +174,7 @@ def _read_all(
     *,
     parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]],
     lsoas: LsoaIndex,
+    lad_of: Mapping[str, str],
     collected: _Collected,
     on_progress: ProgressCallback | None,
 ) -> None:
@@ -181,7 +189,7 @@ def _read_all(
         ThreadPoolExecutor(max_workers=_SYNC_THREADS) as sync_pool,
         ThreadPoolExecutor(max_workers=settings.SAFERHUB_IMPORT_THREADS) as pool,
     ):
-        futures = [pool.submit(_file_read, file, parse, lsoas, sync_pool) for file in files]
+        futures = [pool.submit(_file_read, file, parse, lsoas, lad_of, sync_pool) for file in files]
         for position, future in enumerate(futures, start=1):
             try:
                 read = future.result()
@@ -207,6 +215,7 @@ def _file_read(
     file: InputFile,
     parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]],
     lsoas: LsoaIndex,
+    lad_of: Mapping[str, str],
     sync_pool: ThreadPoolExecutor,
 ) -> _FileRead:
     """Read one file and write its partitions under temporary names; `sync_pool` makes them durable."""
@@ -220,9 +229,8 @@ def _file_read(
             pending = store.partition_file_start(encoded)
             read.syncing.append(sync_pool.submit(store.partition_file_finish, pending))
             read.written.append(encoded.partition)
-            read.counts[encoded.partition.path] = store.partition_counts(
-                part, source=parsed.source, force=force, month=month
-            )
+            counts = store.partition_counts(part, source=parsed.source, force=force, month=month)
+            read.counts[encoded.partition.path] = store.counts_by_district(counts, lad_of)
     return read
 
 
@@ -373,18 +381,16 @@ def _remove_replaced_files(paths: list[str]) -> None:
             store.partition_file_remove(path)
 
 
-def lsoa_districts() -> pa.Table:
-    placements = geography.lsoa_placements()
-    return pa.table(
-        {"lsoa": [row[0] for row in placements], "lad": [row[2] or store.NO_DISTRICT for row in placements]}
-    )
+def lsoa_districts() -> dict[str, str]:
+    """Each placed LSOA's district (store.NO_DISTRICT for one placed in none)."""
+    return {row[0]: row[2] or store.NO_DISTRICT for row in geography.lsoa_placements()}
 
 
-def aggregates_refresh(known_counts: Mapping[str, pa.Table] | None = None) -> int:
+def aggregates_refresh(known_counts: Mapping[str, store.DistrictCounts] | None = None) -> int:
     """Rebuild every aggregate an import has made stale; returns how many (source, year)s were rebuilt.
 
-    `known_counts` has store.partition_counts of partitions just written, by path (an import's own): those
-    partitions are not read back from their files.
+    `known_counts` has the store.counts_by_district of partitions just written, by path (an import's own):
+    those partitions are not read back from their files.
     """
     stale = list(StaleAggregate.objects.all())
     if not stale:
@@ -398,7 +404,7 @@ def aggregates_refresh(known_counts: Mapping[str, pa.Table] | None = None) -> in
             source=mark.source,
             year=mark.year,
             partition_paths=paths,
-            lsoa_districts=districts,
+            lad_of=districts,
             known_counts=known_counts,
         )
         StaleAggregate.objects.filter(pk=mark.pk).delete()

@@ -7,13 +7,16 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from saferhub.audit.models import AuditEvent
+from saferhub.crimedata import schema, store
 from saferhub.crimedata.models import ImportRun, Partition
 from saferhub.crimedata.selectors import CountFilter, area_scope, monthly_counts, period_counts
-from saferhub.crimedata.services import ImportRefused, crime_import
+from saferhub.crimedata.services import ImportRefused, crime_import, lsoa_districts
 from saferhub.crimedata.tests import independent
 from saferhub.crimedata.tests.conftest import POLICEUK
 
@@ -110,6 +113,43 @@ def test_importing_again_replaces_each_month_and_says_so(imported):
     assert len(again.replaced) == 24
     assert Partition.objects.count() == 24
     assert _engine_by_month(LEICESTER) == before
+
+
+def _aggregate_rows(source: str, year: int) -> Counter:
+    rows: Counter = Counter()
+    for path in store.aggregate_files(sources=[source], years=[year], districts=None):
+        district = Path(path).parent.name.removeprefix("lad=")
+        for row in pq.read_table(path).to_pylist():
+            rows[(district, *(row[key] for key in schema.AGGREGATE_KEYS))] += row["n"]
+    return rows
+
+
+def _rebuilt_from_the_files(source: str, year: int) -> None:
+    paths = list(Partition.objects.filter(source=source, month__year=year).values_list("path", flat=True))
+    store.aggregates_rebuild(source=source, year=year, partition_paths=paths, lad_of=lsoa_districts())
+
+
+def test_the_aggregates_made_while_importing_equal_those_read_back_from_the_partitions(imported, tmp_path):
+    source = schema.SOURCE_POLICEUK_STREET
+    made = {year: _aggregate_rows(source, year) for year in (2022, 2023)}
+    assert (
+        sum(made[2023].values()) == Partition.objects.filter(month__year=2023).aggregate(n=Sum("rows"))["n"]
+    )
+    for year in (2022, 2023):
+        _rebuilt_from_the_files(source, year)
+        assert _aggregate_rows(source, year) == made[year]
+    # One month imported again: its counts come from the import, the year's other months from their files.
+    with zipfile.ZipFile(POLICEUK / "leicestershire-2023.zip") as archive:
+        member = "2023-05/2023-05-leicestershire-street.csv"
+        fewer = b"".join(archive.read(member).splitlines(keepends=True)[:-500])
+    (tmp_path / "2023-05").mkdir()
+    (tmp_path / "2023-05" / "2023-05-leicestershire-street.csv").write_bytes(fewer)
+    again = crime_import(paths=[tmp_path])
+    assert again.replaced == [f"{source} leicestershire 2023-05"]
+    mixed = _aggregate_rows(source, 2023)
+    assert sum(mixed.values()) == sum(made[2023].values()) - 500
+    _rebuilt_from_the_files(source, 2023)
+    assert _aggregate_rows(source, 2023) == mixed
 
 
 def test_a_month_given_twice_in_one_import_is_refused_and_nothing_changes(db, crime_store, tmp_path):
