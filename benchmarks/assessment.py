@@ -12,8 +12,9 @@ in a fresh process:
   district of the force area as comparators): one warm-up, then the median of 5;
 - the report as a tagged PDF (`assessment_report_pdf`): one warm-up, then the median of 3 (fewer when
   slow);
-- the same figures written plainly in pandas, numpy and scipy over the same partition files (no engine
-  code): one warm-up, then the median of 5. The two are compared figure by figure.
+- the same figures written plainly in pandas, numpy and scipy over the same partition files (the area's
+  force's, for the five years; the geography read from its tables; no engine code): one warm-up, then the
+  median of 5. It draws no chart or map. The two are compared figure by figure.
 
     python -m benchmarks.assessment prepare --area E06000016 --last-month 2023-03
     python -m benchmarks.assessment engine --repeats 5
@@ -49,7 +50,6 @@ SLUG = "bench-assessment"
 LABEL = "bench"
 YEARS = 5
 CELL_SIZE = 250
-ASB = "Anti-social behaviour"
 # What the stored partitions depend on: a change elsewhere (the selectors, the assessment) keeps the store.
 STORE_SOURCES = ("schema.py", "store.py")
 # XmR and Anhøj's rules, as the textbooks give them.
@@ -213,6 +213,8 @@ def engine_figures(assessment: Any) -> dict:
                 round(trend.xmr.centre, 3),
                 round(trend.xmr.upper, 3),
                 sum(trend.xmr.outside),
+                trend.xmr.longest_run,
+                trend.xmr.crossings,
             ]
             for trend in trends
             if trend.xmr is not None
@@ -354,7 +356,8 @@ def _partition_files(
     return [str(store / "crime" / path) for (path,) in paths]
 
 
-def _xmr(values: Any) -> tuple[float, float, int]:
+def _xmr(values: Any) -> list[float | int]:
+    """Centre, upper limit, months outside the limits, longest run on one side and centre-line crossings."""
     import numpy as np
 
     series = np.asarray(values, dtype=np.float64)
@@ -362,14 +365,13 @@ def _xmr(values: Any) -> tuple[float, float, int]:
     moving = np.abs(np.diff(series)).mean()
     upper, lower = centre + XMR_FACTOR * moving, centre - XMR_FACTOR * moving
     outside = int(((series > upper) | (series < lower)).sum())
-    # Anhøj's run rules: the longest run on one side of the centre, and the crossings.
+    # Anhøj's run rules, leaving out points on the centre line.
     sides = np.sign(series - centre)
     sides = sides[sides != 0]
     changes = np.flatnonzero(np.diff(sides) != 0)
     bounds = np.concatenate(([-1], changes, [sides.size - 1]))
-    _longest = int(np.diff(bounds).max()) if sides.size else 0
-    _crossings = changes.size
-    return round(float(centre), 3), round(float(upper), 3), outside
+    longest = int(np.diff(bounds).max()) if sides.size else 0
+    return [round(float(centre), 3), round(float(upper), 3), outside, longest, int(changes.size)]
 
 
 def _seasonal(months: Any, values: Any) -> dict[int, float]:
@@ -571,7 +573,7 @@ def pandas_figures(
         "periods": [label for label, _, _ in years],
         "headline": headline,
         "significant": sorted(slug for slug, q in zip(tested, q_values, strict=True) if q < 0.05),
-        "xmr": {slug: [centre, upper, outside] for slug, (centre, upper, outside) in xmr.items()},
+        "xmr": xmr,
         "wards": {str(code): int(count) for code, count in ward_counts.items()},
         "lsoas": {str(code): int(count) for code, count in lsoa_counts.items()},
         "cells_in_area": int(n),
