@@ -151,7 +151,7 @@ def test_the_macro_draws_an_image_with_a_text_alternative_and_no_style():
 
 
 def test_a_target_is_a_dashed_line_the_axis_reaches():
-    """A measure's target above every bar still fits: the axis goes up to it, and the line is at its height."""
+    """A target above every bar still fits: the axis goes up to it, and the line is at its height."""
     chart = bar_chart(
         chart_id="t",
         title="Shoplifting",
