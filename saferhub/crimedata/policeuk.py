@@ -177,6 +177,8 @@ def _street_or_outcomes_read(
         return None
     lon, lat = _numbers(columns[_LONGITUDE]), _numbers(columns[_LATITUDE])
     vintage_of = lsoas.vintage_by_code
+    codes = lsoa.dictionary.to_pylist()
+    blank_codes = [_is_blank(code) for code in codes]
     known_types = schema.POLICEUK_CRIME_TYPES | schema.POLICEUK_LEGACY_CRIME_TYPES
     rules: list[tuple[str, str, pa.Array | None]] = [
         (
@@ -198,7 +200,13 @@ def _street_or_outcomes_read(
         (
             "LSOA code",
             "LSOA code is not a known 2011 or 2021 LSOA",
-            _rows_where(lsoa, lambda value: not _is_blank(value) and value not in vintage_of),
+            _rows_of(
+                lsoa,
+                [
+                    not blank and code not in vintage_of
+                    for code, blank in zip(codes, blank_codes, strict=True)
+                ],
+            ),
         ),
         (
             (
@@ -217,7 +225,7 @@ def _street_or_outcomes_read(
         [f"{value}-01" if _MONTH_PATTERN.match(value) else None for value in month.dictionary.to_pylist()],
         pa.string(),
     ).cast(pa.date32())
-    vintages = pa.array([vintage_of.get(code) for code in lsoa.dictionary.to_pylist()], pa.int16())
+    vintages = pa.array([vintage_of.get(code) for code in codes], pa.int16())
     table = pa.table(
         {
             "source": _repeated(kind, rows),
@@ -227,12 +235,12 @@ def _street_or_outcomes_read(
             "reference": _empty_as_null(columns[_ID]),
             "category": columns[_TYPE] if street else _repeated("Outcome", rows),
             "subcategory": pa.nulls(rows, pa.string()),
-            "lsoa": _null_where(lsoa, _is_blank),
+            "lsoa": _null_where(lsoa, _rows_of(lsoa, blank_codes)),
             "lsoa_vintage": vintages.take(lsoa.indices),
             "longitude": lon,
             "latitude": lat,
-            "location": _null_where(columns[_LOCATION], lambda value: value == ""),
-            "outcome": _null_where(outcome, lambda value: value == ""),
+            "location": _null_where(columns[_LOCATION], _rows_empty(columns[_LOCATION])),
+            "outcome": _null_where(outcome, _rows_empty(outcome)),
             "domestic": pa.nulls(rows, pa.bool_()),
             "alcohol": pa.nulls(rows, pa.bool_()),
             "hate": pa.nulls(rows, pa.bool_()),
@@ -262,27 +270,39 @@ def _any_value(column: pa.DictionaryArray, test: Callable[[str], bool]) -> bool:
 def _rows_where(column: pa.DictionaryArray, test: Callable[[str], bool]) -> pa.Array | None:
     """True where `test` holds for the row's value, testing each distinct value once; None where it holds
     for no row."""
-    passing = [test(value) for value in column.dictionary.to_pylist()]
-    if not any(passing):
+    return _rows_of(column, [test(value) for value in column.dictionary.to_pylist()])
+
+
+def _rows_of(column: pa.DictionaryArray, of_values: list[bool]) -> pa.Array | None:
+    """True where the row's value is one that `of_values` (a flag for each dictionary value) marks; None
+    where no row's is."""
+    if not any(of_values):
         return None
-    return pa.array(passing, pa.bool_()).take(column.indices)
+    return pa.array(of_values, pa.bool_()).take(column.indices)
 
 
-def _null_where(column: pa.DictionaryArray, test: Callable[[str], bool]) -> pa.DictionaryArray:
-    """The column with null in the rows whose value passes `test` (blank, say)."""
-    rows = _rows_where(column, test)
+def _rows_empty(column: pa.DictionaryArray) -> pa.Array | None:
+    """True where the row's value is the empty string; None where no row's is."""
+    empty = pc.equal(column.dictionary, "")
+    if not pc.any(empty).as_py():
+        return None
+    return empty.take(column.indices)
+
+
+def _null_where(column: pa.DictionaryArray, rows: pa.Array | None) -> pa.DictionaryArray:
+    """The column with null in the given rows (None: in no row)."""
     if rows is None:
         return column
     return pa.DictionaryArray.from_arrays(pc.if_else(rows, None, column.indices), column.dictionary)
 
 
-def _empty_as_null(column: pa.StringArray) -> pa.StringArray:
+def _empty_as_null(column: pa.StringArray | pa.ChunkedArray) -> pa.StringArray | pa.ChunkedArray:
     """The column with null where it is empty, sharing the column's text rather than copying it."""
     given = pc.not_equal(pc.binary_length(column), 0)
+    if not isinstance(column, pa.StringArray) or column.offset or column.null_count or given.offset:
+        return pc.if_else(given, column, None)
     if given.false_count == 0:
         return column
-    if column.offset or column.null_count or given.offset:
-        return pc.if_else(given, column, None)
     _, offsets, text = column.buffers()
     return pa.StringArray.from_buffers(len(column), offsets, text, given.buffers()[1])
 
@@ -367,7 +387,7 @@ def _is_blank(value: str) -> bool:
 
 def _numbers(column: pa.ChunkedArray) -> pa.Array:
     """The column as numbers, null where blank or not a number. Clean files take the fast path."""
-    blank_as_null = pc.if_else(pc.equal(column, ""), None, column)
+    blank_as_null = _empty_as_null(column)
     try:
         return pc.cast(blank_as_null, pa.float64())
     except pa.ArrowInvalid:

@@ -229,8 +229,9 @@ def _file_read(
             pending = store.partition_file_start(encoded)
             read.syncing.append(sync_pool.submit(store.partition_file_finish, pending))
             read.written.append(encoded.partition)
-            counts = store.partition_counts(part, source=parsed.source, force=force, month=month)
-            read.counts[encoded.partition.path] = store.counts_by_district(counts, lad_of)
+            read.counts[encoded.partition.path] = store.partition_counts_by_district(
+                part, source=parsed.source, force=force, month=month, lad_of=lad_of
+            )
     return read
 
 

@@ -227,3 +227,28 @@ def test_a_partitions_counts_are_its_rows_counted_by_the_aggregate_keys():
     assert Counter({key_of(row): row["n"] for row in counts.to_pylist()}) == Counter(
         key_of(row) for row in parsed.table.to_pylist()
     )
+
+
+def test_counting_by_dictionary_codes_gives_the_counts_by_district_of_the_general_counting():
+    rows = [
+        GOOD,
+        GOOD,
+        GOOD.replace("Burglary", "Drugs"),
+        GOOD.replace("-1.13,52.63,On or near X,E01025913", ",,No Location,"),
+        GOOD.replace("E01025913", "E01035000"),
+        GOOD.replace("E01025913", "E01035000").replace("Burglary", "Drugs"),
+        GOOD.replace("E01025913", "E01025924"),
+    ]
+    parsed = policeuk_file_read((STREET + "".join(rows)).encode(), name=NAME, lsoas=LSOAS)
+    assert pa.types.is_dictionary(parsed.table.schema.field("lsoa").type)
+    lad_of = {"E01025913": "E07000134", "E01035000": "E06000016", "E01033102": "E06000016"}
+    given = {"source": parsed.source, "force": "leicestershire", "month": dt.date(2023, 2, 1)}
+    quick = store.partition_counts_by_district(parsed.table, **given, lad_of=lad_of)
+    general = store.counts_by_district(store.partition_counts(parsed.table, **given), lad_of)
+    assert sorted(quick) == sorted(general) == ["E06000016", "E07000134", store.NO_DISTRICT]
+    for district in quick:
+        assert quick[district].schema == store.COUNTS_SCHEMA
+        assert sorted(quick[district].to_pylist(), key=str) == sorted(general[district].to_pylist(), key=str)
+    # E01025924 is known to the reader but in no district: its row counts under NO_DISTRICT, with the
+    # no-location row.
+    assert sorted(row["lsoa"] or "" for row in quick[store.NO_DISTRICT].to_pylist()) == ["", "E01025924"]
