@@ -375,7 +375,7 @@ def _xmr(values: Any) -> list[float | int]:
 
 
 def _seasonal(months: Any, values: Any) -> dict[int, float]:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     means = pd.Series(values, index=[month.month for month in months]).groupby(level=0).mean()
     return (means / means.mean()).to_dict()

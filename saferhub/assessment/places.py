@@ -211,10 +211,12 @@ def _hotspots(
     rows, columns = np.nonzero(inside)
     hotspots, cells = [], []
     for index, label in enumerate(labels):
-        if label == NOT_SIGNIFICANT:
-            continue
         row, column = int(rows[index]), int(columns[index])
         name = f"Cell {row + 1}-{column + 1}"
+        if label == NOT_SIGNIFICANT:
+            # Counted in the map's summary, not drawn: the outline shows through where it lies.
+            cells.append(GridCell(corners=(), label=label, count=int(values[index]), name=name))
+            continue
         hotspots.append(Hotspot(name=name, label=label, count=int(values[index]), z=float(result.z[index])))
         cells.append(
             GridCell(

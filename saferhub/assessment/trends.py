@@ -19,6 +19,7 @@ class SeasonalRow:
     month: int  # 1 to 12
     name: str
     by_year: tuple[int | None, ...]  # the month's count in each year of the table's columns
+    signals: tuple[str, ...]  # why that month signals, or "", for each year
     index: float | None  # the month's mean over the mean month: 1.2 is 20% above
 
 
@@ -117,6 +118,7 @@ def trend_of(row: HeadlineRow, *, chart_id: str) -> Trend:
                 month=m,
                 name=dt.date(2000, m, 1).strftime("%B"),
                 by_year=tuple(by_month[m].get(year) for year in years),
+                signals=tuple(signals_by_month.get(dt.date(year, m, 1), "") for year in years),
                 index=indices.get(m),
             )
             for m in FINANCIAL_MONTHS
