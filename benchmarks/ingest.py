@@ -2,10 +2,12 @@
 
 Both jobs run in their own fresh process on the same archives. The engine's job is the whole command:
 read the zips, check every row, write one Parquet file per (source, force, month), commit the manifest,
-rebuild the aggregates. The pandas baseline does the same reading, checking and partition writing, and
-nothing the engine skips: every CSV read from the zips with pandas (dtype=str); month form, numeric
-coordinates in the UK's range, a force named, the crime type one of police.uk's, the LSOA known (from the
-same database); one zstd Parquet file per (force, month) with typed month and coordinates.
+rebuild the aggregates. Counts are right the moment it returns: the job checks that no aggregate was left
+stale for a later count to rebuild, so the figure holds everything a count needs. The pandas baseline
+does the same reading, checking and partition writing, and nothing the engine skips: every CSV read
+from the zips with pandas (dtype=str); month form, numeric coordinates in the UK's range, a force named,
+the crime type one of police.uk's, the LSOA known (from the same database); one zstd Parquet file per
+(force, month) with typed month and coordinates.
 
     python -m benchmarks.ingest pandas --db DB --out DIR ZIP...     (the baseline, as its child runs it)
 """
@@ -78,6 +80,14 @@ def engine_ingest(
     result = run_child(command, env=env).check("saferhub import_crime")
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     partitions = sum(1 for _ in (run_dir / "crime" / "partitions").rglob("*.parquet"))
+    aggregates = sum(1 for _ in (run_dir / "crime" / "aggregates").rglob("*.parquet"))
+    with sqlite3.connect(run_dir / "db.sqlite3") as connection:
+        (stale,) = connection.execute("SELECT count(*) FROM crimedata_staleaggregate").fetchone()
+    if stale or not aggregates:
+        raise RuntimeError(
+            f"saferhub import_crime returned with {stale} stale aggregates and {aggregates} aggregate files: "
+            "its time would not include everything a count needs"
+        )
     return IngestResult(
         job="engine",
         rows_read=summary["rows_read"],
@@ -91,6 +101,8 @@ def engine_ingest(
             "notes": summary["notes"][:5],
             "profile": env.get("BENCH_PROFILE", ""),
             "engine_source": sources,
+            "aggregate_files": aggregates,
+            "stale_aggregates_after": stale,
         },
     )
 
