@@ -1,9 +1,12 @@
 """Forms for measures, rounds and returns. They validate only: the services write."""
 
+import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from saferhub.crimedata.selectors import indicators_for
 from saferhub.design_system.forms import ValidatingModelForm
@@ -98,14 +101,27 @@ class MeasureForm(ValidatingModelForm):
         return data
 
 
+# Commas only as thousands separators: '1,234' is 1234, but '12,5' is refused rather than read as 125.
+NUMBER = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|-?\.\d+")
+LARGEST = Decimal(10) ** 12
+
+
 def parse_decimal(text: str) -> Decimal:
+    text = text.strip()
+    if not NUMBER.fullmatch(text):
+        raise forms.ValidationError("Enter a number, like 12 or 12.5")
     try:
-        value = Decimal(text.replace(",", "").strip())
+        value = Decimal(text.replace(",", ""))
     except InvalidOperation as error:
         raise forms.ValidationError("Enter a number, like 12 or 12.5") from error
-    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
-        raise forms.ValidationError("Enter a number, like 12 or 12.5")
+    if abs(value) >= LARGEST:
+        raise forms.ValidationError(f"Enter a number smaller than {LARGEST:,}")
     return value
+
+
+def date_text(day: dt.date) -> str:
+    """'1 January 2020', the GOV.UK way (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class FigureForm(forms.Form):
@@ -130,7 +146,12 @@ class FigureForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         end = data.get("period_end")
-        if end:
+        if end and end < dt.date(2000, 1, 1):
+            self.add_error("period_end", "Enter a day from 1 January 2000")
+        elif end and end > timezone.localdate():
+            # A figure for a period still to come would become the latest and set the measure's status.
+            self.add_error("period_end", "Enter a day today or earlier: a period still to come has no figure")
+        elif end:
             data["period"] = period_label_for(self.measure.frequency, end)
             data["period_end"] = period_end_for(self.measure.frequency, end)
         return data
@@ -221,9 +242,12 @@ class RoundForm(forms.Form):
             if existing and data.get("due_on") and existing.due_on != data["due_on"]:
                 self.add_error(
                     "due_on",
-                    f"{existing.label} is already open, due on {existing.due_on:%d %B %Y}: "
+                    f"{existing.label} is already open, due on {date_text(existing.due_on)}: "
                     "open it again with that date to add returns for new priorities",
                 )
+            elif not existing and data.get("due_on") and data["due_on"] < timezone.localdate():
+                # Returns due in the past would be overdue at once and the lead sent the 'overdue' email.
+                self.add_error("due_on", "Enter a due date today or later")
         return data
 
 
