@@ -156,9 +156,14 @@ def measure_points(measure: Measure) -> tuple[list[Point], str]:
     return _periods_of_months([(p.month, p.count) for p in preview.points], measure.frequency), ""
 
 
-def measure_status(measure: Measure, *, amber_margin: Decimal | None = None) -> MeasureStatus:
+def measure_status(
+    measure: Measure, *, amber_margin: Decimal | None = None, until: dt.date | None = None
+) -> MeasureStatus:
+    """The measure's figures, status and direction of travel; with `until`, as of periods ending by then."""
     margin = amber_margin if amber_margin is not None else amber_margin_of(measure.audit_partnership)
     points, problem = measure_points(measure)
+    if until is not None:
+        points = [point for point in points if point.period_end <= until]
     known = [point for point in points if point.value is not None]
     latest = known[-1] if known else None
     previous = known[-2] if len(known) > 1 else None

@@ -376,10 +376,11 @@ def _measure_snapshot(status: selectors.MeasureStatus, figure: dict[str, Any]) -
 
 
 def _priority_snapshot(
-    priority: Priority, quarterly_return: QuarterlyReturn | None, amber_margin: Decimal
+    priority: Priority, quarterly_return: QuarterlyReturn | None, amber_margin: Decimal, until: dt.date
 ) -> dict[str, Any]:
+    # The quarter's pack judges the figures up to the quarter's end, not later periods' figures.
     statuses = [
-        selectors.measure_status(m, amber_margin=amber_margin)
+        selectors.measure_status(m, amber_margin=amber_margin, until=until)
         for m in selectors.measures_of_priority(priority)
     ]
     figures = quarterly_return.measure_figures if quarterly_return else {}
@@ -436,7 +437,7 @@ def board_pack_snapshot(reporting_round: ReportingRound, *, today: dt.date) -> d
     amber_margin = selectors.amber_margin_of(partnership)
     returns = {r.priority_id: r for r in reporting_round.returns.all()}
     priorities = [
-        _priority_snapshot(p, returns.get(p.pk), amber_margin)
+        _priority_snapshot(p, returns.get(p.pk), amber_margin, reporting_round.period_end)
         for p in (plan.priorities.select_related("lead_user", "lead_organisation", "plan") if plan else [])
     ]
     priorities.sort(key=lambda p: rag.RAG_ORDER[p["rag"]])

@@ -232,3 +232,22 @@ def test_the_board_pack_puts_exceptions_first_and_holds_the_narrative(world, man
     services.board_pack_publish(actor=manager, pack=pack)
     with pytest.raises(services.ReturnNotAllowed, match="published"):
         services.board_pack_generate(actor=manager, reporting_round=reporting_round)
+
+
+def test_a_quarters_board_pack_judges_the_figures_up_to_the_quarters_end(world, manager, opened):
+    """A Q2 pack made later shows Q2 as it was: a Q3 figure is neither its latest nor in its series."""
+    reporting_round, _ = opened
+    measure = ManualMeasureFactory(
+        priority=world.records["a"]["priority"], direction="reduce", target_value=Decimal(100)
+    )
+    for period, end, value in [
+        ("2025/26 Q2", dt.date(2025, 9, 30), 90),
+        ("2025/26 Q3", dt.date(2025, 12, 31), 500),
+    ]:
+        services.measure_value_record(
+            actor=manager, measure=measure, period=period, period_end=end, value=Decimal(value)
+        )
+    pack = services.board_pack_generate(actor=manager, reporting_round=reporting_round)
+    snapshot = next(m for m in pack.snapshot["priorities"][0]["measures"] if m["title"] == measure.title)
+    assert [p["period"] for p in snapshot["points"]] == ["2025/26 Q2"]
+    assert (snapshot["latest"], snapshot["latest_period"], snapshot["rag"]) == (90, "2025/26 Q2", "green")
