@@ -289,11 +289,16 @@ def _return_url(slug: str, return_id: UUID) -> str:
 
 
 def _return_context(request: HttpRequest, quarterly_return: Any) -> dict[str, Any]:
+    statuses = selectors.return_measures(quarterly_return)
     return {
         "quarterly_return": quarterly_return,
         "deliverables": selectors.return_deliverables(quarterly_return),
         "themes": selectors.return_themes(quarterly_return),
-        "statuses": selectors.return_measures(quarterly_return),
+        "statuses": statuses,
+        # An automatic measure's figure for the return's quarter, not its latest (which may be years old).
+        "quarter_figures": {
+            s.measure.pk: selectors.figure_for_quarter(s, quarterly_return.reporting_round) for s in statuses
+        },
         "steps": quarterly_return.steps.select_related("actor"),
         "can_edit": quarterly_return.is_editable and request.user.has_perm(EDIT_RETURN, quarterly_return),
         "can_decide": request.user.has_perm(MANAGE, quarterly_return),

@@ -186,3 +186,23 @@ def test_carrying_measures_forward_into_a_new_plan(client, world, manager):
     copy = Measure.objects.get(priority=new_priority)
     assert (copy.title, copy.target_value) == ("Knife sales refused", Decimal(30))
     assert not copy.values.exists()
+
+
+def test_the_return_shows_an_automatic_measures_figure_for_its_quarter_not_its_latest(
+    client, world, lead, ready, monkeypatch
+):
+    from saferhub.performance import selectors
+
+    _, ours, _ = ready
+    measure = ours.priority.measures.get()
+    measure.kind = "automatic"  # in memory only: the page reads its figures from the statuses below
+    points = (
+        selectors.Point("2025/26 Q2", dt.date(2025, 9, 30), Decimal(410)),
+        selectors.Point("2025/26 Q3", dt.date(2025, 12, 31), Decimal(999)),
+    )
+    status = selectors.MeasureStatus(measure, points, points[-1], "red", "Worsening")
+    monkeypatch.setattr(selectors, "return_measures", lambda quarterly_return: [status])
+    client.force_login(lead)
+    page = client.get(url(world, "return", return_id=ours.public_id)).content.decode()
+    assert "Counted from the data: 410 in 2025/26 Q2" in page
+    assert "999" not in page
