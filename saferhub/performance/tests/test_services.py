@@ -139,6 +139,19 @@ def test_returning_it_emails_the_lead_the_comment(
     assert "Add Q2 arrests." in mail.outbox[0].body
 
 
+def test_the_email_is_plain_text_not_html_escaped(
+    world, manager, lead, opened, django_capture_on_commit_callbacks
+):
+    _, quarterly_return = opened
+    fill_in(quarterly_return, lead)
+    services.return_submit(actor=lead, quarterly_return=quarterly_return)
+    comment = "Add Q2 arrests & <b>stops</b>, and don't round."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_send_back(actor=manager, quarterly_return=quarterly_return, comment=comment)
+    assert comment in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].body
+
+
 def send_reminders(capture) -> str:
     out = StringIO()
     with capture(execute=True):
