@@ -202,6 +202,8 @@ def measure_figure_record(request: HttpRequest, slug: str, measure_id: UUID) -> 
         raise HttpError(422, "This measure is counted from its indicator: it takes no figures")
     if not figure.value.is_finite() or abs(figure.value) >= Decimal(10) ** 12:
         raise HttpError(422, "'value' must be a number below 1,000,000,000,000")
+    if problem := selectors.figure_day_problem(figure.period_end):
+        raise HttpError(422, f"'period_end': {problem}")
     saved = services.measure_value_record(
         actor=request.user,
         measure=measure,

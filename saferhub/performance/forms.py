@@ -14,7 +14,13 @@ from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import Partnership
 from saferhub.performance.models import Measure, MeasureKind, QuarterlyReturn, Rag, ReportingRound
 from saferhub.performance.rag import figure_text
-from saferhub.performance.selectors import MeasureStatus, figure_for_quarter, period_end_for, period_label_for
+from saferhub.performance.selectors import (
+    MeasureStatus,
+    figure_day_problem,
+    figure_for_quarter,
+    period_end_for,
+    period_label_for,
+)
 from saferhub.plans.models import Priority
 
 MAX_TEXT = 5000
@@ -146,11 +152,8 @@ class FigureForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         end = data.get("period_end")
-        if end and end < dt.date(2000, 1, 1):
-            self.add_error("period_end", "Enter a day from 1 January 2000")
-        elif end and end > timezone.localdate():
-            # A figure for a period still to come would become the latest and set the measure's status.
-            self.add_error("period_end", "Enter a day today or earlier: a period still to come has no figure")
+        if end and (problem := figure_day_problem(end)):
+            self.add_error("period_end", problem)
         elif end:
             data["period"] = period_label_for(self.measure.frequency, end)
             data["period_end"] = period_end_for(self.measure.frequency, end)

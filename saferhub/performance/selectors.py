@@ -373,3 +373,17 @@ def revision_changes(plan: Plan) -> list[RevisionChanges]:
             )
         )
     return changes[::-1]
+
+
+# Figures are for periods from this day on: an earlier one is a typing mistake, not history.
+FIRST_FIGURE_DAY = dt.date(2000, 1, 1)
+
+
+def figure_day_problem(day: dt.date) -> str:
+    """Why a figure cannot be for the period holding this day ("" when it can). A period still to come has
+    no figure: one would become the measure's latest and set its status."""
+    if day < FIRST_FIGURE_DAY:
+        return "Enter a day from 1 January 2000"
+    if day > timezone.localdate():
+        return "Enter a day today or earlier: a period still to come has no figure"
+    return ""

@@ -136,6 +136,14 @@ def test_the_lead_sends_a_figure_through_the_api_and_an_analyst_cannot(client, w
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert bad.status_code == 422
+    future = client.post(
+        endpoint,
+        json.dumps({"period_end": "2099-12-31", "value": 1}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert future.status_code == 422
+    assert "a period still to come has no figure" in future.json()["detail"]
     _, analyst = api_token_create(user=world.people["analyst"], name="Feed")
     refused = client.post(
         endpoint, body, content_type="application/json", headers={"Authorization": f"Bearer {analyst}"}
