@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from saferhub.audit.models import AuditEvent
+from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.tests.factories import PASSWORD
 
 RESET = "/password-reset/"
@@ -179,6 +180,26 @@ def test_adding_a_new_person_emails_them_an_invitation(invitation, world):
     assert invitation[0].to == ["new.person@alpha.example"]
     assert world.a.name in invitation[0].subject
     assert link_in(invitation[0]).startswith(RESET)
+
+
+def test_the_invitation_is_plain_text_not_html_escaped(
+    client, world, manager, django_capture_on_commit_callbacks
+):
+    Partnership.objects.filter(pk=world.a.pk).update(name="Safer Q&A <Partnership>")
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/p/alpha/people/add/",
+            {
+                "email": "amp@alpha.example",
+                "full_name": "Ann O'Neil",
+                "organisation": world.records["a"]["membership"].organisation.pk,
+                "role": "analyst",
+            },
+        )
+    (sent,) = mail.outbox
+    assert "Safer Q&A <Partnership>" in sent.body and "Ann O'Neil" in sent.body
+    assert "&amp;" not in sent.body and "&#39;" not in sent.body
 
 
 def test_invitation_link_sets_a_password_and_then_they_can_sign_in(client, invitation):
