@@ -12,6 +12,7 @@ from django.http import Http404
 from saferhub.assessment.headline import HeadlineTable, headline_table_for
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
 from saferhub.assessment.scoring import (
+    GROUP_LABELS,
     IssueInputs,
     IssueResult,
     ScoringModel,
@@ -228,6 +229,28 @@ class Ranking:
     results: tuple[IssueResult, ...]
     sensitivity: dict[str, Sensitivity]
     views: dict[str, IssueView]
+
+    def missing(self, result: IssueResult) -> str:
+        """What an issue still lacks, in a few words: "Not scored yet" when partners have scored none of its
+        dimensions, else the groups still to score, like "harm (2 of 3), partnership position"."""
+        if not result.unscored:
+            return ""
+        view = self.views.get(result.key)
+        partners = [d.label for d in view.dimensions if d.computed is None] if view else list(result.unscored)
+        if set(partners) <= set(result.unscored):
+            return "Not scored yet"
+        parts = []
+        for group, words in GROUP_LABELS.items():
+            labels = [d.label for d in self.model.in_group(group)]
+            gaps = [label for label in labels if label in result.unscored]
+            if gaps:
+                text = (
+                    words.lower()
+                    if len(gaps) == len(labels)
+                    else f"{words.lower()} ({len(gaps)} of {len(labels)})"
+                )
+                parts.append(text)
+        return "Still to score: " + ", ".join(parts)
 
 
 def ranking_of(

@@ -333,3 +333,23 @@ def test_a_serious_violence_needs_assessment_is_an_assessment_of_that_set(client
         "leicester-sv-robbery",
         "leicester-sv-weapons",
     ]
+
+
+def test_the_ranking_says_in_a_few_words_what_an_unranked_issue_lacks(assessment, client, world):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    services.scores_record(
+        actor=world.people["analyst"],
+        issue=slavery,
+        scores={"harm-individuals": (3, ""), "volume": (2, ""), "trend": (2, "")},
+    )
+    ranked = selectors.ranking_of(assessment)
+    results = {result.title: result for result in ranked.results}
+    assert ranked.missing(results[slavery.title]) == (
+        "Still to score: harm (2 of 3), confidence, partnership position"
+    )
+    assert ranked.missing(results["County lines and child criminal exploitation"]) == "Not scored yet"
+    client.force_login(world.people["analyst"])
+    page = client.get(_url("ranking", assessment)).content.decode()
+    assert "Not scored: " not in page
+    assert "issues are not ranked yet" in page
+
