@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 
 from saferhub.assessment.models import Assessment, Issue, PeriodKind
-from saferhub.assessment.scoring import GROUP_LABELS, ScoringModel, shipped_models
+from saferhub.assessment.scoring import GROUP_LABELS, Dimension, ScoringModel, shipped_models
 from saferhub.core.months import month_parse
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.geography.selectors import area_names
@@ -98,6 +98,7 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: Any, sets: Any, assessments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["years"].widget.attrs["class"] = "govuk-input--width-2"
         self.fields["indicator_set"].queryset = sets  # type: ignore[attr-defined]
         self.fields["indicators"].queryset = indicators  # type: ignore[attr-defined]
         self.fields["indicators"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
@@ -244,6 +245,11 @@ class AddToPlanForm(forms.Form):
         self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
 
 
+def weighted_dimensions(model: ScoringModel) -> tuple[Dimension, ...]:
+    """The dimensions whose weight changes a score: confidence sets a multiplier, its weight does nothing."""
+    return tuple(d for d in model.dimensions if d.group != "confidence")
+
+
 class SettingsForm(forms.Form):
     """The assessment's summary, hotspot grid, comparators and scoring weights."""
 
@@ -282,12 +288,17 @@ class SettingsForm(forms.Form):
     def __init__(self, *args: Any, model: ScoringModel, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.model = model
-        for dimension in model.dimensions:
+        self.fields["cell_size"].widget.attrs["class"] = "govuk-input--width-5"
+        self.fields["position_weight"].widget.attrs["class"] = "govuk-input--width-4"
+        for dimension in weighted_dimensions(model):
+            group = GROUP_LABELS[dimension.group].lower()
             self.fields[f"weight_{dimension.slug}"] = forms.DecimalField(
                 min_value=0,
                 max_value=10,
                 decimal_places=2,
-                label=f"Weight of {dimension.label}",
+                label=f"{dimension.label} ({group}): weight",
+                help_text=f"From 0 to 10: how much it counts in the {group} score, against the other "
+                f"{group} dimensions",
                 error_messages={
                     "required": f"Enter the weight of {dimension.label}",
                     "invalid": f"Enter the weight of {dimension.label} as a number, like 1",
@@ -307,9 +318,22 @@ class SettingsForm(forms.Form):
             raise forms.ValidationError(f"There is no area {unknown[0]}: import its geography first")
         return list(dict.fromkeys(codes))
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for group in ("harm", "likelihood"):  # an issue needs both to be ranked
+            dimensions = self.model.in_group(group)
+            weights = [cleaned.get(f"weight_{d.slug}") for d in dimensions]
+            if dimensions and all(weight == 0 for weight in weights):
+                self.add_error(
+                    f"weight_{dimensions[0].slug}",
+                    f"Give at least one {GROUP_LABELS[group].lower()} dimension a weight above 0: "
+                    "without one no issue can be ranked",
+                )
+        return cleaned
+
     def scoring_model(self) -> ScoringModel:
         return self.model.with_weights(
-            {d.slug: float(self.cleaned_data[f"weight_{d.slug}"]) for d in self.model.dimensions},
+            {d.slug: float(self.cleaned_data[f"weight_{d.slug}"]) for d in weighted_dimensions(self.model)},
             position_weight=float(self.cleaned_data["position_weight"]),
         )
 
@@ -320,5 +344,5 @@ class SettingsForm(forms.Form):
             "cell_size": assessment.cell_size,
             "comparator_codes": ", ".join(assessment.comparator_codes),
             "position_weight": model.position_weight,
-            **{f"weight_{d.slug}": d.weight for d in model.dimensions},
+            **{f"weight_{d.slug}": d.weight for d in weighted_dimensions(model)},
         }

@@ -353,3 +353,28 @@ def test_the_ranking_says_in_a_few_words_what_an_unranked_issue_lacks(assessment
     assert "Not scored: " not in page
     assert "issues are not ranked yet" in page
 
+
+def test_weights_that_leave_harm_or_likelihood_weighing_nothing_are_refused(assessment, client, world):
+    client.force_login(world.people["analyst"])
+    zero_harm = {
+        "weight_harm-individuals": "0",
+        "weight_harm-communities": "0",
+        "weight_harm-environment": "0",
+    }
+    page = client.get(_url("ranking", assessment), zero_harm).content.decode()
+    assert "Give at least one harm dimension a weight above 0" in page
+    assert "Trying other weights" not in page
+    form = client.get(_url("settings", assessment)).content.decode()
+    assert "Confidence in the information (confidence): weight" not in form
+    assert "Harm to individuals (harm): weight" in form
+    values = {"cell_size": "250", "comparator_codes": "", "position_weight": "0.5", "summary": ""}
+    values |= {f"weight_{slug}": "1" for slug in ("volume", "trend", "capacity", "capability", "influence")}
+    response = client.post(_url("settings", assessment), values | zero_harm)
+    assert "Give at least one harm dimension a weight above 0" in response.content.decode()
+    assert selectors.scoring_model_of(assessment).dimension("harm-individuals").weight == 1.0
+    response = client.post(_url("settings", assessment), values | {k: "2" for k in zero_harm})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    model = selectors.scoring_model_of(assessment)
+    assert model.dimension("harm-individuals").weight == 2.0
+    assert model.dimension("confidence").weight == 1.0  # not on the form, kept
