@@ -1,5 +1,5 @@
 """Assessment permissions: whoever can see the partnership reads its assessments; its analysts and managers
-make them; every member of the partnership itself but its (read-only) board members scores issues; its managers agree scores and choose the
+make them; every member of the partnership itself scores issues; its managers agree scores and choose the
 priorities."""
 
 from typing import Any
@@ -7,17 +7,15 @@ from typing import Any
 import rules
 
 from saferhub.crimedata.permissions import works_with_data
-from saferhub.partnerships.models import STAFF_ROLES
 from saferhub.partnerships.permissions import can_see, manages, partnership_of
 from saferhub.partnerships.selectors import roles_in
 
 
 @rules.predicate
 def member_of(user: Any, obj: Any) -> bool:
-    """Has a working role in the record's own partnership (not only in one above it): a board member or
-    scrutiny councillor's role is read only, so they read the workshop but do not score."""
+    """Has a role in the record's own partnership (not only in one above it)."""
     partnership = partnership_of(obj)
-    return partnership is not None and bool(roles_in(user, partnership) & STAFF_ROLES)
+    return partnership is not None and bool(roles_in(user, partnership))
 
 
 rules.add_perm("assessment.view_assessment", rules.is_authenticated & can_see)

@@ -378,21 +378,3 @@ def test_weights_that_leave_harm_or_likelihood_weighing_nothing_are_refused(asse
     model = selectors.scoring_model_of(assessment)
     assert model.dimension("harm-individuals").weight == 2.0
     assert model.dimension("confidence").weight == 1.0  # not on the form, kept
-
-
-def test_a_read_only_board_member_reads_the_scoring_but_cannot_score_or_choose(assessment, client, world):
-    slavery = _issue(assessment, "Modern slavery and human trafficking")
-    client.force_login(world.people["board_member"])
-    page = client.get(_url("scoring", assessment)).content.decode()
-    assert "score the issues; you can read the workshop and the ranking" in page
-    assert (
-        client.post(
-            _url("issue-score", assessment, issue_id=slavery.public_id), {"influence": "1"}
-        ).status_code
-        == 403
-    )
-    assert (
-        client.post(_url("priorities", assessment), {"issue": slavery.pk, "reason": "x"}).status_code == 403
-    )
-    assert not Score.objects.exists()
-    assert not ChosenPriority.objects.exists()
