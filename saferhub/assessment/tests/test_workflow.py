@@ -364,6 +364,8 @@ def test_weights_that_leave_harm_or_likelihood_weighing_nothing_are_refused(asse
     page = client.get(_url("ranking", assessment), zero_harm).content.decode()
     assert "Give at least one harm dimension a weight above 0" in page
     assert "Trying other weights" not in page
+    assert "Harm: weights from 0 to 10" in page  # the what-if weights grouped, with a legend
+    assert 'name="weight_confidence"' not in page  # its weight changes nothing
     form = client.get(_url("settings", assessment)).content.decode()
     assert "Confidence in the information (confidence): weight" not in form
     assert "Harm to individuals (harm): weight" in form
@@ -372,7 +374,7 @@ def test_weights_that_leave_harm_or_likelihood_weighing_nothing_are_refused(asse
     response = client.post(_url("settings", assessment), values | zero_harm)
     assert "Give at least one harm dimension a weight above 0" in response.content.decode()
     assert selectors.scoring_model_of(assessment).dimension("harm-individuals").weight == 1.0
-    response = client.post(_url("settings", assessment), values | {k: "2" for k in zero_harm})
+    response = client.post(_url("settings", assessment), values | dict.fromkeys(zero_harm, "2"))
     assert response.status_code == 302
     assessment.refresh_from_db()
     model = selectors.scoring_model_of(assessment)
