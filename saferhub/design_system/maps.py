@@ -214,6 +214,8 @@ def choropleth(
     legend = []
     for index, fill in enumerate(fills):
         members = [value for value in known if bisect.bisect_right(breaks, value) == index]
+        if not members:  # no area has a value: the key holds "No data" alone
+            continue
         low, high = text(min(members)), text(max(members))
         span = low if low == high else f"{low} to {high}"
         legend.append(LegendEntry(label=f"{span} {unit}" if unit else span, fill=fill))

@@ -1,8 +1,8 @@
 """The authorisation matrix rows for this app's URL names, merged into test_authz_matrix.MATRIX.
 
-Whoever sees the partnership reads its assessments; its analysts and managers make and change them; every
-member of the partnership itself scores issues (the county board above reads but does not score); its
-managers choose the priorities.
+Whoever sees the partnership reads its assessments; its analysts and managers make and change them; its
+managers, analysts and theme leads score issues (not caseworkers, the read-only board, or the county board
+above); its managers choose the priorities.
 """
 
 import datetime as dt
@@ -19,7 +19,7 @@ from tests.security.matrix_words import ANALYSES, MANAGES, READS, SIGN_IN, Expec
 
 # fmt: off
 #                      anonymous  manager  theme_lead  analyst  member  county  other  nobody
-MEMBERS          = Row(SIGN_IN,   200,     200,        200,     200,    403,    404,   404)
+SCORERS          = Row(SIGN_IN,   200,     200,        200,     403,    403,    404,   404)
 # fmt: on
 
 
@@ -56,7 +56,7 @@ MATRIX: dict[str, Expect] = {
     "assessment:settings": Expect(ANALYSES, data=settings_form),
     "assessment:issue-new": Expect(ANALYSES, data=lambda w: {"title": "Knife crime", "description": ""}),
     "assessment:scoring": Expect(READS),
-    "assessment:issue-score": Expect(MEMBERS, data=lambda w: {"influence": "3", "rationale": "x"}),
+    "assessment:issue-score": Expect(SCORERS, data=lambda w: {"influence": "3", "rationale": "x"}),
     "assessment:workshop": Expect(READS),
     "assessment:issue-agree": Expect(ANALYSES, data=lambda w: {"influence": "2", "rationale": "Agreed"}),
     "assessment:ranking": Expect(READS),

@@ -83,7 +83,7 @@ MATRIX: dict[str, Expect] = {
         data=lambda w: {
             "quarter": "3",
             "financial_year": "2025",
-            "due_on": "2026-01-31",
+            "due_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),  # due dates are not past
             "remind_days_before": "7",
             "remind_days_after": "3",
         },

@@ -241,6 +241,12 @@ def test_who_may_do_what(assessment, client, world):
         ).status_code
         == 403
     )
+    for reader in ("board_member", "case_officer"):  # read, but not at the scoring workshop
+        client.force_login(world.people[reader])
+        assert client.get(_url("scoring", assessment)).status_code == 200
+        score = _url("issue-score", assessment, issue_id=slavery.public_id)
+        assert client.post(score, {"influence": "1"}).status_code == 403
+    assert not Score.objects.exists()
     client.force_login(world.people["theme_lead"])
     assert (
         client.post(_url("priorities", assessment), {"issue": slavery.pk, "reason": "x"}).status_code == 403

@@ -335,3 +335,15 @@ def test_the_grid_macro_renders_the_outline_the_significant_cells_and_their_tabl
     assert [row.find("th").text for row in rows] == ["Cell 1-1", "Cell 2-1", "Cell 1-0", "Cell 0-1"]
     legend = figure.find(".//ul[@data-testid='map-legend']")
     assert len(legend) == 7
+
+
+def test_a_map_where_no_area_has_a_value_keys_only_no_data():
+    """A partnership whose wards have boundaries but no figures yet (no crime data imported)."""
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 0.01], [0.01, 0.01], [0.01, 0], [0, 0]]]}
+    drawn = choropleth(
+        title="Robbery by ward",
+        areas=[MapArea(code="W1", name="North", geometry=square, value=None)],
+        unit="",
+    )
+    assert [entry.label for entry in drawn.legend] == ["No data"]
+    assert [path.value_label for path in drawn.paths] == ["No data"]
