@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import pyarrow as pa
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
@@ -109,21 +110,10 @@ def monthly_counts(
 ) -> list[tuple[dt.date, str, str, int]]:
     """(month, category, the --by value or '', count) for every combination with at least one crime."""
     _aggregates_made_fresh(what.sources)
-    years = range(month_from.year, month_to.year + 1)
-    files = store.aggregate_files(sources=what.sources, years=years, districts=sorted(scope.districts))
-    if scope.forces_without_location:
-        files += store.aggregate_files(sources=what.sources, years=years, districts=[store.NO_DISTRICT])
-    if not files:
+    read = _aggregates_read(scope=scope, sources=what.sources, month_from=month_from, month_to=month_to)
+    if read is None:
         return []
-    conditions = ["month BETWEEN $month_from AND $month_to"]
-    parameters: dict[str, Any] = {"files": files, "month_from": month_from, "month_to": month_to}
-    cursor = store.duckdb_cursor()
-    if scope.lsoas is not None:
-        cursor.register("area_lsoas", pa.table({"lsoa": sorted(scope.lsoas)}))
-        conditions.append("lsoa IN (SELECT lsoa FROM area_lsoas)")
-    if scope.forces_without_location:
-        conditions.append(f"(lad <> '{store.NO_DISTRICT}' OR force IN (SELECT unnest($forces)))")
-        parameters["forces"] = sorted(scope.forces_without_location)
+    cursor, conditions, parameters = read
     conditions += _what_conditions(what, parameters)
     key = {"category": "''", "lsoa": "coalesce(lsoa, '')", "ward": "coalesce(w.ward, '')", None: "''"}[by]
     join = ""
@@ -141,6 +131,30 @@ def monthly_counts(
         parameters,
     ).fetchall()
     return [(month, category, key, int(count)) for month, category, key, count in rows]
+
+
+def _aggregates_read(
+    *, scope: AreaScope, sources: tuple[str, ...], month_from: dt.date, month_to: dt.date
+) -> tuple[duckdb.DuckDBPyConnection, list[str], dict[str, Any]] | None:
+    """A DuckDB cursor, the SQL conditions and their bound values that read the scope's aggregates of these
+    sources over the months (its LSOAs, and rows with no location for a force area); None when no
+    aggregate file holds them. The caller adds what to count and unregisters "area_lsoas" if it was set."""
+    years = range(month_from.year, month_to.year + 1)
+    files = store.aggregate_files(sources=sources, years=years, districts=sorted(scope.districts))
+    if scope.forces_without_location:
+        files += store.aggregate_files(sources=sources, years=years, districts=[store.NO_DISTRICT])
+    if not files:
+        return None
+    conditions = ["month BETWEEN $month_from AND $month_to"]
+    parameters: dict[str, Any] = {"files": files, "month_from": month_from, "month_to": month_to}
+    cursor = store.duckdb_cursor()
+    if scope.lsoas is not None:
+        cursor.register("area_lsoas", pa.table({"lsoa": sorted(scope.lsoas)}))
+        conditions.append("lsoa IN (SELECT lsoa FROM area_lsoas)")
+    if scope.forces_without_location:
+        conditions.append(f"(lad <> '{store.NO_DISTRICT}' OR force IN (SELECT unnest($forces)))")
+        parameters["forces"] = sorted(scope.forces_without_location)
+    return cursor, conditions, parameters
 
 
 def _aggregates_made_fresh(sources: tuple[str, ...]) -> None:
@@ -886,21 +900,10 @@ def indicator_series_of(
         by_sources[what.sources].append(index)
     for sources, indices in by_sources.items():
         _aggregates_made_fresh(sources)
-        years = range(month_from.year, month_to.year + 1)
-        files = store.aggregate_files(sources=sources, years=years, districts=sorted(scope.districts))
-        if scope.forces_without_location:
-            files += store.aggregate_files(sources=sources, years=years, districts=[store.NO_DISTRICT])
-        if not files:
+        read = _aggregates_read(scope=scope, sources=sources, month_from=month_from, month_to=month_to)
+        if read is None:
             continue
-        conditions = ["month BETWEEN $month_from AND $month_to"]
-        parameters: dict[str, Any] = {"files": files, "month_from": month_from, "month_to": month_to}
-        cursor = store.duckdb_cursor()
-        if scope.lsoas is not None:
-            cursor.register("area_lsoas", pa.table({"lsoa": sorted(scope.lsoas)}))
-            conditions.append("lsoa IN (SELECT lsoa FROM area_lsoas)")
-        if scope.forces_without_location:
-            conditions.append(f"(lad <> '{store.NO_DISTRICT}' OR force IN (SELECT unnest($forces)))")
-            parameters["forces"] = sorted(scope.forces_without_location)
+        cursor, conditions, parameters = read
         sums = ", ".join(
             f"sum(n) FILTER (WHERE {_filter_expression(filters[index], parameters, f'f{index}')})::BIGINT"
             for index in indices
