@@ -28,6 +28,7 @@ from saferhub.api.schemas import (
     ThemeOut,
 )
 from saferhub.audit.services import audit_record_viewed
+from saferhub.core.months import month_parse
 from saferhub.crimedata import selectors as crime
 from saferhub.crimedata.models import ImportRun, Indicator
 from saferhub.partnerships.models import Partnership
@@ -127,14 +128,14 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: UUID) -> PlanOut:
     )
 
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _ONS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 
 
 def _month(text: str, parameter: str) -> dt.date:
-    if not _MONTH.match(text):
-        raise HttpError(422, f"'{parameter}' must be a month in the form YYYY-MM, not '{text}'")
-    return dt.date(int(text[:4]), int(text[5:]), 1)
+    try:
+        return month_parse(text)
+    except ValueError as error:
+        raise HttpError(422, f"'{parameter}' must be a month in the form YYYY-MM, not '{text}'") from error
 
 
 @api.get("/partnerships/{slug}/crime-counts", response=CrimeCountsOut, tags=["crime data"], exclude_none=True)
