@@ -2,14 +2,20 @@
 
 A zip is refused whole when a member's path would leave the archive or when it would unpack to more
 than the configured limit: a crafted archive must not write outside the store or fill the disk.
+
+A deflated member is inflated with ISA-L (the `isal` package), which does it in less than half zlib's time:
+unzipping was a quarter of a national import's CPU time. Its size and CRC-32 are checked as zipfile would.
 """
 
+import os
+import struct
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from isal import isal_zlib
 
 
 class InputFileError(Exception):
@@ -71,18 +77,54 @@ def _zip_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
             continue
         yield InputFile(
             name=f"{path.name}:{member.filename}",
-            read=_member_reader(path, member.filename, member.file_size),
+            read=_member_reader(path, member),
             size=member.file_size,
         )
 
 
-def _member_reader(path: Path, member: str, declared_size: int) -> Callable[[], bytes]:
+_ENCRYPTED = 0x1
+# The stub types it as an instance; it is the class ISA-L raises for a broken deflate stream.
+_INFLATE_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, ..., file name length, extra field length
+_LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
+
+
+def _member_reader(path: Path, member: zipfile.ZipInfo) -> Callable[[], bytes]:
     def read() -> bytes:
-        with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-            # Read one byte past the declared size: a member that lies about its size is refused.
-            data = stream.read(declared_size + 1)
-        if len(data) > declared_size:
-            raise InputFileError(f"{path.name}:{member}: refused, it unpacks to more than it declares")
+        name = f"{path.name}:{member.filename}"
+        try:
+            if member.compress_type == zipfile.ZIP_DEFLATED and not member.flag_bits & _ENCRYPTED:
+                data = _inflated(path, member)
+            else:
+                with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+                    # One byte past the declared size: a member that lies about its size is refused.
+                    data = stream.read(member.file_size + 1)
+        except (zipfile.BadZipFile, _INFLATE_ERROR, EOFError) as error:
+            raise InputFileError(f"{name}: the archive is damaged ({error})") from error
+        except (NotImplementedError, RuntimeError) as error:  # zipfile: a method or encryption it lacks
+            raise InputFileError(f"{name}: cannot be unpacked ({error})") from error
+        if len(data) > member.file_size:
+            raise InputFileError(f"{name}: refused, it unpacks to more than it declares")
         return data
 
     return read
+
+
+def _inflated(path: Path, member: zipfile.ZipInfo) -> bytes:
+    """A deflated member's bytes, inflated at most one byte past its declared size and checked by CRC-32."""
+    with open(path, "rb") as handle:
+        handle.seek(member.header_offset)
+        header = handle.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size:
+            raise zipfile.BadZipFile("the member's header is cut short")
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        if signature != _LOCAL_HEADER_SIGNATURE:
+            raise zipfile.BadZipFile("the member's header is not where the archive's index says")
+        handle.seek(name_length + extra_length, os.SEEK_CUR)
+        compressed = handle.read(member.compress_size)
+    data = isal_zlib.decompressobj(-15).decompress(compressed, member.file_size + 1)
+    if len(data) > member.file_size:
+        return data  # the caller refuses it for what it is
+    if len(data) < member.file_size or isal_zlib.crc32(data) != member.CRC:
+        raise zipfile.BadZipFile("its bytes do not match the archive's checksum")
+    return data

@@ -277,6 +277,48 @@ def test_a_zip_that_would_unpack_beyond_the_limit_is_refused(db, crime_store, tm
         crime_import(paths=[path])
 
 
+def _zip_with_member_bytes_changed(tmp_path: Path, change) -> Path:
+    """A one-member deflated archive whose bytes `change(data, member)` alters after it was written."""
+    path = _zip(tmp_path, {"2023-02/2023-02-leicestershire-street.csv": (HEADER + GOOD * 50).encode()})
+    with zipfile.ZipFile(path) as archive:
+        (member,) = archive.infolist()
+    data = bytearray(path.read_bytes())
+    change(data, member)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip_whose_member_is_damaged_is_refused(db, crime_store, tmp_path):
+    def flip_a_byte(data: bytearray, member: zipfile.ZipInfo) -> None:
+        data[member.header_offset + 30 + len(member.filename) + member.compress_size // 2] ^= 0x55
+
+    path = _zip_with_member_bytes_changed(tmp_path, flip_a_byte)
+    with pytest.raises(ImportRefused, match=r"2023-02-leicestershire-street.csv: the archive is damaged"):
+        crime_import(paths=[path])
+    assert not Partition.objects.exists()
+
+
+def test_a_zip_member_that_unpacks_to_more_than_it_declares_is_refused(db, crime_store, tmp_path):
+    def declare_ten_bytes_fewer(data: bytearray, member: zipfile.ZipInfo) -> None:
+        fewer = (member.file_size - 10).to_bytes(4, "little")
+        central = data.rindex(b"PK\x01\x02")
+        data[member.header_offset + 22 : member.header_offset + 26] = fewer
+        data[central + 24 : central + 28] = fewer
+
+    path = _zip_with_member_bytes_changed(tmp_path, declare_ten_bytes_fewer)
+    with pytest.raises(ImportRefused, match="refused, it unpacks to more than it declares"):
+        crime_import(paths=[path])
+
+
+def test_a_zip_with_stored_members_is_read_like_a_deflated_one(db, crime_store, tmp_path):
+    text = (HEADER + GOOD).encode()
+    path = tmp_path / "stored.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("2023-02/2023-02-leicestershire-street.csv", text)
+    deflated = _zip(tmp_path, {"2023-02/2023-02-leicestershire-street.csv": text})
+    assert crime_import(paths=[path]).rows_stored == crime_import(paths=[deflated]).rows_stored == 1
+
+
 def test_a_month_folder_tree_is_imported_like_the_archive(db, crime_store, tmp_path):
     tree = tmp_path / "tree"
     with zipfile.ZipFile(POLICEUK / "leicestershire-2023.zip") as archive:
