@@ -15,6 +15,10 @@ class ImportCommand(BaseCommand):
     """Exit status 0 when the import committed (rows may have been rejected), 2 when nothing was imported."""
 
     refusals: tuple[type[Exception], ...] = (ImportRefused,)
+    # Django's system checks import every page's code (the assessment's statistics among it) before a
+    # command runs: about a second that an import, which serves no page, need not pay each time it is run.
+    # `saferhub check` and the deployment run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)

@@ -20,6 +20,8 @@ def _month(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = "Counts of crimes in an area by period, from the crime store."
+    # As for the imports (management/importing.py): a query serves no page, so it skips the system checks.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
