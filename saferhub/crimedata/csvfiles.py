@@ -132,6 +132,9 @@ def csv_grid(
             convert_options=pacsv.ConvertOptions(
                 column_types=column_types,
                 strings_can_be_null=False,
+                # decode_check has read the whole file as UTF-8 (or it is read as Windows-1252 and
+                # transcoded): checking every value again is a tenth of the parse for nothing.
+                check_utf8=False,
                 include_columns=[n for index, n in enumerate(names) if index not in skip] if skip else [],
             ),
         )

@@ -168,10 +168,10 @@ def _street_or_outcomes_read(
         return None  # a line break in a column not kept would go uncounted in the rows' line numbers
     rows = grid.table.num_rows
     columns = {
-        index: _one_chunk(grid.table.column(f"c{index}"))
+        index: schema.as_one_array(grid.table.column(f"c{index}"))
         for index in (_ID, _MONTH, _FALLS_WITHIN, _LONGITUDE, _LATITUDE, _LOCATION, _LSOA, _TYPE)
     }
-    outcome = _one_chunk(grid.table.column(f"c{_LAST_OUTCOME}")) if street else columns[_TYPE]
+    outcome = schema.as_one_array(grid.table.column(f"c{_LAST_OUTCOME}")) if street else columns[_TYPE]
     month, lsoa = columns[_MONTH], columns[_LSOA]
     if _any_value(month, _is_blank):
         return None
@@ -255,12 +255,6 @@ def _street_or_outcomes_read(
         rows_read=rows + len(grid.broken),
         notes=grid.notes,
     )
-
-
-def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
-    if pa.types.is_dictionary(column.type):
-        column = column.unify_dictionaries()
-    return column.combine_chunks()
 
 
 def _any_value(column: pa.DictionaryArray, test: Callable[[str], bool]) -> bool:

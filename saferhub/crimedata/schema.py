@@ -126,3 +126,15 @@ AGGREGATE_KEYS = (
 
 # An LSOA code whose vintage is ambiguous (the same code in 2011 and 2021) is stored as this.
 VINTAGE_BOTH = 0
+
+
+def as_one_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """The column as one array. A column of one chunk is that chunk, not a copy (combine_chunks copies);
+    the chunks of a dictionary column are first given one dictionary."""
+    if isinstance(column, pa.Array):
+        return column
+    if column.num_chunks == 1:
+        return column.chunk(0)
+    if pa.types.is_dictionary(column.type):
+        column = column.unify_dictionaries()
+    return column.combine_chunks()

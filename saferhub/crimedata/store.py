@@ -244,7 +244,7 @@ def partition_counts_by_district(
     keys = [
         key for key in schema.AGGREGATE_KEYS if key not in given and table[key].null_count < table.num_rows
     ]
-    columns = {key: table[key].combine_chunks() for key in keys}
+    columns = {key: schema.as_one_array(table[key]) for key in keys}
     if (
         table.num_rows == 0
         or "lsoa" not in keys
