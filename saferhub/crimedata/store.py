@@ -8,7 +8,6 @@ from the current partitions and rebuilt after every import.
 
 import datetime as dt
 import hashlib
-import io
 import os
 import shutil
 import threading
@@ -65,7 +64,7 @@ class EncodedPartition:
     """A partition's Parquet file, made in memory and not yet written."""
 
     partition: WrittenPartition
-    data: bytes
+    data: pa.Buffer
 
 
 def partition_encode(table: pa.Table, *, source: str, force: str, month: dt.date) -> EncodedPartition:
@@ -74,7 +73,8 @@ def partition_encode(table: pa.Table, *, source: str, force: str, month: dt.date
     The table has schema.CRIME_ROW's columns; a string column may be dictionary-encoded (police.uk's
     reader hands over its columns of few values that way), and is stored as a string column all the same.
     """
-    buffer = io.BytesIO()
+    # Arrow's own in-memory sink: the writer does not go through Python (and the GIL) for every page.
+    buffer = pa.BufferOutputStream()
     pq.write_table(
         table,
         buffer,
