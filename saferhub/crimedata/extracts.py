@@ -640,6 +640,7 @@ class _Checked:
                 "month": self.values["month"],
                 "date": self.values["date"],
                 "reference": text_or_null("reference"),
+                "crime_id": nulls(schema.CRIME_ID),
                 "category": self.values["category"],
                 "subcategory": text_or_null("subcategory"),
                 "lsoa": self.values["lsoa"],

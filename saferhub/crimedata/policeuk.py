@@ -4,6 +4,7 @@ A row that fails a check is rejected with its file, line, column and reason; the
 the common crime table (schema.CRIME_ROW). Nothing is guessed or silently dropped.
 """
 
+import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -232,7 +233,7 @@ def _street_or_outcomes_read(
             "force": _repeated(force, rows),
             "month": dates.take(month.indices),
             "date": pa.nulls(rows, pa.date32()),
-            "reference": _empty_as_null(columns[_ID]),
+            **_crime_ids(columns[_ID]),
             "category": columns[_TYPE] if street else _repeated("Outcome", rows),
             "subcategory": pa.nulls(rows, pa.string()),
             "lsoa": _null_where(lsoa, _rows_of(lsoa, blank_codes)),
@@ -299,6 +300,41 @@ def _empty_as_null(column: pa.StringArray | pa.ChunkedArray) -> pa.StringArray |
         return column
     _, offsets, text = column.buffers()
     return pa.StringArray.from_buffers(len(column), offsets, text, given.buffers()[1])
+
+
+def _crime_ids(ids: pa.StringArray) -> dict[str, pa.Array]:
+    """The reference and crime_id columns of a file's Crime IDs (see schema.CRIME_ID).
+
+    IDs are 64 hex digits or blank (anti-social behaviour has none). They are read as one run of digits:
+    the file's IDs, end to end, are the text between the first and last offsets of the column.
+    """
+    rows = len(ids)
+    as_text = {"reference": _empty_as_null(ids), "crime_id": pa.nulls(rows, schema.CRIME_ID)}
+    if ids.null_count:
+        ids = pc.fill_null(ids, "")
+    lengths = pc.binary_length(ids).to_numpy(zero_copy_only=False)
+    given = lengths != 0
+    if not given.any() or not np.all(lengths[given] == _CRIME_ID_DIGITS):
+        return as_text
+    _, offsets, text = ids.buffers()
+    bounds = np.frombuffer(offsets, np.int32, rows + 1, 4 * ids.offset)
+    digits = text.slice(int(bounds[0]), int(bounds[-1] - bounds[0]))
+    try:
+        raw = binascii.unhexlify(digits)
+    except binascii.Error:
+        return as_text
+    if not pa.py_buffer(binascii.hexlify(raw)).equals(digits):  # capitals: kept as written
+        return as_text
+    packed = pa.FixedSizeBinaryArray.from_buffers(
+        schema.CRIME_ID, int(given.sum()), [None, pa.py_buffer(raw)]
+    )
+    if not given.all():
+        # Each row's ID is the next of the packed ones, or none.
+        packed = packed.take(pa.array(np.cumsum(given) - 1, pa.int64(), mask=~given))
+    return {"reference": pa.nulls(rows, pa.string()), "crime_id": packed}
+
+
+_CRIME_ID_DIGITS = 64
 
 
 def _repeated(value: str, rows: int) -> pa.DictionaryArray:
@@ -488,7 +524,7 @@ def _crime_rows(all_rows: pa.Table, checked: _Checks, *, kind: str, force: str) 
             "force": pa.repeat(force, rows),
             "month": month,
             "date": nulls(pa.date32()),
-            "reference": empty_as_null(table["Crime ID"]),
+            **_crime_ids(schema.as_one_array(table["Crime ID"])),
             "category": category,
             "subcategory": nulls(pa.string()),
             "lsoa": lsoa,

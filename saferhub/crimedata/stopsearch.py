@@ -88,6 +88,7 @@ def stop_search_rows(
             "month": month,
             "date": date,
             "reference": nulls(pa.string()),
+            "crime_id": nulls(schema.CRIME_ID),
             "category": pa.repeat(CATEGORY, rows),
             "subcategory": kept["Type"],
             "lsoa": lsoa,

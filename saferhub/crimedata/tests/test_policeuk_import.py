@@ -73,6 +73,18 @@ def test_the_import_run_reports_what_it_read_and_stored(imported):
     assert AuditEvent.objects.filter(target_id=str(imported.public_id), verb="created").exists()
 
 
+def test_every_crime_id_is_stored_as_the_archive_writes_it(imported, crime_store):
+    """police.uk's IDs are stored as the 32 bytes their 64 hex digits spell; read back, they are the same."""
+    expected = Counter(row["Crime ID"] for row in independent.street_rows(ARCHIVES) if row["Crime ID"])
+    stored: Counter = Counter()
+    for path in Partition.objects.values_list("path", flat=True):
+        table = pq.read_table(crime_store / path, columns=["reference", "crime_id"])
+        assert table["reference"].null_count == table.num_rows
+        stored.update(value.hex() for value in table["crime_id"].to_pylist() if value is not None)
+    assert stored == expected
+    assert len(expected) > 100_000
+
+
 def test_rows_with_no_location_count_for_the_force_and_no_smaller_area(imported):
     no_location = sum(1 for row in independent.street_rows(ARCHIVES) if not row["LSOA code"])
     assert no_location > 0

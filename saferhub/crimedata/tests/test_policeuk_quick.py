@@ -31,6 +31,8 @@ GOOD = (
     "Burglary,Under investigation,\n"
 )
 
+CRIME_ID = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
 
 def _general_read(data: bytes, name: str = NAME) -> ParsedFile:
     with mock.patch.object(policeuk, "_street_or_outcomes_read", return_value=None):
@@ -80,7 +82,7 @@ CELLS = st.one_of(
 # Rows shaped like police.uk's, each cell sometimes replaced by anything at all.
 LIKE_POLICEUK = st.lists(
     st.tuples(
-        st.sampled_from(["abc", "", "d" * 64]),
+        st.sampled_from(["abc", "", "d" * 64, CRIME_ID, CRIME_ID.upper(), CRIME_ID[:-1] + "g"]),
         st.sampled_from(["2023-02", "2023-03", "2023-13", ""]),
         st.just("Leicestershire Police"),
         st.sampled_from(["Leicestershire Police", "", " "]),
@@ -252,3 +254,24 @@ def test_counting_by_dictionary_codes_gives_the_counts_by_district_of_the_genera
     # E01025924 is known to the reader but in no district: its row counts under NO_DISTRICT, with the
     # no-location row.
     assert sorted(row["lsoa"] or "" for row in quick[store.NO_DISTRICT].to_pylist()) == ["", "E01025924"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "crime_ids", "references"),
+    [
+        ([CRIME_ID, "", CRIME_ID], [bytes.fromhex(CRIME_ID), None, bytes.fromhex(CRIME_ID)], [None] * 3),
+        # One ID that is not 64 lowercase hex digits: the file's IDs are kept as written.
+        ([CRIME_ID, CRIME_ID.upper()], [None, None], [CRIME_ID, CRIME_ID.upper()]),
+        ([CRIME_ID, CRIME_ID[:-1] + "g"], [None, None], [CRIME_ID, CRIME_ID[:-1] + "g"]),
+        ([CRIME_ID, "abc"], [None, None], [CRIME_ID, "abc"]),
+    ],
+)
+def test_crime_ids_are_stored_as_32_bytes_when_every_id_is_police_uks_64_hex_digits(
+    ids, crime_ids, references
+):
+    data = (STREET + "".join(GOOD.replace("abc", crime_id, 1) for crime_id in ids)).encode()
+    quick, general = _both(data)
+    assert quick is not None and general is not None
+    _assert_same(quick, general)
+    assert quick.table["crime_id"].to_pylist() == crime_ids
+    assert quick.table["reference"].to_pylist() == references
