@@ -129,11 +129,12 @@ def partitions_import(
         if not found:
             raise InputFileError("no files to import were found")
         run.files = [file.name for file in found]
+        lad_of = lsoa_districts()
         _read_all(
             found,
             parse=parse,
             lsoas=lsoa_index(),
-            lad_of=lsoa_districts(),
+            lad_of=lad_of,
             collected=collected,
             on_progress=on_progress,
         )
@@ -145,7 +146,7 @@ def partitions_import(
     _remove_replaced_files(replaced)
     # Before the import returns, so that counts are right the moment it has: from the rows counted as they
     # were read, reading back only the partitions of those years that this import did not bring.
-    aggregates_refresh(known_counts=collected.counts)
+    aggregates_refresh(known_counts=collected.counts, lad_of=lad_of)
     if on_progress is not None:
         on_progress(100)
     return run
@@ -387,16 +388,19 @@ def lsoa_districts() -> dict[str, str]:
     return {row[0]: row[2] or store.NO_DISTRICT for row in geography.lsoa_placements()}
 
 
-def aggregates_refresh(known_counts: Mapping[str, store.DistrictCounts] | None = None) -> int:
+def aggregates_refresh(
+    known_counts: Mapping[str, store.DistrictCounts] | None = None, lad_of: Mapping[str, str] | None = None
+) -> int:
     """Rebuild every aggregate an import has made stale; returns how many (source, year)s were rebuilt.
 
     `known_counts` has the store.counts_by_district of partitions just written, by path (an import's own):
-    those partitions are not read back from their files.
+    those partitions are not read back from their files. `lad_of` is lsoa_districts(), when the caller has
+    it already.
     """
     stale = list(StaleAggregate.objects.all())
     if not stale:
         return 0
-    districts = lsoa_districts()
+    districts = lsoa_districts() if lad_of is None else lad_of
     for mark in stale:
         paths = list(
             Partition.objects.filter(source=mark.source, month__year=mark.year).values_list("path", flat=True)
