@@ -18,7 +18,7 @@ from saferhub.design_system.views import form_page
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.performance import forms, selectors, services
-from saferhub.performance.models import BoardPack, RagRule, ReturnSection
+from saferhub.performance.models import BoardPack, RagRule, ReturnSection, ReturnStatus
 from saferhub.performance.rag import figure_text, rule_text
 from saferhub.plans.selectors import current_plan_of, plan_in, plans_of
 
@@ -399,6 +399,10 @@ def return_decide(request: HttpRequest, slug: str, return_id: UUID) -> HttpRespo
     partnership = partnership_for(request.user, slug)
     quarterly_return = selectors.return_in(request.user, partnership, return_id)
     require_permission(request.user, MANAGE, quarterly_return)
+    if quarterly_return.status != ReturnStatus.SUBMITTED:
+        # A draft, returned or accepted return has nothing to decide: back to it, saying why.
+        messages.info(request, "Only a submitted return can be accepted or returned")
+        return redirect(_return_url(slug, return_id))
     form = forms.SendBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"].strip()

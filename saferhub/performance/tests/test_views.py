@@ -84,6 +84,23 @@ def test_the_manager_returns_a_return_with_a_comment_and_nothing_changes_on_a_ba
     assert "More detail" in page
 
 
+def test_a_return_that_is_not_submitted_has_nothing_to_accept_or_return(client, world, manager, ready):
+    _, ours, _ = ready
+    ours.status = "draft"
+    ours.save()
+    client.force_login(manager)
+    for response in (
+        client.get(url(world, "return-decide", return_id=ours.public_id)),
+        client.post(url(world, "return-decide", return_id=ours.public_id), {"decision": "accept"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == url(world, "return", return_id=ours.public_id)
+    page = client.get(url(world, "return", return_id=ours.public_id)).content.decode()
+    assert "Only a submitted return can be accepted or returned" in page
+    ours.refresh_from_db()
+    assert ours.status == "draft"
+
+
 def test_accepting_turns_the_figure_into_the_measures_and_the_pack_escapes_text(
     client, world, manager, ready
 ):
