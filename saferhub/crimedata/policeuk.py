@@ -233,7 +233,8 @@ def _street_or_outcomes_read(
             "force": _repeated(force, rows),
             "month": dates.take(month.indices),
             "date": pa.nulls(rows, pa.date32()),
-            **_crime_ids(columns[_ID]),
+            "reference": pa.nulls(rows, pa.string()),
+            "crime_id": pa.nulls(rows, schema.CRIME_ID),
             "category": columns[_TYPE] if street else _repeated("Outcome", rows),
             "subcategory": pa.nulls(rows, pa.string()),
             "lsoa": _null_where(lsoa, _rows_of(lsoa, blank_codes)),
@@ -249,9 +250,15 @@ def _street_or_outcomes_read(
             "asb_type": pa.nulls(rows, pa.string()),
         }
     )
+    if ok is not None:
+        table = table.filter(ok)
+    # From the rows kept, as the general reading does: a rejected row's ID does not decide how the rest are
+    # stored.
+    for name, column in _crime_ids(columns[_ID] if ok is None else columns[_ID].filter(ok)).items():
+        table = table.set_column(table.schema.get_field_index(name), name, column)
     return ParsedFile(
         source=kind,
-        table=table if ok is None else table.filter(ok),
+        table=table,
         rejections=_rejections(grid, failures),
         rows_read=rows + len(grid.broken),
         notes=grid.notes,
@@ -310,6 +317,8 @@ def _crime_ids(ids: pa.StringArray) -> dict[str, pa.Array]:
     """
     rows = len(ids)
     as_text = {"reference": _empty_as_null(ids), "crime_id": pa.nulls(rows, schema.CRIME_ID)}
+    if not pa.types.is_string(ids.type):
+        return as_text
     if ids.null_count:
         ids = pc.fill_null(ids, "")
     lengths = pc.binary_length(ids).to_numpy(zero_copy_only=False)

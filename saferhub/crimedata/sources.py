@@ -7,6 +7,7 @@ A deflated member is inflated with ISA-L (the `isal` package), which does it in 
 unzipping was a quarter of a national import's CPU time. Its size and CRC-32 are checked as zipfile would.
 """
 
+import lzma
 import os
 import struct
 import zipfile
@@ -83,8 +84,11 @@ def _zip_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
 
 
 _ENCRYPTED = 0x1
+_UTF8_NAME = 0x800
 # The stub types it as an instance; it is the class ISA-L raises for a broken deflate stream.
 _INFLATE_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]
+# What reading a damaged member raises: zipfile's checks, ISA-L, a cut-short stream, bzip2 (OSError), lzma.
+_DAMAGED = (zipfile.BadZipFile, _INFLATE_ERROR, EOFError, OSError, lzma.LZMAError)
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, ..., file name length, extra field length
 _LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
 
@@ -99,7 +103,7 @@ def _member_reader(path: Path, member: zipfile.ZipInfo) -> Callable[[], bytes]:
                 with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
                     # One byte past the declared size: a member that lies about its size is refused.
                     data = stream.read(member.file_size + 1)
-        except (zipfile.BadZipFile, _INFLATE_ERROR, EOFError) as error:
+        except _DAMAGED as error:
             raise InputFileError(f"{name}: the archive is damaged ({error})") from error
         except (NotImplementedError, RuntimeError) as error:  # zipfile: a method or encryption it lacks
             raise InputFileError(f"{name}: cannot be unpacked ({error})") from error
@@ -120,7 +124,11 @@ def _inflated(path: Path, member: zipfile.ZipInfo) -> bytes:
         signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
         if signature != _LOCAL_HEADER_SIGNATURE:
             raise zipfile.BadZipFile("the member's header is not where the archive's index says")
-        handle.seek(name_length + extra_length, os.SEEK_CUR)
+        encoding = "utf-8" if member.flag_bits & _UTF8_NAME else "cp437"
+        name = handle.read(name_length).decode(encoding, errors="replace")
+        if name != member.orig_filename:
+            raise zipfile.BadZipFile("the member's header names another file than the archive's index")
+        handle.seek(extra_length, os.SEEK_CUR)
         compressed = handle.read(member.compress_size)
     data = isal_zlib.decompressobj(-15).decompress(compressed, member.file_size + 1)
     if len(data) > member.file_size:

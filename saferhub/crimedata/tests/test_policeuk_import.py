@@ -322,6 +322,31 @@ def test_a_zip_member_that_unpacks_to_more_than_it_declares_is_refused(db, crime
         crime_import(paths=[path])
 
 
+def test_a_zip_member_whose_header_names_another_file_is_refused(db, crime_store, tmp_path):
+    def rename_in_its_header(data: bytearray, member: zipfile.ZipInfo) -> None:
+        start = member.header_offset + 30
+        data[start : start + 7] = b"../../x"
+
+    path = _zip_with_member_bytes_changed(tmp_path, rename_in_its_header)
+    with pytest.raises(ImportRefused, match=r"damaged \(the member's header names another file"):
+        crime_import(paths=[path])
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_damaged_bzip2_or_lzma_member_is_refused_with_its_name(db, crime_store, tmp_path, compression):
+    path = tmp_path / "archive.zip"
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        archive.writestr("2023-02/2023-02-leicestershire-street.csv", (HEADER + GOOD * 50).encode())
+    with zipfile.ZipFile(path) as archive:
+        (member,) = archive.infolist()
+    data = bytearray(path.read_bytes())
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    data[start + member.compress_size // 2 : start + member.compress_size // 2 + 8] = b"\x00" * 8
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match=r"2023-02-leicestershire-street\.csv: the archive is damaged"):
+        crime_import(paths=[path])
+
+
 def test_a_zip_with_stored_members_is_read_like_a_deflated_one(db, crime_store, tmp_path):
     text = (HEADER + GOOD).encode()
     path = tmp_path / "stored.zip"

@@ -275,3 +275,13 @@ def test_crime_ids_are_stored_as_32_bytes_when_every_id_is_police_uks_64_hex_dig
     _assert_same(quick, general)
     assert quick.table["crime_id"].to_pylist() == crime_ids
     assert quick.table["reference"].to_pylist() == references
+
+
+def test_a_rejected_rows_id_does_not_decide_how_the_kept_rows_ids_are_stored():
+    rejected = GOOD.replace("2023-02", "2023-13")  # its ID, "abc", is not police.uk's form
+    data = (STREET + GOOD.replace("abc", CRIME_ID, 1) + rejected).encode()
+    quick, general = _both(data)
+    assert quick is not None and general is not None
+    _assert_same(quick, general)
+    assert quick.table["crime_id"].to_pylist() == [bytes.fromhex(CRIME_ID)]
+    assert [r.column for r in quick.rejections] == ["Month"]
