@@ -22,7 +22,8 @@ from tests.security.matrix_words import (
 )
 
 # The return's lead can see it, so the decision page refuses them (403); the others do not know it (404).
-DECIDES = Row(SIGN_IN, 200, 403, 404, 404, 404, 404, 404)
+# A's return is a draft, with nothing to decide: the managers are sent back to it.
+DECIDES = Row(SIGN_IN, To("/p/alpha/performance/returns/"), 403, 404, 404, 404, 404, 404)
 API_LEAD_OR_MANAGER_ONLY = Row(401, 200, 200, 404, 404, 404, 404, 404)
 # Sending a manual measure's figure: its lead and the managers; the rest of A are refused, others 404.
 API_LEADS_OR_MANAGES = Row(401, 200, 200, 403, 403, 403, 404, 404)
@@ -119,7 +120,7 @@ MATRIX: dict[str, Expect] = {
     },
     # Submitting: A's return has every section completed, so a valid POST submits it.
     "performance:return-check": Expect(LEAD_OR_MANAGER_ONLY, data=lambda w: {}),
-    # A draft cannot be decided, so the control POST would change nothing: view tests decide submitted ones.
+    # A draft cannot be decided, so the control POST changes nothing: view tests decide submitted ones.
     "performance:return-decide": Expect(
         DECIDES, data=lambda w: {"decision": "accept", "comment": ""}, doer=None
     ),

@@ -86,6 +86,10 @@ def test_the_manager_returns_a_return_with_a_comment_and_nothing_changes_on_a_ba
 
 def test_a_return_that_is_not_submitted_has_nothing_to_accept_or_return(client, world, manager, ready):
     _, ours, _ = ready
+    client.force_login(manager)
+    submitted = client.get(url(world, "return-decide", return_id=ours.public_id))
+    assert submitted.status_code == 200
+    assert "Accept or return" in submitted.content.decode()
     ours.status = "draft"
     ours.save()
     client.force_login(manager)
