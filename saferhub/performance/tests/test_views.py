@@ -92,7 +92,6 @@ def test_a_return_that_is_not_submitted_has_nothing_to_accept_or_return(client, 
     assert "Accept or return" in submitted.content.decode()
     ours.status = "draft"
     ours.save()
-    client.force_login(manager)
     for response in (
         client.get(url(world, "return-decide", return_id=ours.public_id)),
         client.post(url(world, "return-decide", return_id=ours.public_id), {"decision": "accept"}),
