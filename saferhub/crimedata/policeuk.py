@@ -233,8 +233,6 @@ def _street_or_outcomes_read(
             "force": _repeated(force, rows),
             "month": dates.take(month.indices),
             "date": pa.nulls(rows, pa.date32()),
-            "reference": pa.nulls(rows, pa.string()),
-            "crime_id": pa.nulls(rows, schema.CRIME_ID),
             "category": columns[_TYPE] if street else _repeated("Outcome", rows),
             "subcategory": pa.nulls(rows, pa.string()),
             "lsoa": _null_where(lsoa, _rows_of(lsoa, blank_codes)),
@@ -255,7 +253,7 @@ def _street_or_outcomes_read(
     # From the rows kept, as the general reading does: a rejected row's ID does not decide how the rest are
     # stored.
     for name, column in _crime_ids(columns[_ID] if ok is None else columns[_ID].filter(ok)).items():
-        table = table.set_column(table.schema.get_field_index(name), name, column)
+        table = table.add_column(schema.CRIME_ROW.get_field_index(name), name, column)
     return ParsedFile(
         source=kind,
         table=table,
