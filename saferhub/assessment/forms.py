@@ -320,15 +320,14 @@ class SettingsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for group in ("harm", "likelihood"):  # an issue needs both to be ranked
-            dimensions = self.model.in_group(group)
-            weights = [cleaned.get(f"weight_{d.slug}") for d in dimensions]
-            if dimensions and all(weight == 0 for weight in weights):
-                self.add_error(
-                    f"weight_{dimensions[0].slug}",
-                    f"Give at least one {GROUP_LABELS[group].lower()} dimension a weight above 0: "
-                    "without one no issue can be ranked",
-                )
+        given = {
+            d.slug: float(cleaned[f"weight_{d.slug}"])
+            for d in weighted_dimensions(self.model)
+            if cleaned.get(f"weight_{d.slug}") is not None
+        }
+        if weightless := self.model.with_weights(given).weightless_group():
+            slug, message = weightless
+            self.add_error(f"weight_{slug}", message)
         return cleaned
 
     def scoring_model(self) -> ScoringModel:

@@ -20,6 +20,8 @@ GROUP_LABELS = {
     "confidence": "Confidence",
     "position": "Partnership position",
 }
+# An issue is ranked once it has a harm and a likelihood score, so neither group may weigh nothing.
+RANKED_ON = ("harm", "likelihood")
 DATA_KINDS = ("volume", "trend")
 TREND_KEYS = ("real_rise", "rise", "steady", "fall", "real_fall")
 MODELS_DIR = Path(__file__).resolve().parent / "scoring_models"
@@ -69,6 +71,18 @@ class ScoringModel:
             dimensions=tuple(replace(d, weight=weights.get(d.slug, d.weight)) for d in self.dimensions),
             position_weight=self.position_weight if position_weight is None else position_weight,
         )
+
+    def weightless_group(self) -> tuple[str, str] | None:
+        """(the slug of its first dimension, why it cannot be) for a group an issue is ranked on whose
+        dimensions all weigh nothing; None when each weighs something."""
+        for group in RANKED_ON:
+            dimensions = self.in_group(group)
+            if dimensions and all(d.weight == 0 for d in dimensions):
+                return dimensions[0].slug, (
+                    f"Give at least one {GROUP_LABELS[group].lower()} dimension a weight above 0: "
+                    "without one no issue can be ranked"
+                )
+        return None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -42,7 +42,6 @@ CHANGE = "assessment.change_assessment"
 SCORE = "assessment.score_issues"
 AGREE = "assessment.agree_scores"
 CHOOSE = "assessment.choose_priorities"
-RANKED_ON = ("harm", "likelihood")  # an issue needs both to be ranked, so neither may weigh nothing
 SORTS = {
     "order": "The indicator set's order",
     "count": "Latest count",
@@ -402,14 +401,11 @@ def _what_if(request: HttpRequest, assessment: Assessment) -> tuple[Any, dict[st
             errors[dimension.slug] = f"Enter a weight of {dimension.label} from 0 to 10"
         else:
             weights[dimension.slug] = weight
-    for group in RANKED_ON:
-        dimensions = model.in_group(group)
-        if dimensions and not errors and all(weights.get(d.slug, d.weight) == 0 for d in dimensions):
-            errors[dimensions[0].slug] = (
-                f"Give at least one {GROUP_LABELS[group].lower()} dimension a weight above 0: "
-                "without one no issue can be ranked"
-            )
-    return model.with_weights(weights), errors
+    asked = model.with_weights(weights)
+    if not errors and (weightless := asked.weightless_group()):
+        slug, message = weightless
+        errors[slug] = message
+    return asked, errors
 
 
 @login_required

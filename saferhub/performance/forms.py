@@ -1,6 +1,5 @@
 """Forms for measures, rounds and returns. They validate only: the services write."""
 
-import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from saferhub.crimedata.selectors import indicators_for
+from saferhub.design_system.filters import govuk_date
 from saferhub.design_system.forms import ValidatingModelForm
 from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import Partnership
@@ -123,11 +123,6 @@ def parse_decimal(text: str) -> Decimal:
     if abs(value) >= LARGEST:
         raise forms.ValidationError(f"Enter a number smaller than {LARGEST:,}")
     return value
-
-
-def date_text(day: dt.date) -> str:
-    """'1 January 2020', the GOV.UK way (no leading zero)."""
-    return f"{day.day} {day:%B %Y}"
 
 
 class FigureForm(forms.Form):
@@ -245,7 +240,7 @@ class RoundForm(forms.Form):
             if existing and data.get("due_on") and existing.due_on != data["due_on"]:
                 self.add_error(
                     "due_on",
-                    f"{existing.label} is already open, due on {date_text(existing.due_on)}: "
+                    f"{existing.label} is already open, due on {govuk_date(existing.due_on)}: "
                     "open it again with that date to add returns for new priorities",
                 )
             elif not existing and data.get("due_on") and data["due_on"] < timezone.localdate():
