@@ -41,10 +41,22 @@ def audit_record_viewed(*, actor: Any, target: models.Model) -> AuditEvent:
     return audit_event_record(actor=actor, verb=AuditVerb.VIEWED, target=target)
 
 
+def normalised_line_endings(text: str) -> str:
+    """Text with every line break as LF: browsers send a text box's line breaks as CRLF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def value_changed(old: Any, new: Any) -> bool:
+    """Whether saving `new` over `old` changes anything a person can see: line endings alone do not."""
+    if isinstance(old, str) and isinstance(new, str):
+        return normalised_line_endings(old) != normalised_line_endings(new)
+    return bool(old != new)
+
+
 def audited_update(*, actor: Any, record: models.Model, values: dict[str, Any]) -> list[str]:
     """Set the given fields, save, and audit which of them changed. Every simple edit service uses it."""
     with transaction.atomic():
-        changed = [name for name, value in values.items() if getattr(record, name) != value]
+        changed = [name for name, value in values.items() if value_changed(getattr(record, name), value)]
         for name in changed:
             setattr(record, name, values[name])
         if changed:

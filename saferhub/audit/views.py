@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saferhub.audit.selectors import audit_events_for_partnership, audit_events_for_record
+from saferhub.audit.services import value_changed
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 
@@ -52,30 +53,79 @@ def _as_text(record: Any, field_name: str, value: Any) -> str:
     return str(value)
 
 
+# Records whose history includes their parts': the model of the parts, the field naming the record, the field
+# that says what a part is, and what the history calls one.
+HISTORY_PARTS = {"priority": ("plans.Deliverable", "priority_id", "text", "deliverable")}
+
+
+def _field_changes(record: Any, version: Any, previous: Any) -> list[dict[str, Any]]:
+    """The fields that changed from `previous` to `version`, as a person reads them. A change of line endings
+    alone (an old save of a text box) is not a change anyone made, so it is not shown."""
+    return [
+        {
+            "field": record._meta.get_field(change.field).verbose_name,
+            "old": _as_text(record, change.field, change.old),
+            "new": _as_text(record, change.field, change.new),
+        }
+        for change in version.diff_against(previous, excluded_fields=["updated_at"]).changes
+        if value_changed(change.old, change.new)
+    ]
+
+
 def _changes(record: Any) -> list[dict[str, Any]]:
     """Each saved version of the record with the fields that changed from the one before."""
     versions = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
     changes = []
     previous = None
     for version in versions:
-        fields: list[Any] = [] if previous is None else version.diff_against(previous).changes
+        fields: list[dict[str, Any]] = [] if previous is None else _field_changes(record, version, previous)
+        previous = version
+        if version.history_type == "~" and not fields:
+            continue  # saved with nothing a person would see changed
         changes.append(
             {
                 "when": version.history_date,
                 "who": version.history_user,
                 "kind": version.get_history_type_display(),
-                "fields": [
-                    {
-                        "field": record._meta.get_field(change.field).verbose_name,
-                        "old": _as_text(record, change.field, change.old),
-                        "new": _as_text(record, change.field, change.new),
-                    }
-                    for change in fields
-                ],
+                "fields": fields,
             }
         )
-        previous = version
-    return list(reversed(changes))
+    return changes
+
+
+def _part_changes(kind: str, record: Any) -> list[dict[str, Any]]:
+    """What was added to, changed in and removed from the record's parts (a priority's deliverables)."""
+    if kind not in HISTORY_PARTS:
+        return []
+    model_name, parent_field, text_field, noun = HISTORY_PARTS[kind]
+    versions = (
+        apps.get_model(model_name)
+        .history.filter(**{parent_field: record.pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    changes = []
+    last_text: dict[int, str] = {}
+    for version in versions:
+        before, text = last_text.get(version.id), getattr(version, text_field)
+        last_text[version.id] = text
+        if version.history_type == "+":
+            field = {"field": f"{noun} added", "new": text}
+        elif version.history_type == "-":
+            field = {"field": f"{noun} removed", "old": text}
+        elif before is not None and before != text:
+            field = {"field": noun, "old": before, "new": text}
+        else:
+            continue  # moved, not reworded
+        changes.append(
+            {
+                "when": version.history_date,
+                "who": version.history_user,
+                "kind": version.get_history_type_display(),
+                "fields": [field],
+            }
+        )
+    return changes
 
 
 @login_required
@@ -95,7 +145,11 @@ def record_history(request: HttpRequest, slug: str, model: str, record_id: UUID)
             "partnership": partnership,
             "record": record,
             "kind": model,
-            "changes": _changes(record),
+            "changes": sorted(
+                [*_changes(record), *_part_changes(model, record)],
+                key=lambda change: change["when"],
+                reverse=True,
+            ),
             "events": events.exclude(verb="viewed")[:200],
             "views": events.filter(verb="viewed")[:200],
         },

@@ -9,12 +9,19 @@ The rule, for a measure with target T, tolerance t% and the partnership's amber 
     red       shortfall > t + a
 
 A target of 0 has no percentages: exactly on (or better than) it is green, anything worse is red.
+
+A figure whose period ended more than two of the measure's periods before the day it is judged is stale: it
+earns no red, amber or green but "Out of date", so an old figure never passes for a current one.
+
+The direction of travel compares like with like: the latest figure against the figure for the same period a
+year before (the same month, quarter or financial year), so a season's rise or fall is not read as a trend.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from saferhub.performance.models import Direction, Rag
+from saferhub.performance.models import Direction, Frequency, Rag
 
 HUNDRED = Decimal(100)
 
@@ -51,6 +58,49 @@ def rag_status(
     return Rag.RED
 
 
+# Not a Rag choice: a measure whose latest figure is too old to judge (see is_stale).
+STALE = "stale"
+STALE_LABEL = "Out of date"
+
+# A figure stays current for this many of its measure's periods after its period ends.
+PERIODS_BEFORE_STALE = 2
+MONTHS_IN_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+PERIOD_NAMES = {Frequency.MONTHLY: "month", Frequency.QUARTERLY: "quarter", Frequency.ANNUAL: "year"}
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole calendar months from the month of `earlier` to the month of `later`."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def is_stale(*, period_end: dt.date, frequency: str, as_of: dt.date) -> bool:
+    """Whether a figure for the period ending `period_end` is too old to judge the measure by on `as_of`."""
+    return months_between(period_end, as_of) > PERIODS_BEFORE_STALE * MONTHS_IN_PERIOD[Frequency(frequency)]
+
+
+def stale_rule_text(frequency: str) -> str:
+    return (
+        f"a figure counts for {PERIODS_BEFORE_STALE} {PERIOD_NAMES[Frequency(frequency)]}s after its period "
+        f"ends; an older one is “{STALE_LABEL}” and earns no red, amber or green"
+    )
+
+
+def status_reason(
+    *, value: Decimal, target: Decimal, direction: str, tolerance: Decimal, amber_margin: Decimal
+) -> str:
+    """Why the figure earns its status, in words: how far it misses the target, and the rule's bounds."""
+    shortfall = shortfall_percent(value=value, target=target, direction=direction)
+    aim = f"the target of {figure_text(target)}"
+    if shortfall == 0:
+        return f"{figure_text(value)} meets {aim}"
+    if shortfall is None:
+        return f"{figure_text(value)} misses {aim}: on a target of 0 anything worse is red"
+    return (
+        f"{figure_text(value)} misses {aim} by {figure_text(shortfall.quantize(Decimal('0.1')))}% "
+        f"(green within {figure_text(tolerance)}%, amber within {figure_text(tolerance + amber_margin)}%)"
+    )
+
+
 IMPROVING = "Improving"
 WORSENING = "Worsening"
 NO_CHANGE = "No change"
@@ -58,7 +108,8 @@ TOO_FEW = "Not enough figures yet"
 
 
 def direction_of_travel(*, latest: Decimal | None, previous: Decimal | None, direction: str) -> str:
-    """Whether the latest figure moved towards what the measure wants, compared with the one before."""
+    """Whether the latest figure moved towards what the measure wants, compared with `previous`: the figure
+    for the same period a year before (the caller finds it)."""
     if latest is None or previous is None:
         return TOO_FEW
     if latest == previous:
@@ -69,8 +120,19 @@ def direction_of_travel(*, latest: Decimal | None, previous: Decimal | None, dir
     return IMPROVING if better else WORSENING
 
 
-# Exceptions first: red before amber before green; no status last.
-RAG_ORDER = {Rag.RED.value: 0, Rag.AMBER.value: 1, Rag.GREEN.value: 2, "": 3}
+def change_text(*, latest: Decimal, earlier: Decimal) -> str:
+    """'up 34%', 'down 5%' or 'the same': the latest figure against an earlier one."""
+    if latest == earlier:
+        return "the same"
+    word = "up" if latest > earlier else "down"
+    if earlier == 0:
+        return f"{word} from 0"
+    percent = (abs(latest - earlier) * HUNDRED / abs(earlier)).quantize(Decimal(1))
+    return f"{word} {figure_text(percent)}%"
+
+
+# Exceptions first: red, then a figure too old to judge, then amber and green; no status last.
+RAG_ORDER = {Rag.RED.value: 0, STALE: 1, Rag.AMBER.value: 2, Rag.GREEN.value: 3, "": 4}
 
 
 def worst(statuses: list[str]) -> str:

@@ -31,7 +31,7 @@ from saferhub.performance.models import (
 )
 from saferhub.performance.rag import figure_text
 from saferhub.plans.models import Deliverable, Plan, Priority
-from saferhub.plans.selectors import current_plan_of
+from saferhub.plans.selectors import current_plans_of
 
 # --- Measures --------------------------------------------------------------------------------------
 
@@ -50,7 +50,7 @@ def measure_in(partnership: Partnership, public_id: Any) -> Measure:
 
 
 def measures_of_priority(priority: Priority) -> models.QuerySet[Measure]:
-    return priority.measures.select_related("indicator", "deliverable")
+    return priority.measures.select_related("indicator", "deliverable").prefetch_related("values")
 
 
 def priority_in(partnership: Partnership, public_id: Any) -> Priority:
@@ -108,12 +108,16 @@ class MeasureStatus:
     measure: Measure
     points: tuple[Point, ...]
     latest: Point | None
-    rag: str  # 'red', 'amber', 'green' or '' (no figure yet)
+    rag: str  # 'red', 'amber', 'green', 'stale' (the latest figure is too old to judge) or '' (none yet)
     travel: str
     problem: str = ""  # why an automatic measure has no figures
+    rag_reason: str = ""  # why it has its status, in words, shown beside it
+    travel_basis: str = ""  # what the latest figure was compared with, e.g. 'up 34% on 2023/24 Q2'
 
     @property
     def rag_label(self) -> str:
+        if self.rag == rag.STALE:
+            return rag.STALE_LABEL
         return self.rag.capitalize() if self.rag else "No figure yet"
 
 
@@ -159,33 +163,68 @@ def measure_points(measure: Measure) -> tuple[list[Point], str]:
 def measure_status(
     measure: Measure, *, amber_margin: Decimal | None = None, until: dt.date | None = None
 ) -> MeasureStatus:
-    """The measure's figures, status and direction of travel; with `until`, as of periods ending by then."""
+    """The measure's figures, status and direction of travel, judged today; with `until`, judged on that day
+    from the periods ending by then (a board pack judges its quarter as at the quarter's end)."""
     margin = amber_margin if amber_margin is not None else amber_margin_of(measure.audit_partnership)
     points, problem = measure_points(measure)
     if until is not None:
         points = [point for point in points if point.period_end <= until]
+    as_of = until if until is not None else timezone.localdate()
     known = [point for point in points if point.value is not None]
     latest = known[-1] if known else None
-    previous = known[-2] if len(known) > 1 else None
-    status = rag.rag_status(
-        value=latest.value if latest else None,
-        target=measure.target_value,
-        direction=measure.direction,
-        tolerance=measure.tolerance_percent,
-        amber_margin=margin,
-    )
+    year_before = _point_a_year_before(known, latest) if latest else None
+    status, reason = _judged(measure, latest, margin, as_of)
     return MeasureStatus(
         measure=measure,
         points=tuple(points),
         latest=latest,
-        rag=status.value if status else "",
+        rag=status,
         travel=rag.direction_of_travel(
             latest=latest.value if latest else None,
-            previous=previous.value if previous else None,
+            previous=year_before.value if year_before else None,
             direction=measure.direction,
         ),
         problem=problem,
+        rag_reason=reason,
+        travel_basis=_travel_basis(measure, latest, year_before),
     )
+
+
+def _point_a_year_before(known: list[Point], latest: Point) -> Point | None:
+    """The figure for the same month, quarter or financial year, a year before the latest."""
+    return next((p for p in known if rag.months_between(p.period_end, latest.period_end) == 12), None)
+
+
+def _judged(measure: Measure, latest: Point | None, margin: Decimal, as_of: dt.date) -> tuple[str, str]:
+    """The measure's status on `as_of` and the reason for it, in words."""
+    if latest is None or latest.value is None:
+        return "", ""
+    if rag.is_stale(period_end=latest.period_end, frequency=measure.frequency, as_of=as_of):
+        rule = rag.stale_rule_text(measure.frequency)
+        return rag.STALE, f"The latest figure is for {latest.period}: {rule}"
+    value, target, direction, tolerance = (
+        latest.value,
+        measure.target_value,
+        measure.direction,
+        measure.tolerance_percent,
+    )
+    status = rag.rag_status(
+        value=value, target=target, direction=direction, tolerance=tolerance, amber_margin=margin
+    )
+    reason = rag.status_reason(
+        value=value, target=target, direction=direction, tolerance=tolerance, amber_margin=margin
+    )
+    return (status.value if status else ""), f"{reason} in {latest.period}"
+
+
+def _travel_basis(measure: Measure, latest: Point | None, year_before: Point | None) -> str:
+    period = rag.PERIOD_NAMES[Frequency(measure.frequency)]
+    if latest is None or latest.value is None:
+        return ""
+    if year_before is None or year_before.value is None:
+        return f"no figure for the same {period} a year before {latest.period} to compare with"
+    change = rag.change_text(latest=latest.value, earlier=year_before.value)
+    return f"{latest.period} is {change} on {year_before.period}, the same {period} a year before"
 
 
 def figure_for_quarter(status: MeasureStatus, reporting_round: ReportingRound) -> Point | None:
@@ -194,6 +233,43 @@ def figure_for_quarter(status: MeasureStatus, reporting_round: ReportingRound) -
         if reporting_round.period_start <= point.period_end <= reporting_round.period_end:
             return point
     return None
+
+
+def measures_by_priority(priorities: list[Priority]) -> dict[int, list[Measure]]:
+    """The measures of these priorities, with their figures, in two queries whatever their number."""
+    grouped: dict[int, list[Measure]] = {priority.pk: [] for priority in priorities}
+    measures = (
+        Measure.objects.filter(priority__in=list(grouped))
+        .select_related("indicator", "deliverable", "priority__plan__partnership")
+        .prefetch_related("values")
+    )
+    for measure in measures:
+        grouped[measure.priority_id].append(measure)
+    return grouped
+
+
+def amber_margins_of(partnerships: list[Partnership]) -> dict[int, Decimal]:
+    """Each partnership's amber margin, in one query."""
+    rules = dict(
+        RagRule.objects.filter(partnership__in=partnerships).values_list(
+            "partnership_id", "amber_margin_percent"
+        )
+    )
+    return {p.pk: rules.get(p.pk, RagRule.DEFAULT_AMBER_MARGIN) for p in partnerships}
+
+
+def priority_measure_statuses(
+    priorities: list[Priority], *, amber_margins: dict[int, Decimal], until: dt.date | None = None
+) -> dict[int, list[MeasureStatus]]:
+    """The status of every measure of these priorities (of any partnerships whose margins are given), by
+    priority id; see measure_status."""
+    return {
+        priority_id: [
+            measure_status(m, amber_margin=amber_margins[m.priority.plan.partnership_id], until=until)
+            for m in measures
+        ]
+        for priority_id, measures in measures_by_priority(priorities).items()
+    }
 
 
 # --- Rounds and returns ---------------------------------------------------------------------------
@@ -294,37 +370,40 @@ class CountyView:
 
 
 def county_view(partnership: Partnership) -> CountyView:
-    """The county's and the PCC's current priorities, each with the district priorities that support it."""
+    """The county's and the PCC's current priorities, each with the district priorities that support it.
+    A fixed number of queries however many districts, priorities and measures there are."""
     districts = list(partnership.children.order_by("name"))
     above = [partnership, *[p for p in partnership.ancestors() if p.kind == "force_area"]]
-    plans = {p.id: current_plan_of(p) for p in [*above, *districts]}
-    district_priorities = {
-        d.id: list(plan.priorities.prefetch_related("aligned_to")) if (plan := plans[d.id]) else []
-        for d in districts
-    }
-    shared = []
-    aligned_ids: set[int] = set()
+    plans = current_plans_of([*above, *districts])
+    priorities_of_plan: dict[int, list[Priority]] = {plan.pk: [] for plan in plans.values() if plan}
+    for priority in Priority.objects.filter(plan__in=list(priorities_of_plan)).prefetch_related("aligned_to"):
+        priorities_of_plan[priority.plan_id].append(priority)
+
+    def priorities_of(owner: Partnership) -> list[Priority]:
+        plan = plans[owner.pk]
+        return priorities_of_plan[plan.pk] if plan else []
+
+    district_priorities = {d.id: priorities_of(d) for d in districts}
+    alignments = []
     for owner in above:
-        plan = plans[owner.id]
-        for priority in plan.priorities.all() if plan else []:
+        for priority in priorities_of(owner):
             by_district = {
                 d.id: [p for p in district_priorities[d.id] if priority in p.aligned_to.all()]
                 for d in districts
             }
-            supporting = [p for ps in by_district.values() for p in ps]
-            aligned_ids.update(p.id for p in supporting)
-            margin_cache: dict[int, Decimal] = {}
-            measures = [
-                measure_status(
-                    m,
-                    amber_margin=margin_cache.setdefault(
-                        m.priority.plan.partnership_id, amber_margin_of(m.priority.plan.partnership)
-                    ),
-                )
-                for p in [priority, *supporting]
-                for m in measures_of_priority(p).select_related("priority__plan__partnership")
-            ]
-            shared.append(SharedPriority(priority, owner, by_district, measures))
+            alignments.append((priority, owner, by_district, [p for ps in by_district.values() for p in ps]))
+    # Only the measures shown, the shared priorities' and their supporters': an automatic one reads the store.
+    shown = {p.pk: p for priority, _, _, supporting in alignments for p in [priority, *supporting]}
+    statuses = priority_measure_statuses(
+        list(shown.values()), amber_margins=amber_margins_of([*above, *districts])
+    )
+    shared = [
+        SharedPriority(
+            priority, owner, by_district, [s for p in [priority, *supporting] for s in statuses[p.pk]]
+        )
+        for priority, owner, by_district, supporting in alignments
+    ]
+    aligned_ids = {p.id for _, _, _, supporting in alignments for p in supporting}
     not_aligned = {d.id: [p for p in district_priorities[d.id] if p.id not in aligned_ids] for d in districts}
     pcc = next((p for p in above if p.kind == "force_area"), None)
     return CountyView(partnership, districts, plans, shared, not_aligned, pcc)

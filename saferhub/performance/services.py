@@ -36,7 +36,7 @@ from saferhub.performance.models import (
     ReturnStep,
     ReturnStepKind,
 )
-from saferhub.plans.models import Priority
+from saferhub.plans.models import CrossCuttingTheme, Priority
 from saferhub.plans.selectors import current_plan_of
 
 
@@ -366,7 +366,10 @@ def _measure_snapshot(status: selectors.MeasureStatus, figure: dict[str, Any]) -
         "baseline_period": measure.baseline_period,
         "source": measure.source or (measure.indicator.name if measure.indicator else ""),
         "rag": status.rag,
+        "rag_label": status.rag_label,
+        "rag_reason": status.rag_reason,
         "travel": status.travel,
+        "travel_basis": status.travel_basis,
         "latest": _number(status.latest.value) if status.latest else None,
         "latest_period": status.latest.period if status.latest else "",
         "points": [{"period": p.period, "value": _number(p.value)} for p in status.points][-12:],
@@ -376,13 +379,11 @@ def _measure_snapshot(status: selectors.MeasureStatus, figure: dict[str, Any]) -
 
 
 def _priority_snapshot(
-    priority: Priority, quarterly_return: QuarterlyReturn | None, amber_margin: Decimal, until: dt.date
+    priority: Priority,
+    quarterly_return: QuarterlyReturn | None,
+    statuses: list[selectors.MeasureStatus],
+    themes: list[CrossCuttingTheme],
 ) -> dict[str, Any]:
-    # The quarter's pack judges the figures up to the quarter's end, not later periods' figures.
-    statuses = [
-        selectors.measure_status(m, amber_margin=amber_margin, until=until)
-        for m in selectors.measures_of_priority(priority)
-    ]
     figures = quarterly_return.measure_figures if quarterly_return else {}
     measures = [_measure_snapshot(s, figures.get(str(s.measure.public_id), {})) for s in statuses]
     usable = quarterly_return is not None and quarterly_return.status != ReturnStatus.DRAFT
@@ -415,7 +416,7 @@ def _priority_snapshot(
                 if usable and quarterly_return
                 else "",
             }
-            for t in priority.plan.themes.all()
+            for t in themes
         ],
         "measures": measures,
     }
@@ -436,10 +437,14 @@ def board_pack_snapshot(reporting_round: ReportingRound, *, today: dt.date) -> d
     plan = current_plan_of(partnership)
     amber_margin = selectors.amber_margin_of(partnership)
     returns = {r.priority_id: r for r in reporting_round.returns.all()}
-    priorities = [
-        _priority_snapshot(p, returns.get(p.pk), amber_margin, reporting_round.period_end)
-        for p in (plan.priorities.select_related("lead_user", "lead_organisation", "plan") if plan else [])
-    ]
+    with_leads = plan.priorities.select_related("lead_user", "lead_organisation") if plan else None
+    plan_priorities = list(with_leads.prefetch_related("deliverables")) if with_leads is not None else []
+    # The quarter's pack judges the figures as at the quarter's end, not later periods' figures.
+    statuses = selectors.priority_measure_statuses(
+        plan_priorities, amber_margins={partnership.pk: amber_margin}, until=reporting_round.period_end
+    )
+    themes = list(plan.themes.all()) if plan else []
+    priorities = [_priority_snapshot(p, returns.get(p.pk), statuses[p.pk], themes) for p in plan_priorities]
     priorities.sort(key=lambda p: rag.RAG_ORDER[p["rag"]])
     boards = groups_of(partnership).filter(kind=GroupKind.BOARD)
     actions = [

@@ -18,8 +18,8 @@ from saferhub.design_system.views import form_page
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.performance import forms, selectors, services
-from saferhub.performance.models import BoardPack, RagRule, ReturnSection, ReturnStatus
-from saferhub.performance.rag import figure_text, rule_text
+from saferhub.performance.models import BoardPack, Frequency, RagRule, ReturnSection, ReturnStatus
+from saferhub.performance.rag import PERIOD_NAMES, figure_text, rule_text, stale_rule_text
 from saferhub.plans.selectors import current_plan_of, plan_in, plans_of
 
 MANAGE = "performance.manage"
@@ -37,6 +37,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     plan = current_plan_of(partnership)
     margin = selectors.amber_margin_of(partnership)
     priorities = list(plan.priorities.select_related("lead_user")) if plan else []
+    statuses = selectors.priority_measure_statuses(priorities, amber_margins={partnership.pk: margin})
     today = timezone.localdate()
     can_manage = request.user.has_perm(MANAGE, partnership)
     return render(
@@ -45,16 +46,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "plan": plan,
-            "priorities": [
-                (
-                    p,
-                    [
-                        selectors.measure_status(m, amber_margin=margin)
-                        for m in selectors.measures_of_priority(p)
-                    ],
-                )
-                for p in priorities
-            ],
+            "priorities": [(p, statuses[p.pk]) for p in priorities],
             "your_returns": [
                 r for r in selectors.returns_visible_to(request.user, partnership) if r.is_editable
             ]
@@ -132,6 +124,8 @@ def measure_detail(request: HttpRequest, slug: str, measure_id: UUID) -> HttpRes
             "status": status,
             "chart": _measure_chart(status),
             "rule": rule_text(tolerance=measure.tolerance_percent, amber_margin=margin),
+            "stale_rule": stale_rule_text(measure.frequency),
+            "period_name": PERIOD_NAMES[Frequency(measure.frequency)],
             "can_manage": request.user.has_perm(MANAGE, measure),
             "can_record": measure.is_manual and request.user.has_perm(RECORD_FIGURE, measure),
         },

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from saferhub.accounts.models import User
+from saferhub.audit.services import normalised_line_endings
 from saferhub.design_system.forms import ValidatingModelForm
 from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import Organisation, Partnership
@@ -13,7 +14,19 @@ from saferhub.plans.selectors import priorities_to_align_with
 MAX_DELIVERABLES = 30
 
 
-class PlanForm(ValidatingModelForm):
+class LineEndingsNormalised:
+    """Browsers send a text box's line breaks as CRLF; stored text has LF. Normalising what is typed means a
+    save that changes nothing compares equal, so it records nothing in the history or the audit trail."""
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = normalised_line_endings(value)
+        return data
+
+
+class PlanForm(LineEndingsNormalised, ValidatingModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -64,7 +77,7 @@ class PlanForm(ValidatingModelForm):
         return data
 
 
-class RevisionForm(ValidatingModelForm):
+class RevisionForm(LineEndingsNormalised, ValidatingModelForm):
     class Meta:
         model = PlanRevision
         fields = ["label", "revised_on", "summary"]
@@ -81,7 +94,7 @@ class RevisionForm(ValidatingModelForm):
         }
 
 
-class ThemeForm(ValidatingModelForm):
+class ThemeForm(LineEndingsNormalised, ValidatingModelForm):
     class Meta:
         model = CrossCuttingTheme
         fields = ["title", "description"]
@@ -89,7 +102,7 @@ class ThemeForm(ValidatingModelForm):
         error_messages = {"title": {"required": "Enter the theme"}}
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(LineEndingsNormalised, forms.Form):
     title = forms.CharField(
         label="Priority", max_length=200, error_messages={"required": "Enter the priority"}
     )

@@ -1,5 +1,7 @@
 """Partnership plans: period, vision, duties, priorities with leads and deliverables, cross-cutting themes."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -46,6 +48,10 @@ class Plan(PublicRecord):
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%B %Y} – {self.period_end:%B %Y}"
+
+    def has_ended(self, today: dt.date) -> bool:
+        """Whether the plan's period is over: a current plan that has ended is due its successor."""
+        return self.period_end < today
 
 
 class PlanRevision(PublicRecord):

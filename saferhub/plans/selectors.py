@@ -10,7 +10,7 @@ from saferhub.plans.models import CrossCuttingTheme, Plan, Priority
 
 
 def plans_of(partnership: Partnership) -> models.QuerySet[Plan]:
-    return Plan.objects.filter(partnership=partnership)
+    return Plan.objects.filter(partnership=partnership).select_related("partnership")
 
 
 def plan_in(partnership: Partnership, public_id: Any) -> Plan:
@@ -24,14 +24,24 @@ def current_plan_of(partnership: Partnership) -> Plan | None:
     return plans_of(partnership).filter(is_current=True).order_by("-period_start").first()
 
 
+def current_plans_of(partnerships: list[Partnership]) -> dict[int, Plan | None]:
+    """Each partnership's current plan (as current_plan_of), by partnership id, in one query."""
+    plans: dict[int, Plan | None] = dict.fromkeys((p.pk for p in partnerships), None)
+    current = Plan.objects.filter(partnership__in=partnerships, is_current=True).order_by("period_start")
+    for plan in current.select_related("partnership"):
+        plans[plan.partnership_id] = plan  # the latest start wins, as in current_plan_of
+    return plans
+
+
 def priorities_of(plan: Plan) -> models.QuerySet[Priority]:
     return plan.priorities.select_related("lead_user", "lead_organisation").prefetch_related(
-        "deliverables", "aligned_to__plan__partnership", "supported_by__plan__partnership"
+        "deliverables", "aligned_to__plan__partnership"
     )
 
 
 def priority_in(plan: Plan, public_id: Any) -> Priority:
-    priority = priorities_of(plan).filter(public_id=public_id).first()
+    found = priorities_of(plan).prefetch_related("supported_by__plan__partnership")
+    priority = found.filter(public_id=public_id).first()
     if priority is None:
         raise Http404("No such priority")
     return priority

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.audit.services import audit_event_record, audited_update, value_changed
 from saferhub.partnerships.models import Organisation, Partnership
 from saferhub.plans.models import CrossCuttingTheme, Deliverable, Plan, PlanRevision, Priority
 
@@ -122,7 +122,7 @@ def priority_update(
 ) -> list[str]:
     """Change a priority; `deliverables` and `aligned_to`, when given, replace what it had."""
     with transaction.atomic():
-        changed = [name for name, value in values.items() if getattr(priority, name) != value]
+        changed = [name for name, value in values.items() if value_changed(getattr(priority, name), value)]
         for name in changed:
             setattr(priority, name, values[name])
         if changed:
@@ -141,17 +141,21 @@ def priority_update(
 
 
 def _deliverables_replace(priority: Priority, texts: list[str]) -> None:
-    """Keep deliverables whose text is unchanged (and their history); add and remove the rest."""
-    existing = {d.text: d for d in priority.deliverables.all()}
+    """Keep deliverables whose text is unchanged (and their history). A new line in the place of a line that
+    went is that deliverable reworded: it keeps its record (its history shows the change, its measures stay
+    linked). Add and remove the rest."""
+    current = list(priority.deliverables.all())
+    by_text = {d.text: d for d in current}
+    unmatched = {d.position: d for d in current if d.text not in texts}
     keep: set[int] = set()
     for position, text in enumerate(texts, start=1):
-        deliverable = existing.get(text)
+        deliverable = by_text.get(text) or unmatched.pop(position, None)
         if deliverable is None:
             deliverable = Deliverable.objects.create(priority=priority, text=text, position=position)
-        elif deliverable.position != position:
-            deliverable.position = position
-            deliverable.save(update_fields=["position", "updated_at"])
+        elif (deliverable.text, deliverable.position) != (text, position):
+            deliverable.text, deliverable.position = text, position
+            deliverable.save(update_fields=["text", "position", "updated_at"])
         keep.add(deliverable.pk)
-    for deliverable in existing.values():
+    for deliverable in current:
         if deliverable.pk not in keep:
             deliverable.delete()

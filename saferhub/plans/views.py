@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.views import form_page
@@ -33,6 +34,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "plans": selectors.plans_of(partnership),
             "can_change": request.user.has_perm(CHANGE_PLAN, partnership),
+            "today": timezone.localdate(),
         },
     )
 
@@ -72,6 +74,7 @@ def _plan_page(request: HttpRequest, slug: str, plan_id: UUID, template: str) ->
             "revisions": plan.revisions.all(),
             "can_change": request.user.has_perm(CHANGE_PLAN, plan),
             "can_see_history": request.user.has_perm("audit.view_audit", plan),
+            "today": timezone.localdate(),
         },
     )
 

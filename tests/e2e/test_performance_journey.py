@@ -1,6 +1,6 @@
 """The Business Crime lead fills in the 2025/26 Q2 return; the manager returns it, then accepts it; the board
-pack PDF holds the lead's narrative. axe checks every page; another priority's return does not exist for
-the lead."""
+pack PDF holds the lead's narrative. axe checks every page; the board pack reflows at 320 px; another
+priority's return does not exist for the lead."""
 
 import re
 import subprocess
@@ -35,6 +35,19 @@ def open_performance(page: Page, axe) -> None:
     page.get_by_role("link", name=re.compile("^Performance")).click()
     expect(page.get_by_role("heading", name="Performance", exact=True)).to_be_visible()
     axe.check(page)
+
+
+def check_reflow_at_320(page: Page, axe) -> None:
+    """WCAG 1.4.10: at 320 CSS px the page never scrolls sideways; wide tables scroll in their own region."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for region in page.locator(".app-table-scroll").all():
+        assert region.get_attribute("role") == "region" and region.get_attribute("aria-label")
+        assert region.get_attribute("tabindex") == "0"  # reachable by keyboard, to scroll it
+    axe.check(page)
+    assert size is not None
+    page.set_viewport_size(size)
 
 
 def save_section(page: Page, axe, name: str, fill) -> None:
@@ -187,6 +200,7 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     expect(page.locator("main")).to_contain_text(NARRATIVE)
     expect(page.get_by_test_id("funded-projects")).to_contain_text("once the grants module exists")
     axe.check(page)
+    check_reflow_at_320(page, axe)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the board pack as a PDF").click()
@@ -211,3 +225,4 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     page.get_by_role("link", name="Board pack 2025/26 Q2").click()
     expect(page.locator("main")).to_contain_text(NARRATIVE)
     axe.check(page)
+    check_reflow_at_320(page, axe)

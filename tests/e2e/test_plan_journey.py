@@ -80,6 +80,10 @@ def test_manager_signs_in_with_two_factor_edits_a_priority_and_sees_its_history(
     changes = page.get_by_test_id("changes")
     expect(changes).to_contain_text("Business Crime and Retail Theft")
     expect(changes).to_contain_text("Business Crime")
+    # The browser sent the untouched description with CRLF line breaks: that is no change anyone made.
+    expect(changes).not_to_contain_text("Description")
+    expect(changes).to_contain_text("Deliverable added")
+    expect(changes).to_contain_text("Shopwatch radio scheme in the city centre")
     expect(page.get_by_test_id("events")).to_contain_text("deliverables")
     expect(page.get_by_test_id("views")).to_contain_text(manager.full_name)
     axe.check(page)

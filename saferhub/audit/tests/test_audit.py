@@ -226,3 +226,56 @@ def test_history_names_linked_records_and_choices(client, world):
     assert "from “Alpha Theme lead” to “Alpha Analyst”" in page
     page = client.get(history_url("action", action)).content.decode()
     assert "from “Open” to “In progress”" in page
+
+
+def _edit_priority(client, priority, **changes):
+    data = {
+        "title": priority.title,
+        "description": priority.description,
+        "lead_user": priority.lead_user.pk if priority.lead_user else "",
+        "lead_organisation": priority.lead_organisation.pk if priority.lead_organisation else "",
+        "deliverables": "\n".join(d.text for d in priority.deliverables.all()),
+    }
+    return client.post(
+        f"/p/alpha/plans/{priority.plan.public_id}/priorities/{priority.public_id}/edit/", {**data, **changes}
+    )
+
+
+def test_saving_a_priority_unchanged_from_a_browser_records_no_change(client, world):
+    """A browser sends a text box's line breaks as CRLF: that is not a change anyone made."""
+    manager = world.people["partnership_manager"]
+    priority = world.records["a"]["priority"]
+    plan_services.priority_update(
+        actor=manager,
+        priority=priority,
+        values={"description": "Shops and markets.\n\nNight-time economy."},
+        deliverables=["Target repeat shoplifting offenders", "Shopwatch radios"],
+    )
+    versions = priority.history.count()
+    client.force_login(manager)
+    response = _edit_priority(
+        client,
+        priority,
+        description="Shops and markets.\r\n\r\nNight-time economy.",
+        deliverables="Target repeat shoplifting offenders\r\nShopwatch radios\r\n",
+    )
+    assert response.status_code == 302
+    assert priority.history.count() == versions
+    assert AuditEvent.objects.filter(verb="updated", target_id=str(priority.public_id)).count() == 1
+    changes = client.get(history_url("priority", priority)).content.decode().split("Actions recorded")[0]
+    assert changes.count("Description") == 1  # the real change above, not a second one from the browser
+
+
+def test_priority_history_shows_deliverables_added_reworded_and_removed(client, world):
+    manager = world.people["partnership_manager"]
+    priority = world.records["a"]["priority"]
+    client.force_login(manager)
+    _edit_priority(client, priority, deliverables="Target repeat shoplifting offenders\nShopwatch radios")
+    _edit_priority(client, priority, deliverables="Target prolific shoplifting offenders\nShopwatch radios")
+    _edit_priority(client, priority, deliverables="Target prolific shoplifting offenders")
+    changes = client.get(history_url("priority", priority)).content.decode().split("Actions recorded")[0]
+    assert "Deliverable added" in changes
+    assert "“Shopwatch radios”" in changes
+    assert "from “Target repeat shoplifting offenders” to “Target prolific shoplifting offenders”" in changes
+    assert "Deliverable removed" in changes
+    assert changes.index("Deliverable removed") < changes.index("Deliverable added")  # newest first

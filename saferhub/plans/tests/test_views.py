@@ -1,6 +1,9 @@
 """The plan pages as people use them: reading, printing, editing, revising, priorities and who may do what."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
 from markupsafe import escape
 
@@ -9,6 +12,7 @@ from saferhub.plans.models import Plan, PlanRevision, Priority
 from saferhub.plans.tests.factories import DeliverableFactory, PlanFactory, PriorityFactory
 
 SCRIPT = "<script>alert(1)</script>"
+DURING_THE_PLAN = dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC)  # the world's plan runs April 2023 – March 2026
 
 
 @pytest.fixture
@@ -71,7 +75,8 @@ def refusals_of(user):
 
 def test_plan_list_shows_current_and_previous_plans(client, world, plan):
     PlanFactory(partnership=world.a, title="Alpha Plan 2020–2023", is_current=False)
-    page = as_(client, world, "board_member").get("/p/alpha/plans/").content.decode()
+    with time_machine.travel(DURING_THE_PLAN, tick=False):
+        page = as_(client, world, "board_member").get("/p/alpha/plans/").content.decode()
     assert plan.title in page
     assert "Alpha Plan 2020–2023" in page
     assert "April 2023 – March 2026" in page
@@ -93,6 +98,39 @@ def test_plan_page_shows_its_priorities_and_audits_the_view(client, world, plan)
         world.a,
         str(plan.public_id),
     )
+
+
+def test_a_current_plan_past_its_end_says_it_has_ended_and_prompts_its_managers_for_the_next(client, world):
+    """North West Leicestershire's 2020–2023 plan, still its latest, seen in 2026."""
+    ended = PlanFactory(
+        partnership=world.a,
+        title="Community Safety Partnership Plan 2020–2023",
+        period_start=dt.date(2020, 4, 1),
+        period_end=dt.date(2023, 3, 31),
+    )
+    world.records["a"]["plan"].is_current = False
+    world.records["a"]["plan"].save()
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
+        manager_list = as_(client, world, "partnership_manager").get("/p/alpha/plans/").content.decode()
+        manager_plan = client.get(plan_url(ended)).content.decode()
+        board_plan = as_(client, world, "board_member").get(plan_url(ended)).content.decode()
+    assert "Ended" in manager_list
+    assert "govuk-tag--green" not in manager_list  # the "Current" tag
+    for page in (manager_list, manager_plan):
+        assert "This plan has ended" in page
+        assert "Community Safety Partnership Plan 2020–2023 ended on 31 March 2023" in page
+        assert 'href="/p/alpha/plans/new/"' in page
+        assert f'href="{plan_url(ended)}revise/"' in page
+    assert "Current plan" not in manager_plan
+    assert "Ended on 31 March 2023" in board_plan
+    assert "This plan has ended" not in board_plan  # the prompt is for those who can start the next
+
+
+def test_a_current_plan_within_its_period_is_current(client, world, plan):
+    with time_machine.travel(DURING_THE_PLAN, tick=False):
+        page = as_(client, world, "partnership_manager").get(plan_url(plan)).content.decode()
+    assert "Current plan" in page
+    assert "This plan has ended" not in page
 
 
 def test_printable_plan_has_every_priority_and_deliverable(client, world, plan, other_priority):
