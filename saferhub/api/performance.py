@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from saferhub.api.schemas import PartnershipSlug, answers
 from saferhub.audit.services import audit_record_viewed
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
@@ -119,14 +120,14 @@ def _measure_out(measure: Measure) -> dict[str, Any]:
     }
 
 
-@router.get("/partnerships/{slug}/measures", response=list[MeasureOut])
-def measure_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+@router.get("/partnerships/{slug}/measures", response=answers(list[MeasureOut], 404, 422))
+def measure_list(request: HttpRequest, slug: PartnershipSlug) -> list[dict[str, Any]]:
     """Every measure of the partnership's plans."""
     return [_measure_out(m) for m in selectors.measures_of(partnership_for(request.user, slug))]
 
 
-@router.get("/partnerships/{slug}/measures/{measure_id}", response=MeasureDetailOut)
-def measure_detail(request: HttpRequest, slug: str, measure_id: UUID) -> dict[str, Any]:
+@router.get("/partnerships/{slug}/measures/{measure_id}", response=answers(MeasureDetailOut, 404, 422))
+def measure_detail(request: HttpRequest, slug: PartnershipSlug, measure_id: UUID) -> dict[str, Any]:
     """A measure with its figures, its red/amber/green status and its direction of travel."""
     measure = selectors.measure_in(partnership_for(request.user, slug), measure_id)
     status = selectors.measure_status(measure)
@@ -146,8 +147,10 @@ def measure_detail(request: HttpRequest, slug: str, measure_id: UUID) -> dict[st
     }
 
 
-@router.get("/partnerships/{slug}/measures/{measure_id}/figures", response=list[FigureOut])
-def measure_figure_list(request: HttpRequest, slug: str, measure_id: UUID) -> list[dict[str, Any]]:
+@router.get("/partnerships/{slug}/measures/{measure_id}/figures", response=answers(list[FigureOut], 404, 422))
+def measure_figure_list(
+    request: HttpRequest, slug: PartnershipSlug, measure_id: UUID
+) -> list[dict[str, Any]]:
     """A manual measure's figures as entered (an automatic one has none: see the measure's own figures)."""
     measure = selectors.measure_in(partnership_for(request.user, slug), measure_id)
     return [_figure_out(measure, value) for value in measure.values.all()]
@@ -179,7 +182,7 @@ def _figure_in(request: HttpRequest) -> FigureIn:
 
 @router.post(
     "/partnerships/{slug}/measures/{measure_id}/figures",
-    response={200: FigureOut},
+    response=answers(FigureOut, 403, 404, 422),
     openapi_extra={
         "requestBody": {
             "content": {"application/json": {"schema": FigureIn.model_json_schema()}},
@@ -187,7 +190,7 @@ def _figure_in(request: HttpRequest) -> FigureIn:
         }
     },
 )
-def measure_figure_record(request: HttpRequest, slug: str, measure_id: UUID) -> dict[str, Any]:
+def measure_figure_record(request: HttpRequest, slug: PartnershipSlug, measure_id: UUID) -> dict[str, Any]:
     """Send a manual measure's figure for a period, as JSON: its priority's lead or a manager may. A second
     figure for the same period replaces the first (the measure's history keeps both)."""
     measure = selectors.measure_in(partnership_for(request.user, slug), measure_id)
@@ -235,8 +238,8 @@ def _return_out(quarterly_return: QuarterlyReturn) -> dict[str, Any]:
     }
 
 
-@router.get("/partnerships/{slug}/returns", response=list[ReturnOut])
-def return_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+@router.get("/partnerships/{slug}/returns", response=answers(list[ReturnOut], 404, 422))
+def return_list(request: HttpRequest, slug: PartnershipSlug) -> list[dict[str, Any]]:
     """The quarterly returns you may see: all of them for a manager, your own priorities' for a lead."""
     return [
         _return_out(r)
@@ -244,8 +247,8 @@ def return_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/partnerships/{slug}/returns/{return_id}", response=ReturnOut)
-def return_detail(request: HttpRequest, slug: str, return_id: UUID) -> dict[str, Any]:
+@router.get("/partnerships/{slug}/returns/{return_id}", response=answers(ReturnOut, 404, 422))
+def return_detail(request: HttpRequest, slug: PartnershipSlug, return_id: UUID) -> dict[str, Any]:
     quarterly_return = selectors.return_in(request.user, partnership_for(request.user, slug), return_id)
     audit_record_viewed(actor=request.user, target=quarterly_return)
     return _return_out(quarterly_return)
@@ -261,16 +264,16 @@ def _pack_out(pack: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/partnerships/{slug}/board-packs", response=list[BoardPackOut])
-def board_pack_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+@router.get("/partnerships/{slug}/board-packs", response=answers(list[BoardPackOut], 404, 422))
+def board_pack_list(request: HttpRequest, slug: PartnershipSlug) -> list[dict[str, Any]]:
     """Published board packs (and, for managers, those not yet published)."""
     return [
         _pack_out(p) for p in selectors.packs_visible_to(request.user, partnership_for(request.user, slug))
     ]
 
 
-@router.get("/partnerships/{slug}/board-packs/{pack_id}", response=BoardPackDetailOut)
-def board_pack_detail(request: HttpRequest, slug: str, pack_id: UUID) -> dict[str, Any]:
+@router.get("/partnerships/{slug}/board-packs/{pack_id}", response=answers(BoardPackDetailOut, 404, 422))
+def board_pack_detail(request: HttpRequest, slug: PartnershipSlug, pack_id: UUID) -> dict[str, Any]:
     """A board pack's contents as generated: priorities (exceptions first), measures, the action log."""
     pack = selectors.pack_in(request.user, partnership_for(request.user, slug), pack_id)
     audit_record_viewed(actor=request.user, target=pack)

@@ -5,14 +5,18 @@ import re
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from saferhub.api.auth import PersonalToken
 from saferhub.api.performance import router as performance_router
 from saferhub.api.schemas import (
+    AREA_PATTERN,
+    MONTH_PATTERN,
+    PATTERN_WORDS,
+    SOURCE_PATTERN,
     CrimeCountOut,
     CrimeCountsOut,
     ImportRunOut,
@@ -20,12 +24,14 @@ from saferhub.api.schemas import (
     IndicatorSeriesOut,
     OrganisationOut,
     PartnershipOut,
+    PartnershipSlug,
     PlanOut,
     PlanSummaryOut,
     PriorityOut,
     RevisionOut,
     SeriesPointOut,
     ThemeOut,
+    answers,
 )
 from saferhub.audit.services import audit_record_viewed
 from saferhub.core.months import month_parse
@@ -49,6 +55,20 @@ api = NinjaAPI(
 api.add_router("", performance_router)
 
 
+@api.exception_handler(ValidationError)
+def _invalid_request(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A parameter the schema refuses, in words (the same body as every other refusal)."""
+    problems = []
+    for problem in error.errors:
+        name = str(problem.get("loc", ["request"])[-1])
+        pattern = (problem.get("ctx") or {}).get("pattern")
+        if pattern in PATTERN_WORDS:
+            problems.append(f"'{name}' must be {PATTERN_WORDS[pattern]}")
+        else:
+            problems.append(f"'{name}': {problem.get('msg', 'not valid')}")
+    return api.create_response(request, {"detail": "; ".join(problems) or "Not valid"}, status=422)
+
+
 def _partnership_out(partnership: Partnership) -> PartnershipOut:
     return PartnershipOut(
         slug=partnership.slug,
@@ -69,19 +89,23 @@ def _plan_summary(plan: Plan) -> PlanSummaryOut:
     )
 
 
-@api.get("/partnerships", response=list[PartnershipOut], tags=["partnerships"])
+@api.get("/partnerships", response=answers(list[PartnershipOut]), tags=["partnerships"])
 def partnership_list(request: HttpRequest) -> list[PartnershipOut]:
     """The partnerships you can see."""
     return [_partnership_out(p) for p in partnerships_visible_to(request.user)]
 
 
-@api.get("/partnerships/{slug}", response=PartnershipOut, tags=["partnerships"])
-def partnership_detail(request: HttpRequest, slug: str) -> PartnershipOut:
+@api.get("/partnerships/{slug}", response=answers(PartnershipOut, 404, 422), tags=["partnerships"])
+def partnership_detail(request: HttpRequest, slug: PartnershipSlug) -> PartnershipOut:
     return _partnership_out(partnership_for(request.user, slug))
 
 
-@api.get("/partnerships/{slug}/organisations", response=list[OrganisationOut], tags=["partnerships"])
-def organisation_list(request: HttpRequest, slug: str) -> list[OrganisationOut]:
+@api.get(
+    "/partnerships/{slug}/organisations",
+    response=answers(list[OrganisationOut], 404, 422),
+    tags=["partnerships"],
+)
+def organisation_list(request: HttpRequest, slug: PartnershipSlug) -> list[OrganisationOut]:
     """Member organisations, each as a responsible authority, co-operating body or other partner."""
     partnership = partnership_for(request.user, slug)
     return [
@@ -90,13 +114,13 @@ def organisation_list(request: HttpRequest, slug: str) -> list[OrganisationOut]:
     ]
 
 
-@api.get("/partnerships/{slug}/plans", response=list[PlanSummaryOut], tags=["plans"])
-def plan_list(request: HttpRequest, slug: str) -> list[PlanSummaryOut]:
+@api.get("/partnerships/{slug}/plans", response=answers(list[PlanSummaryOut], 404, 422), tags=["plans"])
+def plan_list(request: HttpRequest, slug: PartnershipSlug) -> list[PlanSummaryOut]:
     return [_plan_summary(plan) for plan in plans_of(partnership_for(request.user, slug))]
 
 
-@api.get("/partnerships/{slug}/plans/{plan_id}", response=PlanOut, tags=["plans"])
-def plan_detail(request: HttpRequest, slug: str, plan_id: UUID) -> PlanOut:
+@api.get("/partnerships/{slug}/plans/{plan_id}", response=answers(PlanOut, 404, 422), tags=["plans"])
+def plan_detail(request: HttpRequest, slug: PartnershipSlug, plan_id: UUID) -> PlanOut:
     """A plan with its revisions, cross-cutting themes and priorities (leads and deliverables)."""
     partnership = partnership_for(request.user, slug)
     plan = plan_in(partnership, plan_id)
@@ -138,25 +162,31 @@ def _month(text: str, parameter: str) -> dt.date:
         raise HttpError(422, f"'{parameter}' must be a month in the form YYYY-MM, not '{text}'") from error
 
 
-@api.get("/partnerships/{slug}/crime-counts", response=CrimeCountsOut, tags=["crime data"], exclude_none=True)
+@api.get(
+    "/partnerships/{slug}/crime-counts",
+    response=answers(CrimeCountsOut, 404, 422),
+    tags=["crime data"],
+    exclude_none=True,
+)
 def crime_counts(
     request: HttpRequest,
-    slug: str,
-    area: str | None = None,
+    slug: PartnershipSlug,
+    area: str | None = Query(None, pattern=AREA_PATTERN, max_length=80),
     period: Literal["month", "calendar-year", "financial-year"] = "month",
-    month_from: str = Query("2010-12", alias="from"),
-    month_to: str | None = Query(None, alias="to"),
+    month_from: str = Query("2010-12", alias="from", pattern=MONTH_PATTERN),
+    month_to: str | None = Query(None, alias="to", pattern=MONTH_PATTERN),
     by: Literal["category", "ward", "lsoa"] = "category",
-    source: str = "police.uk-street",
+    source: str = Query("police.uk-street", pattern=SOURCE_PATTERN, max_length=60),
 ) -> CrimeCountsOut:
     """Counts of crimes by period, as the `crime_counts` command gives them. `area` is an ONS code (LSOA,
     ward, district, CSP, force area); by default, the partnership's own areas. `from` and `to` are months,
-    YYYY-MM (`to` defaults to this month)."""
+    YYYY-MM (`to` defaults to this month). `source` is police.uk's, or one of the partnership's own local
+    extracts: any other is "No such source" (404), whether or not another partnership has it."""
     partnership = partnership_for(request.user, slug)
     code = area or partnership.slug
     if code != partnership.slug and not _ONS_CODE.match(code):
-        raise HttpError(422, "'area' must be an ONS code, like E05010511, or this partnership's slug")
-    if source in crime.sources_owned_elsewhere(partnership):
+        raise HttpError(422, f"'area' must be {PATTERN_WORDS[AREA_PATTERN]}")
+    if source not in _sources_countable_by(partnership):
         raise HttpError(404, "No such source")
     first = _month(month_from, "from")
     last = _month(month_to, "to") if month_to else timezone.localdate().replace(day=1)
@@ -191,6 +221,18 @@ def crime_counts(
     )
 
 
+def _sources_countable_by(partnership: Partnership) -> set[str]:
+    """police.uk's sources, the stored sources the partnership's pages show and its own extracts' sources.
+
+    Another partnership's extract is not among them, and is refused just as a source no one has is.
+    """
+    return (
+        set(crime.SOURCE_LABELS)
+        | set(crime.sources_visible_to(partnership))
+        | set(crime.column_mappings_of(partnership).values_list("source", flat=True))
+    )
+
+
 def _indicator_out(indicator: Indicator) -> IndicatorOut:
     return IndicatorOut(
         id=indicator.public_id,
@@ -208,21 +250,25 @@ def _indicator_out(indicator: Indicator) -> IndicatorOut:
     )
 
 
-@api.get("/partnerships/{slug}/indicators", response=list[IndicatorOut], tags=["crime data"])
-def indicator_list(request: HttpRequest, slug: str) -> list[IndicatorOut]:
+@api.get(
+    "/partnerships/{slug}/indicators", response=answers(list[IndicatorOut], 404, 422), tags=["crime data"]
+)
+def indicator_list(request: HttpRequest, slug: PartnershipSlug) -> list[IndicatorOut]:
     """The partnership's own indicators and the shared ones."""
     return [_indicator_out(i) for i in crime.indicators_for(partnership_for(request.user, slug))]
 
 
 @api.get(
-    "/partnerships/{slug}/indicators/{indicator_id}/series", response=IndicatorSeriesOut, tags=["crime data"]
+    "/partnerships/{slug}/indicators/{indicator_id}/series",
+    response=answers(IndicatorSeriesOut, 404, 422),
+    tags=["crime data"],
 )
 def indicator_series(
     request: HttpRequest,
-    slug: str,
+    slug: PartnershipSlug,
     indicator_id: UUID,
-    month_from: str | None = Query(None, alias="from"),
-    month_to: str | None = Query(None, alias="to"),
+    month_from: str | None = Query(None, alias="from", pattern=MONTH_PATTERN),
+    month_to: str | None = Query(None, alias="to", pattern=MONTH_PATTERN),
 ) -> IndicatorSeriesOut:
     """The indicator's count in each month in its area (by default, the last 36 months its data holds), with
     a rate per 1,000 residents when the indicator asks for one and the population is known."""
@@ -271,7 +317,8 @@ def _import_out(run: ImportRun) -> ImportRunOut:
     )
 
 
-@api.get("/partnerships/{slug}/imports", response=list[ImportRunOut], tags=["crime data"])
-def import_list(request: HttpRequest, slug: str) -> list[ImportRunOut]:
-    """The imports made in the partnership's pages, newest first."""
+@api.get("/partnerships/{slug}/imports", response=answers(list[ImportRunOut], 404, 422), tags=["crime data"])
+def import_list(request: HttpRequest, slug: PartnershipSlug) -> list[ImportRunOut]:
+    """The imports made in the partnership's pages, and the police.uk imports that touched its area, newest
+    first."""
     return [_import_out(run) for run in crime.import_runs_of(partnership_for(request.user, slug))]
