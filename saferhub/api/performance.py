@@ -51,8 +51,15 @@ class MeasureOut(Schema):
 
 
 class MeasureDetailOut(MeasureOut):
-    rag: str = Field(description="red, amber, green, or empty when there is no figure yet")
+    rag: str = Field(
+        description="red, amber, green, stale (the latest figure is too old to judge), "
+        "or empty when there is no figure yet"
+    )
+    rag_reason: str = Field(description="Why the measure has its status, in words, as the pages show it")
     direction_of_travel: str
+    travel_basis: str = Field(
+        description="What the latest figure was compared with: the same period a year before"
+    )
     figures: list[PointOut]
     note: str = Field(description="Why an automatic measure has no figures, if it has none")
 
@@ -134,7 +141,9 @@ def measure_detail(request: HttpRequest, slug: PartnershipSlug, measure_id: UUID
     return {
         **_measure_out(measure),
         "rag": status.rag,
+        "rag_reason": status.rag_reason,
         "direction_of_travel": status.travel,
+        "travel_basis": status.travel_basis,
         "figures": [
             {
                 "period": p.period,

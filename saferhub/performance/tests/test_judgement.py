@@ -10,8 +10,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 
+from saferhub.accounts.services import api_token_create
 from saferhub.performance import selectors, services
 from saferhub.performance.rag import is_stale
 from saferhub.performance.tests.factories import ManualMeasureFactory
@@ -136,3 +138,20 @@ def test_the_measure_and_performance_pages_show_the_reason_beside_the_status(cli
         assert "Out of date" in page
         assert "The latest figure is for 2024/25 Q2" in page
         assert "up 34% on 2023/24 Q2" in page
+
+
+def test_the_api_gives_the_stale_status_with_its_reason_and_what_it_compared(world, shoplifting):
+    _, secret = api_token_create(user=world.people["partnership_manager"], name="Feed")
+    url = f"/api/v1/partnerships/alpha/measures/{shoplifting.public_id}"
+    with time_machine.travel(TWO_YEARS_LATER, tick=False):
+        body = _api_get(url, secret)
+    assert body["rag"] == "stale"
+    assert "The latest figure is for 2024/25 Q2" in body["rag_reason"]
+    assert body["direction_of_travel"] == "Worsening"
+    assert body["travel_basis"] == "2024/25 Q2 is up 34% on 2023/24 Q2, the same quarter a year before"
+
+
+def _api_get(url: str, secret: str) -> dict:
+    response = Client().get(url, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200, response.content
+    return response.json()
