@@ -48,9 +48,15 @@ class ImportForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, mappings: list[ColumnMapping], too_large: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        mappings: list[ColumnMapping],
+        policeuk_allowed: bool,
+        too_large: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.policeuk_allowed = policeuk_allowed
         self.mappings = {str(mapping.public_id): mapping for mapping in mappings}
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             (POLICEUK, "police.uk files (CSV or the zip police.uk gives you)"),
@@ -76,6 +82,12 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("kind") == POLICEUK and not self.policeuk_allowed:
+            self.add_error(
+                "kind",
+                "police.uk data is shared by every partnership in the force area, so only the analysts and "
+                "managers of the force area's partnership can import it",
+            )
         upload = data.get("file")
         if upload is None:
             return data
@@ -104,6 +116,10 @@ class MappingForm(forms.Form):
     )
 
 
+class ConfirmForm(forms.Form):
+    """A button that asks nothing more: the POST is the confirmation."""
+
+
 class SourcesForm(forms.Form):
     """The first step of defining an indicator: which data it counts."""
 
@@ -123,7 +139,21 @@ class SourcesForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    """The second step: what the indicator is called and which of the sources' rows it counts."""
+    """The second step: what the indicator is called and which of the sources' rows it counts (also the
+    page that changes a saved indicator, whose data and short name stay as they are)."""
+
+    @classmethod
+    def initial_of(cls, indicator: Indicator) -> dict[str, Any]:
+        """A saved indicator's definition as the form's initial values."""
+        flags = {flag: "yes" if value else "no" for flag, value in indicator.flags.items()}
+        return {
+            "name": indicator.name,
+            "description": indicator.description,
+            "categories": list(indicator.categories),
+            "area_code": indicator.area_code,
+            "per_1000": indicator.per_1000,
+            **flags,
+        }
 
     name = forms.CharField(
         label="Name",
@@ -169,11 +199,16 @@ class IndicatorForm(forms.Form):
         sources: dict[str, str],
         categories: dict[str, tuple[str, ...]],
         flags: tuple[str, ...],
+        editing: Indicator | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.sources = sources
+        self.editing = editing
+        if editing is not None:
+            # Files and the API name an indicator by its short name: it stays as it is.
+            del self.fields["slug"]
         several = len(sources) > 1
         self.fields["categories"].choices = [  # type: ignore[attr-defined]
             (category, f"{category} ({', '.join(sources[s] for s in found)})" if several else category)
@@ -200,6 +235,8 @@ class IndicatorForm(forms.Form):
         )
         # Fields in reading order: the flags follow the categories.
         order = ["name", "slug", "description", "categories", *flags, "area_code", "per_1000"]
+        if editing is not None:
+            order.remove("slug")
         self.order_fields(order)
 
     def clean_slug(self) -> str:
@@ -227,7 +264,7 @@ class IndicatorForm(forms.Form):
         """The definition, as services.indicator_save takes it."""
         data = self.cleaned_data
         return {
-            "slug": data["slug"],
+            "slug": self.editing.slug if self.editing is not None else data["slug"],
             "name": data["name"],
             "description": data["description"],
             "sources": list(self.sources),

@@ -10,6 +10,8 @@ from saferhub.partnerships.models import Partnership
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
+    # police.uk months already held would change: nothing is current until a data steward confirms.
+    AWAITING_CONFIRMATION = "awaiting", "Waiting for confirmation"
     COMMITTED = "committed", "Imported"
     REFUSED = "refused", "Refused"
     FAILED = "failed", "Failed"
@@ -36,6 +38,22 @@ class ImportRun(PublicRecord):
     forces = models.JSONField(default=list, blank=True)
     replaced = models.JSONField(default=list, blank=True, help_text="Partitions this import replaced.")
     notes = models.JSONField(default=list, blank=True)
+    pending = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Awaiting confirmation: the partitions written (not current) that confirming makes so.",
+    )
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The held months it changes: rows per category before and after, per force and month.",
+    )
+    touched = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="crime_imports_touching",
+        help_text="The partnerships whose area its police.uk data covers: each sees it in its history.",
+    )
     error = models.TextField(blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the progress bar.")
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -74,6 +92,30 @@ class Partition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.force} {self.month:%Y-%m}"
+
+
+class PartitionVersion(PublicRecord):
+    """A partition file an import (or a restore) replaced: kept, with its manifest row, to be restored."""
+
+    source = models.CharField(max_length=60)
+    force = models.CharField(max_length=60)
+    month = models.DateField()
+    path = models.CharField(max_length=300)
+    checksum = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    no_location_rows = models.PositiveIntegerField()
+    lsoa_2011_rows = models.PositiveIntegerField()
+    lsoa_2021_rows = models.PositiveIntegerField()
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    replaced_by = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="replaced_versions")
+
+    class Meta:
+        ordering = ["source", "force", "month", "-created_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source} {self.force} {self.month:%Y-%m} as imported {self.import_run.created_at:%d %B %Y}"
+        )
 
 
 class StaleAggregate(models.Model):

@@ -24,10 +24,11 @@ from saferhub.crimedata.models import (
     Indicator,
     IndicatorSet,
     Partition,
+    PartitionVersion,
     StaleAggregate,
 )
-from saferhub.crimedata.policeuk import force_slug
 from saferhub.crimedata.services import aggregates_refresh
+from saferhub.crimedata.stewards import force_of_area, forces_of_districts
 from saferhub.geography import selectors as geography
 from saferhub.geography.models import VINTAGES_OF_2021, Area, AreaLevel, LsoaPlacement, Vintage
 from saferhub.partnerships.models import Partnership
@@ -35,9 +36,6 @@ from saferhub.partnerships.selectors import partnership_by_slug
 
 Period = Literal["month", "calendar-year", "financial-year"]
 GroupBy = Literal["category", "ward", "lsoa"]
-
-# police.uk's slugs that do not follow from the force area's ONS name.
-_FORCE_SLUG_EXCEPTIONS = {"london-city-of": "city-of-london", "metropolitan-police": "metropolitan"}
 
 
 class UnknownArea(Exception):
@@ -85,7 +83,7 @@ def area_scope(code: str) -> AreaScope:
         raise UnknownArea(f"'{code}' is neither an ONS area code we know nor a partnership")
     districts = geography.lad_codes_in(code)
     partial = area.level in {"lsoa11", "lsoa21", "ward"}
-    forces = frozenset({_force_of_area(area.name)}) if area.level == "pfa" else frozenset()
+    forces = frozenset({force_of_area(area.name)}) if area.level == "pfa" else frozenset()
     return AreaScope(
         code=code,
         name=area.name,
@@ -93,11 +91,6 @@ def area_scope(code: str) -> AreaScope:
         lsoas=lsoas if partial else None,
         forces_without_location=forces,
     )
-
-
-def _force_of_area(name: str) -> str:
-    slug = force_slug(name)
-    return _FORCE_SLUG_EXCEPTIONS.get(slug, slug)
 
 
 def monthly_counts(
@@ -614,8 +607,27 @@ def latest_month(*, sources: list[str] | tuple[str, ...]) -> dt.date | None:
 
 
 def import_runs_of(partnership: Partnership) -> QuerySet[ImportRun]:
-    """The imports made in the partnership's pages, newest first (command-line imports belong to none)."""
-    return import_runs().filter(partnership=partnership)
+    """The imports made in the partnership's pages, and the police.uk imports and restores that touched its
+    area (wherever they were made), newest first."""
+    touching = ImportRun.touched.through.objects.filter(partnership=partnership).values("importrun_id")
+    return import_runs().filter(Q(partnership=partnership) | Q(pk__in=touching))
+
+
+def replaced_versions_of(run: ImportRun) -> QuerySet[PartitionVersion]:
+    """The partition versions this import or restore replaced and that can still be restored."""
+    return (
+        PartitionVersion.objects.filter(replaced_by=run)
+        .select_related("import_run")
+        .order_by("source", "force", "month")
+    )
+
+
+def replaced_version_in(partnership: Partnership, run_id: Any, version_id: Any) -> PartitionVersion:
+    run = import_run_in(partnership, run_id)
+    version = replaced_versions_of(run).filter(public_id=version_id).first()
+    if version is None:
+        raise Http404("No such version")
+    return version
 
 
 def import_run_in(partnership: Partnership, public_id: Any) -> ImportRun:
@@ -643,6 +655,14 @@ def indicators_for(partnership: Partnership) -> QuerySet[Indicator]:
 
 def indicator_in(partnership: Partnership, public_id: Any) -> Indicator:
     indicator = indicators_for(partnership).filter(public_id=public_id).first()
+    if indicator is None:
+        raise Http404("No such indicator")
+    return indicator
+
+
+def own_indicator_in(partnership: Partnership, public_id: Any) -> Indicator:
+    """One of the partnership's own indicators (not a shared one), which its analysts may change."""
+    indicator = Indicator.objects.filter(partnership=partnership, public_id=public_id).first()
     if indicator is None:
         raise Http404("No such indicator")
     return indicator
@@ -778,19 +798,6 @@ def months_held(*, sources: list[str] | tuple[str, ...]) -> frozenset[dt.date]:
 def forces_of(scope: AreaScope) -> frozenset[str]:
     """The police.uk force slugs whose areas hold the scope's districts."""
     return forces_of_districts(scope.districts) | scope.forces_without_location
-
-
-def forces_of_districts(districts: frozenset[str] | set[str]) -> frozenset[str]:
-    """The police.uk force slugs whose areas hold these districts (the LSOAs placed in them say which)."""
-    force_areas = set(
-        LsoaPlacement.objects.filter(lad_code__in=districts)
-        .exclude(pfa_code="")
-        .order_by()
-        .values_list("pfa_code", flat=True)
-        .distinct()
-    )
-    names = geography.area_names(force_areas)
-    return frozenset(_force_of_area(name) for name in names.values())
 
 
 def crime_points(
@@ -1066,7 +1073,7 @@ def comparator_counts(
     counted = [
         code
         for code in districts
-        if {_force_of_area(names[pfa]) for pfa in forces_by_district[code] if pfa in names} & held_forces
+        if {force_of_area(names[pfa]) for pfa in forces_by_district[code] if pfa in names} & held_forces
     ]
     found: dict[str, int | None] = dict.fromkeys(codes)
     _aggregates_made_fresh(what.sources)

@@ -3,7 +3,9 @@
 import datetime as dt
 import json
 import logging
+import os
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -17,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -47,10 +51,12 @@ from saferhub.crimedata.models import (
     IndicatorSet,
     IndicatorSetMember,
     Partition,
+    PartitionVersion,
     StaleAggregate,
 )
 from saferhub.crimedata.policeuk import LsoaIndex, ParsedFile, policeuk_file_read
 from saferhub.crimedata.sources import InputFile, InputFileError, input_files
+from saferhub.crimedata.stewards import POLICEUK, is_policeuk, partnerships_touched_by, policeuk_refusal
 from saferhub.geography import selectors as geography
 from saferhub.partnerships.models import Partnership
 
@@ -59,7 +65,11 @@ ProgressCallback = Callable[[int], None]
 
 
 class ImportRefused(Exception):
-    """Nothing was imported. The message says which file and why."""
+    """Nothing was imported. The message says which file and why; `rejections` are the rows rejected."""
+
+    def __init__(self, message: str, *, rejections: list[Rejection] | None = None) -> None:
+        super().__init__(message)
+        self.rejections = rejections or []
 
 
 @dataclass
@@ -84,8 +94,14 @@ def crime_import(
     partnership: Any = None,
     run: ImportRun | None = None,
     on_progress: ProgressCallback | None = None,
+    replace: bool = False,
 ) -> ImportRun:
-    """Import police.uk files (CSVs, month folders, trees of them, or police.uk zip archives)."""
+    """Import police.uk files (CSVs, month folders, trees of them, or police.uk zip archives).
+
+    `actor` must be a steward of every force the files hold (None is the installation operator). Months
+    already held that the files would change are not replaced unless `replace`: the run then waits for
+    confirmation (import_run_confirm), with what would change in its `changes`.
+    """
     run = run or ImportRun.objects.create(kind="police.uk", started_by=actor, partnership=partnership)
     boundaries: list[LsoaBoundaries] = []
 
@@ -106,6 +122,7 @@ def crime_import(
             )
         ],
         on_progress=on_progress,
+        ask_before_replacing=not replace,
     )
 
 
@@ -116,11 +133,14 @@ def partitions_import(
     files: Callable[[], list[InputFile]],
     parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]],
     on_progress: ProgressCallback | None = None,
+    ask_before_replacing: bool = False,
 ) -> ImportRun:
     """The import every source shares: parse each file, write its partitions, then switch the manifest.
 
-    A file that cannot be read at all refuses the whole import and nothing changes. Rejected rows are
-    reported and the rest committed.
+    A file that cannot be read at all, or that leaves no row to store, refuses the whole import and nothing
+    changes. Rejected rows are reported and the rest committed. police.uk data is refused unless `actor` is
+    a steward of its forces; with `ask_before_replacing`, police.uk months already held that it would change
+    wait for confirmation instead of being committed.
     """
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, updated_at=timezone.now())
     collected = _Collected()
@@ -138,18 +158,42 @@ def partitions_import(
             collected=collected,
             on_progress=on_progress,
         )
+        if not collected.written:
+            raise InputFileError(_nothing_stored_reason(collected))
+        refusal = policeuk_refusal(actor, _policeuk_forces(collected.written))
+        if refusal is not None:
+            raise InputFileError(refusal)
     except InputFileError as error:
         _discard_uncommitted(collected.written)
-        _finish_refused(run, actor, str(error))
-        raise ImportRefused(str(error)) from error
-    replaced = _commit(run, actor, collected)
-    _remove_replaced_files(replaced)
+        _finish_refused(run, actor, str(error), collected)
+        raise ImportRefused(str(error), rejections=collected.rejections) from error
+    if ask_before_replacing:
+        changes = _held_month_changes([w for w in collected.written if is_policeuk(w.source)])
+        if changes:
+            return _await_confirmation(run, actor, collected, changes)
+    _outcome_record(run, collected)
+    _commit(run, actor, collected.written)
     # Before the import returns, so that counts are right the moment it has: from the rows counted as they
     # were read, reading back only the partitions of those years that this import did not bring.
     aggregates_refresh(known_counts=collected.counts, lad_of=lad_of)
     if on_progress is not None:
         on_progress(100)
     return run
+
+
+def _nothing_stored_reason(collected: _Collected) -> str:
+    if collected.rows_read == 0:
+        return "the file holds no rows, only its header"
+    every = (
+        "its one row was"
+        if collected.rows_read == 1
+        else f"every one of its {collected.rows_read:,} rows was"
+    )
+    return f"{every} rejected, so there is nothing to store (the rejected rows are listed below)"
+
+
+def _policeuk_forces(written: Iterable[store.WrittenPartition]) -> set[str]:
+    return {w.force for w in written if is_policeuk(w.source)}
 
 
 @dataclass
@@ -266,99 +310,215 @@ def _collect(read: _FileRead, collected: _Collected) -> None:
 
 
 def _discard_uncommitted(written: list[store.WrittenPartition]) -> None:
-    current = set(Partition.objects.filter(path__in=[w.path for w in written]).values_list("path", flat=True))
+    """Remove files written but not made current, unless the same file (by its checksum) is also current
+    or a kept version."""
+    paths = [w.path for w in written]
+    kept = set(Partition.objects.filter(path__in=paths).values_list("path", flat=True))
+    kept |= set(PartitionVersion.objects.filter(path__in=paths).values_list("path", flat=True))
     for partition in written:
-        if partition.path not in current:
+        if partition.path not in kept:
             store.partition_file_remove(partition.path)
 
 
-def _finish_refused(run: ImportRun, actor: Any, reason: str) -> None:
+def _outcome_record(run: ImportRun, collected: _Collected) -> None:
+    """Set what the import read, rejected and wrote on its run (the caller saves it)."""
+    run.rows_read = collected.rows_read
+    run.rows_stored = sum(w.rows for w in collected.written)
+    run.rows_rejected = len(collected.rejections)
+    run.rejections = [r.as_dict() for r in collected.rejections[:REJECTIONS_KEPT]]
+    run.report_path = _rejection_report_write(run, collected.rejections)
+    run.months = sorted({f"{w.month:%Y-%m}" for w in collected.written})
+    run.forces = sorted({w.force for w in collected.written})
+    run.notes = collected.notes
+    run.finished_at = timezone.now()
+
+
+def _finish_refused(run: ImportRun, actor: Any, reason: str, collected: _Collected) -> None:
+    """Nothing is stored; the run keeps what was read and every rejected row, for its page to list."""
     with transaction.atomic():
+        _outcome_record(run, collected)
+        run.rows_stored = 0
+        run.months, run.forces = [], []
         run.status = ImportStatus.REFUSED
         run.error = reason
-        run.finished_at = timezone.now()
         run.save()
         audit_event_record(actor=actor, verb=AuditVerb.REFUSED, target=run, context={"reason": reason[:500]})
 
 
-def _commit(run: ImportRun, actor: Any, collected: _Collected) -> list[str]:
-    """Point the manifest at the new partitions in one transaction. Returns the files no longer current."""
-    replaced_files: list[str] = []
-    replaced: list[str] = []
-    sources = {w.source for w in collected.written}
-    months = [w.month for w in collected.written]
+_PARTITION_FIELDS = (
+    "path",
+    "checksum",
+    "rows",
+    "no_location_rows",
+    "lsoa_2011_rows",
+    "lsoa_2021_rows",
+)
+
+
+def _current_partitions(
+    keys: Iterable[tuple[str, str, dt.date]],
+) -> dict[tuple[str, str, dt.date], Partition]:
+    wanted = set(keys)
+    query = Q()
+    for source, force, month in wanted:
+        query |= Q(source=source, force=force, month=month)
+    if not wanted:
+        return {}
+    return {
+        (p.source, p.force, p.month): p for p in Partition.objects.filter(query).select_related("import_run")
+    }
+
+
+def _category_counts(path: str) -> dict[str, int]:
+    rows = (
+        store.duckdb_cursor()
+        .execute(
+            "SELECT category, count(*) FROM read_parquet(?) GROUP BY category",
+            [str(store.store_root() / path)],
+        )
+        .fetchall()
+    )
+    return {category or "": count for category, count in rows}
+
+
+def _held_month_changes(written: list[store.WrittenPartition]) -> list[dict[str, Any]]:
+    """For each month held that these partitions would replace with other rows: rows per category before
+    and after, and the file each side is (so that a confirmation applies exactly what was shown)."""
+    current = _current_partitions((w.source, w.force, w.month) for w in written)
+    changes = []
+    for w in sorted(written, key=lambda w: (w.source, w.force, w.month)):
+        held = current.get((w.source, w.force, w.month))
+        if held is None or held.path == w.path:
+            continue
+        before, after = _category_counts(held.path), _category_counts(w.path)
+        changes.append(
+            {
+                "source": w.source,
+                "force": w.force,
+                "month": f"{w.month:%Y-%m}",
+                "before_path": held.path,
+                "after_path": w.path,
+                "rows_before": held.rows,
+                "rows_after": w.rows,
+                "categories": [
+                    {"category": category, "before": before.get(category, 0), "after": after.get(category, 0)}
+                    for category in sorted(set(before) | set(after))
+                ],
+            }
+        )
+    return changes
+
+
+def _await_confirmation(
+    run: ImportRun, actor: Any, collected: _Collected, changes: list[dict[str, Any]]
+) -> ImportRun:
+    """Keep the partitions written, not current, until a steward confirms what they change (or discards)."""
     with transaction.atomic():
-        previous = {
-            (p.source, p.force, p.month): p.path
-            for p in Partition.objects.filter(source__in=sources, month__range=(min(months), max(months)))
-            if (p.source, p.force, p.month) in collected.seen
-        }
-        for written in collected.written:
-            key = (written.source, written.force, written.month)
-            if key in previous:
-                replaced.append(f"{written.source} {written.force} {written.month:%Y-%m}")
-                if previous[key] != written.path:
-                    replaced_files.append(previous[key])
+        _outcome_record(run, collected)
+        run.status = ImportStatus.AWAITING_CONFIRMATION
+        run.pending = [_partition_dict(w) for w in collected.written]
+        run.changes = changes
+        run.progress = 100
+        run.save()
+        audit_event_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            target=run,
+            context={"status": "awaiting", "months_changed": [f"{c['force']} {c['month']}" for c in changes]},
+        )
+    return run
+
+
+def _partition_dict(written: store.WrittenPartition) -> dict[str, Any]:
+    return {
+        **{name: getattr(written, name) for name in _PARTITION_FIELDS},
+        "source": written.source,
+        "force": written.force,
+        "month": f"{written.month:%Y-%m}",
+    }
+
+
+def _partition_of_dict(values: dict[str, Any]) -> store.WrittenPartition:
+    return store.WrittenPartition(
+        **{**values, "month": dt.date(int(values["month"][:4]), int(values["month"][5:7]), 1)}
+    )
+
+
+def _commit(run: ImportRun, actor: Any, written: list[store.WrittenPartition]) -> None:
+    """Point the manifest at the new partitions in one transaction, with the run (its outcome already set on
+    it) committed. The partitions they replace are kept as versions (their files too), to be restored."""
+    replaced: list[str] = []
+    with transaction.atomic():
+        previous = _current_partitions((w.source, w.force, w.month) for w in written)
+        versions = []
+        for partition in written:
+            held = previous.get((partition.source, partition.force, partition.month))
+            if held is None:
+                continue
+            replaced.append(f"{partition.source} {partition.force} {partition.month:%Y-%m}")
+            if held.path != partition.path:
+                versions.append(_version_of(held, replaced_by=run))
+        PartitionVersion.objects.bulk_create(versions)
         Partition.objects.bulk_create(
             [
                 Partition(
                     source=w.source,
                     force=w.force,
                     month=w.month,
-                    path=w.path,
-                    checksum=w.checksum,
-                    rows=w.rows,
-                    no_location_rows=w.no_location_rows,
-                    lsoa_2011_rows=w.lsoa_2011_rows,
-                    lsoa_2021_rows=w.lsoa_2021_rows,
+                    **{name: getattr(w, name) for name in _PARTITION_FIELDS},
                     import_run=run,
                 )
-                for w in collected.written
+                for w in written
             ],
             update_conflicts=True,
             unique_fields=["source", "force", "month"],
-            update_fields=[
-                "path",
-                "checksum",
-                "rows",
-                "no_location_rows",
-                "lsoa_2011_rows",
-                "lsoa_2021_rows",
-                "import_run",
-                "imported_at",
-            ],
+            update_fields=[*_PARTITION_FIELDS, "import_run", "imported_at"],
         )
-        StaleAggregate.objects.bulk_create(
-            [
-                StaleAggregate(source=s, year=y)
-                for s, y in {(w.source, w.month.year) for w in collected.written}
-            ],
-            ignore_conflicts=True,
-        )
+        _stale_mark(written)
         run.status = ImportStatus.COMMITTED
-        run.rows_read = collected.rows_read
-        run.rows_stored = sum(w.rows for w in collected.written)
-        run.rows_rejected = len(collected.rejections)
-        run.rejections = [r.as_dict() for r in collected.rejections[:REJECTIONS_KEPT]]
-        run.report_path = _rejection_report_write(run, collected.rejections)
-        run.months = sorted({f"{w.month:%Y-%m}" for w in collected.written})
-        run.forces = sorted({w.force for w in collected.written})
         run.replaced = replaced
-        run.notes = collected.notes
+        run.pending = []
         run.progress = 100
-        run.finished_at = timezone.now()
         run.save()
-        audit_event_record(
+        _audit_where_touched(
+            run,
             actor=actor,
             verb=AuditVerb.CREATED,
-            target=run,
             context={
                 "rows_stored": run.rows_stored,
                 "rows_rejected": run.rows_rejected,
                 "replaced": len(replaced),
             },
         )
-    return replaced_files
+
+
+def _version_of(partition: Partition, *, replaced_by: ImportRun) -> PartitionVersion:
+    return PartitionVersion(
+        source=partition.source,
+        force=partition.force,
+        month=partition.month,
+        **{name: getattr(partition, name) for name in _PARTITION_FIELDS},
+        import_run=partition.import_run,
+        replaced_by=replaced_by,
+    )
+
+
+def _stale_mark(partitions: Iterable[store.WrittenPartition | PartitionVersion]) -> None:
+    StaleAggregate.objects.bulk_create(
+        [StaleAggregate(source=s, year=y) for s, y in {(p.source, p.month.year) for p in partitions}],
+        ignore_conflicts=True,
+    )
+
+
+def _audit_where_touched(run: ImportRun, *, actor: Any, verb: AuditVerb, context: dict[str, Any]) -> None:
+    """One audit event in the run's own partnership, and one in each other partnership whose area its
+    police.uk data covers, which also sees the run in its import history."""
+    touched = partnerships_touched_by(set(run.forces)) if run.kind == POLICEUK else []
+    run.touched.set(touched)
+    audit_event_record(actor=actor, verb=verb, target=run, context=context)
+    for partnership in touched:
+        if partnership.pk != run.partnership_id:
+            audit_event_record(actor=actor, verb=verb, target=run, partnership=partnership, context=context)
 
 
 def _rejection_report_write(run: ImportRun, rejections: list[Rejection]) -> str:
@@ -374,13 +534,6 @@ def _rejection_report_write(run: ImportRun, rejections: list[Rejection]) -> str:
         encoding="utf-8",
     )
     return str(relative)
-
-
-def _remove_replaced_files(paths: list[str]) -> None:
-    still_current = set(Partition.objects.filter(path__in=paths).values_list("path", flat=True))
-    for path in paths:
-        if path not in still_current:
-            store.partition_file_remove(path)
 
 
 def lsoa_districts() -> dict[str, str]:
@@ -611,7 +764,13 @@ def crime_store_check(*, repair: bool) -> StoreCheck:
             missing.append(path)
         elif store.file_checksum(file) != checksum:
             damaged.append(path)
-    orphans = store.orphan_partition_files({path for path, _ in partitions})
+    # Replaced versions and the files of imports awaiting confirmation are kept, never stray.
+    kept = set(PartitionVersion.objects.values_list("path", flat=True))
+    for pending in ImportRun.objects.filter(status=ImportStatus.AWAITING_CONFIRMATION).values_list(
+        "pending", flat=True
+    ):
+        kept.update(values["path"] for values in pending)
+    orphans = store.orphan_partition_files({path for path, _ in partitions} | kept)
     # A run that has not moved for this long had its process stopped (a deploy, a crash, a kill).
     quiet_since = timezone.now() - dt.timedelta(minutes=settings.SAFERHUB_IMPORT_STALL_MINUTES)
     stopped = list(ImportRun.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=quiet_since))
@@ -661,23 +820,18 @@ def upload_name(name: str) -> str:
 
 
 def import_upload_queue(
-    *,
-    partnership: Partnership,
-    actor: Any,
-    mapping: ColumnMapping | None,
-    upload: UploadedFile,
-    background: bool,
+    *, partnership: Partnership, actor: Any, mapping: ColumnMapping | None, upload: UploadedFile
 ) -> ImportRun:
     """Keep an uploaded file under the store's uploads folder and record its import as queued (audited).
 
-    With `background`, the task worker imports it once this transaction commits; otherwise the caller
-    imports it at once with import_upload_run.
+    The task worker imports it once this transaction commits, whatever its size: an import can run long,
+    and never inside a web request. Its page shows the progress.
     """
     name = upload_name(upload.name or "upload")
     run = ImportRun(
         partnership=partnership,
         started_by=actor,
-        kind=mapping.source if mapping else "police.uk",
+        kind=mapping.source if mapping else POLICEUK,
         status=ImportStatus.QUEUED,
         files=[name],
     )
@@ -693,10 +847,9 @@ def import_upload_queue(
                 actor=actor,
                 verb=AuditVerb.CREATED,
                 target=run,
-                context={"uploaded": name, "bytes": upload.size, "background": background},
+                context={"uploaded": name, "bytes": upload.size},
             )
-            if background:
-                _import_enqueue(run=run, mapping=mapping)
+            _import_enqueue(run=run, mapping=mapping)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -720,6 +873,8 @@ def import_upload_run(*, run: ImportRun, mapping: ColumnMapping | None) -> Impor
 
     Raises ImportRefused (the run is then refused, and audited) when nothing could be imported. Any other
     error marks the run failed, with the error, and is logged rather than raised: the run's page says so.
+    A police.uk upload that would change months already held waits for its uploader's confirmation.
+    Messages name the file as uploaded, never where the server keeps it.
     """
     folder = upload_folder(run)
 
@@ -734,6 +889,7 @@ def import_upload_run(*, run: ImportRun, mapping: ColumnMapping | None) -> Impor
                 files=lambda: _uploaded_files(folder, (".csv",)),
                 parse=lambda file, lsoas: [policeuk_file_read(file.read(), name=file.name, lsoas=lsoas)],
                 on_progress=progress,
+                ask_before_replacing=True,
             )
         parsed = extract_mapping_parse(mapping.text, name=mapping.slug)
         boundaries = LsoaBoundaries.load() if parsed.locates_by_coordinates else None
@@ -750,18 +906,123 @@ def import_upload_run(*, run: ImportRun, mapping: ColumnMapping | None) -> Impor
         raise
     except Exception as error:
         logger.exception("The import %s failed", run.public_id)
-        return import_run_fail(run=run, error=f"{type(error).__name__}: {error}")
+        return import_run_fail(run=run, error=_without_folder(f"{type(error).__name__}: {error}", folder))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _without_folder(text: str, folder: Path) -> str:
+    """A message with the server's folder of an upload taken out of every path it names."""
+    return text.replace(f"{folder}{os.sep}", "").replace(str(folder), "")
+
+
 def _uploaded_files(folder: Path, suffixes: tuple[str, ...]) -> list[InputFile]:
     """The uploaded files, named as the person named them (not by where the store keeps them)."""
-    found = []
+    found: list[InputFile] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        for file in input_files([path], suffixes=suffixes):
-            found.append(replace(file, name=path.name) if file.name == str(path) else file)
+        try:
+            files = list(input_files([path], suffixes=suffixes))
+        except InputFileError as error:
+            raise InputFileError(_without_folder(str(error), folder)) from error
+        found.extend(replace(file, name=path.name) if file.name == str(path) else file for file in files)
     return found
+
+
+def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
+    """Make current exactly the partitions a run awaiting confirmation wrote, as its changes showed them.
+
+    Raises ImportRefused, and changes nothing, when the run no longer waits, when `actor` may not load its
+    forces' police.uk data, or when a month changed since (another import): the changes shown would be wrong.
+    """
+    if run.status != ImportStatus.AWAITING_CONFIRMATION:
+        raise ImportRefused(
+            "this import is not waiting for confirmation: it was confirmed or discarded before"
+        )
+    refusal = policeuk_refusal(actor, set(run.forces))
+    if refusal is not None:
+        raise ImportRefused(refusal)
+    written = [_partition_of_dict(values) for values in run.pending]
+    current = _current_partitions((w.source, w.force, w.month) for w in written)
+    for change in run.changes:
+        month = dt.date(int(change["month"][:4]), int(change["month"][5:7]), 1)
+        held = current.get((change["source"], change["force"], month))
+        if held is None or held.path != change["before_path"]:
+            import_run_discard(run=run, actor=actor, reason="The months it would change have changed since.")
+            raise ImportRefused(
+                f"{change['force']} {change['month']} has changed since this import was read, so what it "
+                "would change is no longer what was shown; import the file again"
+            )
+    _commit(run, actor, written)
+    aggregates_refresh()
+    return run
+
+
+def import_run_discard(
+    *, run: ImportRun, actor: Any, reason: str = "Not confirmed, so nothing changed."
+) -> ImportRun:
+    """Drop what a run awaiting confirmation wrote: nothing changes, and the run is refused with `reason`."""
+    if run.status != ImportStatus.AWAITING_CONFIRMATION:
+        raise ImportRefused(
+            "this import is not waiting for confirmation: it was confirmed or discarded before"
+        )
+    _discard_uncommitted([_partition_of_dict(values) for values in run.pending])
+    with transaction.atomic():
+        run.status = ImportStatus.REFUSED
+        run.error = reason
+        run.pending = []
+        run.save()
+        audit_event_record(actor=actor, verb=AuditVerb.REFUSED, target=run, context={"reason": reason})
+    return run
+
+
+def partition_version_restore(
+    *, version: PartitionVersion, actor: Any, partnership: Partnership
+) -> ImportRun:
+    """Make a replaced version of a month current again, recorded (and audited) as a run of its own in the
+    histories of the partnerships it touches; the version it replaces is kept in turn.
+
+    Raises ImportRefused when `actor` may not load that force's police.uk data.
+    """
+    if is_policeuk(version.source):
+        refusal = policeuk_refusal(actor, {version.force})
+        if refusal is not None:
+            raise ImportRefused(refusal)
+    label = f"{version.source} {version.force} {version.month:%Y-%m}"
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            partnership=partnership,
+            started_by=actor,
+            kind=POLICEUK if is_policeuk(version.source) else version.source,
+            status=ImportStatus.COMMITTED,
+            rows_stored=version.rows,
+            months=[f"{version.month:%Y-%m}"],
+            forces=[version.force],
+            replaced=[label],
+            notes=[f"Restored {label} as imported on {version.import_run.created_at:%d %B %Y at %H:%M}."],
+            progress=100,
+            finished_at=timezone.now(),
+        )
+        current = (
+            Partition.objects.select_for_update()
+            .filter(source=version.source, force=version.force, month=version.month)
+            .first()
+        )
+        if current is not None:
+            _version_of(current, replaced_by=run).save()
+        Partition.objects.update_or_create(
+            source=version.source,
+            force=version.force,
+            month=version.month,
+            defaults={
+                **{name: getattr(version, name) for name in _PARTITION_FIELDS},
+                "import_run": version.import_run,
+            },
+        )
+        version.delete()
+        _stale_mark([version])
+        _audit_where_touched(run, actor=actor, verb=AuditVerb.CREATED, context={"restored": label})
+    aggregates_refresh()
+    return run
 
 
 def import_run_fail(*, run: ImportRun, error: str) -> ImportRun:
@@ -798,3 +1059,27 @@ def indicator_save(*, partnership: Partnership, actor: Any, values: dict[str, An
     with transaction.atomic():
         indicator, _ = _indicator_upsert(definition, partnership=partnership, actor=actor)
     return indicator
+
+
+class IndicatorInUse(Exception):
+    """The indicator is counted by something else (a set, a measure, an assessment): it cannot be removed."""
+
+
+def indicator_remove(*, indicator: Indicator, actor: Any) -> None:
+    """Remove one of a partnership's indicators (audited). Raises IndicatorInUse, and removes nothing, while
+    a set lists it or a record of another app (a measure, an assessment, an issue) counts it."""
+    sets = list(IndicatorSetMember.objects.filter(indicator=indicator).select_related("indicator_set"))
+    uses = [f"the set ‘{member.indicator_set.name}’" for member in sets]
+    collector = Collector(using="default")
+    try:
+        collector.collect([indicator])
+    except (ProtectedError, RestrictedError) as error:
+        used_by = Counter(type(record)._meta.verbose_name for record in error.args[1])
+        uses.extend(f"{count} {name}{'' if count == 1 else 's'}" for name, count in sorted(used_by.items()))
+    if uses:
+        raise IndicatorInUse(f"‘{indicator.name}’ is in use by {', '.join(uses)}: it was not removed")
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor, verb=AuditVerb.DELETED, target=indicator, context={"slug": indicator.slug}
+        )
+        indicator.delete()

@@ -3,24 +3,35 @@ indicators. Reads go through the selectors, writes through the services."""
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from saferhub.audit.services import access_refused
 from saferhub.crimedata import selectors, services
 from saferhub.crimedata.extracts import MappingError
-from saferhub.crimedata.forms import ImportForm, IndicatorForm, MappingForm, SourcesForm, megabytes
+from saferhub.crimedata.forms import ConfirmForm, ImportForm, IndicatorForm, MappingForm, SourcesForm
 from saferhub.crimedata.indicator_definitions import IndicatorFileError
 from saferhub.crimedata.models import ImportRun, ImportStatus
+from saferhub.crimedata.stewards import POLICEUK, policeuk_forces_loadable_by, policeuk_refusal
 from saferhub.design_system.charts import bar_chart, monthly_axis_labels
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.permissions import require_permission
@@ -29,6 +40,8 @@ from saferhub.partnerships.selectors import partnership_for
 VIEW_DATA = "crimedata.view_data"
 IMPORT_DATA = "crimedata.import_data"
 CHANGE_INDICATORS = "crimedata.change_indicators"
+# What a refused confirm, discard or restore is audited as: loading the run's months.
+LOAD_RUN_MONTHS = "crimedata.load_months"
 RUNS_PER_PAGE = 50
 ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
@@ -126,29 +139,20 @@ def _import_new(request: HttpRequest, slug: str, limit: UploadLimit) -> HttpResp
         _posted(request),
         request.FILES if request.method == "POST" else None,
         mappings=list(selectors.column_mappings_of(partnership)),
+        policeuk_allowed=policeuk_forces_loadable_by(request.user) != frozenset(),
         too_large=limit.exceeded,
     )
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        background = upload.size > settings.SAFERHUB_IMPORT_INLINE_BYTES
         run = services.import_upload_queue(
             partnership=partnership,
             actor=request.user,
             mapping=form.mapping,
-            upload=upload,
-            background=background,
+            upload=form.cleaned_data["file"],
         )
-        if background:
+        run.refresh_from_db(fields=["status"])
+        if run.status in ACTIVE:  # the worker may have finished it already; its page then says how it went
             messages.info(request, "The file is uploaded and is being imported")
-            return redirect("crimedata:import", slug=slug, run_id=run.public_id)
-        try:
-            run = services.import_upload_run(run=run, mapping=form.mapping)
-        except services.ImportRefused as refused:
-            form.add_error("file", f"Nothing was imported: {refused}")
-        else:
-            if run.status == ImportStatus.COMMITTED:
-                messages.success(request, _imported_text(run))
-            return redirect("crimedata:import", slug=slug, run_id=run.public_id)
+        return redirect("crimedata:import", slug=slug, run_id=run.public_id)
     return _form_page(
         request,
         "crimedata/import_form.html",
@@ -158,7 +162,6 @@ def _import_new(request: HttpRequest, slug: str, limit: UploadLimit) -> HttpResp
         submit_text="Import",
         cancel_url=reverse("crimedata:imports", args=[slug]),
         multipart=True,
-        inline_limit=megabytes(settings.SAFERHUB_IMPORT_INLINE_BYTES),
     )
 
 
@@ -175,6 +178,7 @@ def import_detail(request: HttpRequest, slug: str, run_id: UUID) -> HttpResponse
     partnership = _partnership(request, slug)
     run = selectors.import_run_in(partnership, run_id)
     active = run.status in ACTIVE
+    may_load = _may_load(request, partnership, run)
     return render(
         request,
         "crimedata/import_run.html",
@@ -184,10 +188,89 @@ def import_detail(request: HttpRequest, slug: str, run_id: UUID) -> HttpResponse
             "kind_label": _kind_labels(partnership).get(run.kind, run.kind),
             "forces": [selectors.force_label(force) for force in run.forces],
             "active": active,
+            "outcome": _imported_text(run) if run.status == ImportStatus.COMMITTED else "",
             "has_report": selectors.report_file(run) is not None,
             "months": _month_list(run),
+            "can_confirm": may_load and run.status == ImportStatus.AWAITING_CONFIRMATION,
+            "versions": list(selectors.replaced_versions_of(run)) if may_load else [],
         },
     )
+
+
+def _may_load(
+    request: HttpRequest, partnership: Partnership, run: ImportRun, forces: set[str] | None = None
+) -> bool:
+    """Whether this person may confirm, discard or undo this run's changes (to `forces`, by default all the
+    run's) here; the services check again."""
+    if not request.user.has_perm(IMPORT_DATA, partnership):
+        return False
+    if run.kind != POLICEUK:
+        return run.partnership_id == partnership.pk
+    return policeuk_refusal(request.user, set(run.forces) if forces is None else forces) is None
+
+
+def _run_action(
+    request: HttpRequest,
+    partnership: Partnership,
+    run: ImportRun,
+    act: Callable[[], str],
+    forces: set[str] | None = None,
+) -> HttpResponse:
+    """A POST that changes a run's months, by a person who may load them: its message, or why not.
+
+    The records are looked up (404) before the role is checked (403), so that nothing says they exist.
+    """
+    require_permission(request.user, IMPORT_DATA, partnership)  # 403, audited
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not _may_load(request, partnership, run, forces):
+        access_refused(actor=request.user, target=run, permission=LOAD_RUN_MONTHS)
+        raise PermissionDenied
+    try:
+        done = act()
+    except services.ImportRefused as refused:
+        messages.error(request, f"Nothing changed: {refused}")
+    else:
+        messages.success(request, done)
+    return redirect("crimedata:import", slug=partnership.slug, run_id=run.public_id)
+
+
+@login_required
+def import_confirm(request: HttpRequest, slug: str, run_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    run = selectors.import_run_in(partnership, run_id)
+    return _run_action(
+        request,
+        partnership,
+        run,
+        lambda: _imported_text(services.import_run_confirm(run=run, actor=request.user)),
+    )
+
+
+@login_required
+def import_discard(request: HttpRequest, slug: str, run_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    run = selectors.import_run_in(partnership, run_id)
+
+    def discard() -> str:
+        services.import_run_discard(run=run, actor=request.user)
+        return "The import was discarded: nothing changed"
+
+    return _run_action(request, partnership, run, discard)
+
+
+@login_required
+def version_restore(request: HttpRequest, slug: str, run_id: UUID, version_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    version = selectors.replaced_version_in(partnership, run_id, version_id)
+
+    def restore() -> str:
+        restored = services.partition_version_restore(
+            version=version, actor=request.user, partnership=partnership
+        )
+        return f"Restored {restored.replaced[0]} as it was before this import"
+
+    return _run_action(request, partnership, version.replaced_by, restore, forces={version.force})
 
 
 @login_required
@@ -365,6 +448,74 @@ def indicator_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def indicator_edit(request: HttpRequest, slug: str, indicator_id: UUID) -> HttpResponse:
+    """Change what one of the partnership's own indicators is called and counts (not its data, short name)."""
+    partnership = partnership_for(request.user, slug)
+    indicator = selectors.own_indicator_in(partnership, indicator_id)
+    require_permission(request.user, CHANGE_INDICATORS, partnership)
+    available = selectors.sources_visible_to(partnership)
+    chosen = {source: available.get(source, source) for source in indicator.sources}
+    fields = selectors.source_fields(sources=list(chosen))
+    form = IndicatorForm(
+        _posted(request),
+        initial=IndicatorForm.initial_of(indicator),
+        partnership=partnership,
+        sources=chosen,
+        categories=fields.categories,
+        flags=fields.flags,
+        editing=indicator,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_save(
+                partnership=partnership, actor=request.user, values=form.indicator_values()
+            )
+        except IndicatorFileError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Indicator ‘{form.cleaned_data['name']}’ saved")
+            return redirect("crimedata:indicator", slug=slug, indicator_id=indicator.public_id)
+    return _form_page(
+        request,
+        "crimedata/indicator_edit.html",
+        form,
+        partnership=partnership,
+        indicator=indicator,
+        chosen=chosen,
+        title=f"Change ‘{indicator.name}’",
+        submit_text="Save indicator",
+        cancel_url=reverse("crimedata:indicator", args=[slug, indicator.public_id]),
+    )
+
+
+@login_required
+def indicator_remove(request: HttpRequest, slug: str, indicator_id: UUID) -> HttpResponse:
+    """Ask, then remove one of the partnership's own indicators; refused while something counts it."""
+    partnership = partnership_for(request.user, slug)
+    indicator = selectors.own_indicator_in(partnership, indicator_id)
+    require_permission(request.user, CHANGE_INDICATORS, partnership)
+    form = ConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_remove(indicator=indicator, actor=request.user)
+        except services.IndicatorInUse as in_use:
+            form.add_error(None, str(in_use))
+        else:
+            messages.success(request, f"Indicator ‘{indicator.name}’ removed")
+            return redirect("crimedata:indicators", slug=slug)
+    return _form_page(
+        request,
+        "crimedata/indicator_remove.html",
+        form,
+        partnership=partnership,
+        indicator=indicator,
+        title=f"Remove ‘{indicator.name}’",
+        submit_text="Remove indicator",
+        cancel_url=reverse("crimedata:indicator", args=[slug, indicator.public_id]),
+    )
+
+
+@login_required
 def indicator_detail(request: HttpRequest, slug: str, indicator_id: UUID) -> HttpResponse:
     partnership = _partnership(request, slug)
     indicator = selectors.indicator_in(partnership, indicator_id)
@@ -410,5 +561,7 @@ def indicator_detail(request: HttpRequest, slug: str, indicator_id: UUID) -> Htt
             "flag_text": [
                 f"{flag}: {'yes' if value else 'no'}" for flag, value in sorted(indicator.flags.items())
             ],
+            "can_change": indicator.partnership_id == partnership.pk
+            and request.user.has_perm(CHANGE_INDICATORS, partnership),
         },
     )

@@ -10,6 +10,9 @@ from saferhub.crimedata.models import ImportRun
 from saferhub.crimedata.services import ImportRefused
 from saferhub.crimedata.summaries import import_summary, summary_lines
 
+# How many rejected rows a refused import lists on standard error.
+REJECTIONS_SHOWN = 20
+
 
 class ImportCommand(BaseCommand):
     """Exit status 0 when the import committed (rows may have been rejected), 2 when nothing was imported."""
@@ -35,6 +38,13 @@ class ImportCommand(BaseCommand):
             run, source = self.run_import(options)
         except self.refusals as refused:
             self.stderr.write(f"Nothing imported: {refused}")
+            rejections = getattr(refused, "rejections", [])
+            for rejection in rejections[:REJECTIONS_SHOWN]:
+                self.stderr.write(
+                    f"  {rejection.file} line {rejection.line}, {rejection.column}: {rejection.reason}"
+                )
+            if len(rejections) > REJECTIONS_SHOWN:
+                self.stderr.write(f"  and {len(rejections) - REJECTIONS_SHOWN:,} more rejected rows")
             raise SystemExit(2) from refused
         summary = import_summary(run)
         if options["json"]:

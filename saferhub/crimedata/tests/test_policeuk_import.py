@@ -156,7 +156,7 @@ def test_the_aggregates_made_while_importing_equal_those_read_back_from_the_part
         fewer = b"".join(archive.read(member).splitlines(keepends=True)[:-500])
     (tmp_path / "2023-05").mkdir()
     (tmp_path / "2023-05" / "2023-05-leicestershire-street.csv").write_bytes(fewer)
-    again = crime_import(paths=[tmp_path])
+    again = crime_import(paths=[tmp_path], replace=True)
     assert again.replaced == [f"{source} leicestershire 2023-05"]
     mixed = _aggregate_rows(source, 2023)
     assert sum(mixed.values()) == sum(made[2023].values()) - 500
@@ -389,6 +389,34 @@ def test_the_command_exits_2_with_the_reason_when_nothing_could_be_imported(
         call_command("import_crime", str(empty), "--json")
     assert exit_info.value.code == 2
     assert "the file is empty" in capsys.readouterr().err
+
+
+def test_a_file_whose_every_row_is_rejected_exits_2_with_the_rows_and_is_refused_at_once(
+    db, crime_store, tmp_path, capsys
+):
+    police = "Leicestershire Police,Leicestershire Police"
+    rows = [f"r{i},2023-01,{police},,,No location,,,Shop lifting,," for i in range(10)]
+    text = "\n".join([",".join(schema.POLICEUK_STREET_HEADER), *rows]) + "\n"
+    path = _csv_file(tmp_path, "2023-01-leicestershire-street.csv", text.encode())
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_crime", str(path))
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Nothing imported: every one of its 10 rows was rejected" in err
+    assert err.count("not a police.uk crime type") == 10
+    assert "Traceback" not in err
+    run = ImportRun.objects.get()
+    assert (run.status, run.rows_read, run.rows_rejected, run.rows_stored) == ("refused", 10, 10, 0)
+    assert run.finished_at is not None
+    assert not Partition.objects.exists()
+
+
+def test_a_file_of_only_its_header_is_refused_with_a_reason(db, crime_store, tmp_path):
+    header = ",".join(schema.POLICEUK_STREET_HEADER) + "\n"
+    path = _csv_file(tmp_path, "2023-01-leicestershire-street.csv", header.encode())
+    with pytest.raises(ImportRefused, match="only its header"):
+        crime_import(paths=[path])
+    assert ImportRun.objects.get().status == "refused"
 
 
 def test_crime_counts_prints_csv_by_financial_year(imported, capsys):
