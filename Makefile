@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/mypy config saferhub tests conftest.py
 	$(BIN)/lint-imports
 
-bench: install
+bench: install assets
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 

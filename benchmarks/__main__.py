@@ -4,16 +4,18 @@ python -m benchmarks                    one national year (6M rows) ingested; co
 python -m benchmarks --quick            a smoke run: 500,000 rows, one year
 python -m benchmarks --rows-per-year N --years Y --store-rows-per-year M
 python -m benchmarks --skip-ingest --skip-counts   only the strategic assessment (its store is reused)
+python -m benchmarks --only load        only the load benchmark (gunicorn, PostgreSQL, locust)
 """
 
 import argparse
 import json
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import BENCH_DIR, Geography, engine_fingerprint, geography_template
+from benchmarks import BENCH_DIR, SHARED_DATA, Geography, engine_fingerprint, geography_template
 from benchmarks.assessment import (
     assessment_store,
     differences,
@@ -26,6 +28,7 @@ from benchmarks.assessment import pandas_job as assessment_pandas_job
 from benchmarks.counts import cli_job, pandas_job, selector_job
 from benchmarks.generate_policeuk import describe, generate
 from benchmarks.ingest import IngestResult, engine_ingest, pandas_baseline, profile_summary
+from benchmarks.load import LoadRefused, load_benchmark
 from benchmarks.report import Row, machine, table, write_json
 
 INGEST_RATE_TARGET = 750_000
@@ -36,6 +39,7 @@ ASSESSMENT_TARGET_SECONDS = 2.0
 ASSESSMENT_PDF_TARGET_SECONDS = 20.0
 BUSY_SHARE = 0.1
 BUSY_STEAL = 0.03
+PARTS = ("ingest", "counts", "assessment", "load")
 
 Say = Callable[[str], None]
 
@@ -72,12 +76,35 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-counts", action="store_true")
     parser.add_argument("--skip-assessment", action="store_true")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="Run only this part (repeat for several): the others are skipped.",
+    )
+    parser.add_argument("--load-users", type=int, default=50, help="Simulated users of the load benchmark.")
+    parser.add_argument(
+        "--load-seconds", type=int, default=60, help="How long each of the load benchmark's two runs lasts."
+    )
+    parser.add_argument(
+        "--load-port", type=int, default=8765, help="The loopback port the load benchmark serves on."
+    )
+    parser.add_argument(
+        "--load-single-requests",
+        type=int,
+        default=10,
+        help="Requests of each page by one user alone (after 3 warm-up): their median is reported.",
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
         help="Also run the engine's import, and the assessment and its PDF, once more under cProfile.",
     )
     args = parser.parse_args(argv)
+    for part in PARTS:
+        if args.only and part not in args.only:
+            setattr(args, f"skip_{part}", True)
     if args.quick:
         args.rows_per_year, args.years, args.store_rows_per_year = 500_000, 1, 500_000
     started = time.perf_counter()
@@ -90,6 +117,12 @@ def main(argv: list[str] | None = None) -> None:
     say = print
     say(f"Machine: {json.dumps(facts['machine'])}")
 
+    rows: list[Row] = []
+    if not args.skip_load:
+        rows += _load(args, facts, notes, say)
+    if args.skip_ingest and args.skip_counts and args.skip_assessment:
+        _finish(rows, facts, notes, started, say)
+        return
     geography = geography_template()
     say(
         f"Geography ({'national' if geography.national else 'project copy'}): "
@@ -99,7 +132,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     facts["geography"] = vars(geography) | {"template_db": str(geography.template_db)}
     facts["engine_source"] = engine_fingerprint()
-    rows: list[Row] = []
 
     if not args.skip_ingest:
         rows += _ingest(args, geography, facts, notes, say)
@@ -133,6 +165,31 @@ def main(argv: list[str] | None = None) -> None:
         )
     facts["others_cpu_shares"] = others
     facts["load_averages"] = loads
+    _finish(rows, facts, notes, started, say)
+
+
+def _load(args: argparse.Namespace, facts: dict, notes: list[str], say: Say) -> list[Row]:
+    """The load benchmark, or why it cannot run here (the rest still runs unless it was asked for alone)."""
+    try:
+        rows, facts["load"], load_notes = load_benchmark(
+            users=args.load_users,
+            seconds=args.load_seconds,
+            single_requests=args.load_single_requests,
+            port=args.load_port,
+            say=say,
+        )
+    except LoadRefused as refused:
+        if args.only:
+            raise SystemExit(str(refused)) from refused
+        say(str(refused))
+        notes.append(str(refused))
+        facts["load"] = {"skipped": str(refused)}
+        return []
+    notes += load_notes
+    return rows
+
+
+def _finish(rows: list[Row], facts: dict, notes: list[str], started: float, say: Say) -> None:
     facts["seconds_total"] = round(time.perf_counter() - started, 1)
     facts["notes"] = notes
     say("")
@@ -328,6 +385,31 @@ def _counts(
 def _assessment(
     args: argparse.Namespace, geography: Geography, facts: dict, notes: list[str], say: Say
 ) -> list[Row]:
+    if not geography.national:
+        # Without the national lookup the generator files each force's crimes under a contiguous share of the
+        # project's LSOAs, not under the force's own area: the baseline, which reads the area's force's files
+        # as an analyst would, then counts other crimes than the engine (267,252 rows against 1.7 million).
+        reason = (
+            f"it needs the national ONS data in {SHARED_DATA} (with the trimmed copy in data/ons the "
+            "synthetic files do not put an area's crimes under its own force, so the pandas baseline and the "
+            "engine would not count the same crimes)"
+        )
+        say(f"Assessment: not run: {reason}.")
+        notes.append(f"Assessment not run: {reason}.")
+        facts["assessment"] = {"skipped": reason}
+        return [
+            Row(
+                job=f"assessment {args.area}: not run, needs ../shared/data",
+                rows=None,
+                seconds=None,
+                cpu_seconds=None,
+                rows_per_second=None,
+                peak_rss_mb=None,
+                ratio=None,
+                target=f"< {ASSESSMENT_TARGET_SECONDS:g} s (national data only)",
+                met=None,
+            )
+        ]
     years = tuple(range(args.last_year - args.years + 1, args.last_year + 1))
     dataset = generate(years=years, rows_per_year=args.store_rows_per_year, seed=args.seed)
     built = IngestResult(**facts["counts"]["store_import"]) if "counts" in facts else None
@@ -423,4 +505,9 @@ def _assessment(
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        # Each benchmark has stopped what it started on the way out; a traceback would only hide that.
+        print("Interrupted: the benchmarks stopped what they had started.", file=sys.stderr)
+        raise SystemExit(130) from None
