@@ -1,7 +1,9 @@
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 
 from saferhub.accounts.models import User
 from saferhub.design_system.forms import ValidatingModelForm
@@ -37,11 +39,67 @@ class SecurityCodeForm(forms.Form):
         return str(self.cleaned_data["code"]).strip()
 
 
+def identity_proof_field() -> forms.CharField:
+    """The person's password or a code from the authenticator app they already use."""
+    return forms.CharField(
+        label="Your password, or a code from the authenticator app you use now",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password or a security code from your authenticator app"},
+    )
+
+
+class IdentityProofForm(forms.Form):
+    proof = identity_proof_field()
+
+
+class TwoFactorSetupForm(SecurityCodeForm):
+    """The code from the new device; when it replaces a device, proof that the person is who they say."""
+
+    def __init__(self, *args: Any, replacing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if replacing:
+            self.fields["proof"] = identity_proof_field()
+            self.fields["code"].label = "Security code from the new app"
+            self.order_fields(["proof", "code"])
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Also sends the link to people invited but not yet signed in, whose password is still unusable."""
 
     def get_users(self, email: str) -> Iterator[User]:
         return iter(User.objects.filter(email__iexact=email, is_active=True))
+
+
+class PlainPasswordFieldsMixin:
+    """Django's set-password forms as a person reads them.
+
+    Django's hint for the new password is an HTML list, which the GOV.UK macros would print as markup: it is
+    given as a sentence instead. A password the validators refuse is reported on the new password field,
+    where it was typed, not on its confirmation.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+        self.fields["new_password2"].label = "Confirm your new password"
+        self.fields["new_password2"].help_text = "Type the same password again"
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "") -> None:
+        # Django's clean() names the confirmation field here.
+        super().validate_password_for_user(user, "new_password1")  # type: ignore[misc]
+
+
+class SetPasswordForm(PlainPasswordFieldsMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(PlainPasswordFieldsMixin, auth_forms.PasswordChangeForm):
+    pass
 
 
 class ApiTokenForm(forms.Form):

@@ -1,16 +1,17 @@
 """Writes about people: sign-in, two-factor devices and API tokens. Each one audited."""
 
 import hashlib
+import re
 import secrets
 from functools import partial
 from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +26,16 @@ from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record
 
 TOKEN_PREFIX = "shb_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot
+# A security code is six digits; a password cannot be (the validators refuse short or all-numeric ones).
+SECURITY_CODE = re.compile(r"\d{6}")
+
+
+class TwoFactorChange(models.TextChoices):
+    """What happened to a person's two-factor authentication, as their email tells them."""
+
+    SET_UP = "set_up", "set up"
+    REPLACED = "replaced", "moved to a new authenticator app"
+    REMOVED = "removed", "removed"
 
 
 def user_create(
@@ -69,15 +80,41 @@ def totp_device_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
+def user_identity_confirm(*, request: HttpRequest, user: User, proof: str, purpose: str) -> bool:
+    """Whether `proof` is the signed-in person's password or a code their authenticator shows now.
+
+    Asked before their two-factor authentication is removed or replaced, so that a live session alone
+    (a computer left unlocked, a stolen cookie) cannot do it. A wrong password counts towards the sign-in
+    lockout and a wrong code towards the device's own throttle, so neither can be guessed here; each wrong
+    answer is audited as a refusal.
+    """
+    device = totp_device_confirmed_for(user)
+    if device is not None and SECURITY_CODE.fullmatch(proof.strip()):
+        confirmed = device.verify_token(proof.strip())
+    else:
+        confirmed = authenticate(request, email=user.email, password=proof) == user
+    if not confirmed:
+        audit_event_record(
+            actor=user, verb=AuditVerb.REFUSED, target=user, context={"action": purpose, "reason": "identity"}
+        )
+    return confirmed
+
+
 def totp_device_confirm(*, request: HttpRequest, user: User, device: TOTPDevice, token: str) -> bool:
+    """Make the new device the person's one device, once they enter a code from it; tell them by email."""
     if not device.verify_token(token):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        replaced, _ = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
-        audit_event_record(actor=user, verb=AuditVerb.TWO_FACTOR_ENABLED, target=user)
+        audit_event_record(
+            actor=user, verb=AuditVerb.TWO_FACTOR_ENABLED, target=user, context={"replaced": bool(replaced)}
+        )
+        two_factor_change_notice_enqueue(
+            user=user, change=TwoFactorChange.REPLACED if replaced else TwoFactorChange.SET_UP
+        )
     return True
 
 
@@ -85,6 +122,35 @@ def totp_device_remove(*, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         audit_event_record(actor=user, verb=AuditVerb.TWO_FACTOR_DISABLED, target=user)
+        two_factor_change_notice_enqueue(user=user, change=TwoFactorChange.REMOVED)
+
+
+def two_factor_change_notice_enqueue(*, user: User, change: TwoFactorChange) -> None:
+    """Queue the email that tells the person, once the change commits: if it was not them, they can act."""
+    from saferhub.accounts.tasks import two_factor_change_email_send  # the task module imports this one
+
+    now = timezone.localtime()
+    changed_at = f"{now.day} {now:%B %Y at %H:%M}"
+    transaction.on_commit(
+        partial(
+            two_factor_change_email_send.enqueue, user_id=user.pk, change=change.value, changed_at=changed_at
+        )
+    )
+
+
+def two_factor_change_notice_send(*, user: User, change: TwoFactorChange, changed_at: str) -> None:
+    body = render_to_string(
+        "accounts/email/two_factor_changed.txt",
+        {
+            "user": user,
+            "change": change.label,
+            "changed_at": changed_at,
+            "reset_link": settings.SAFERHUB_BASE_URL + reverse("accounts:password-reset"),
+        },
+    )
+    send_mail(
+        f"Two-factor authentication was {change.label} on your Saferhub account", body, None, [user.email]
+    )
 
 
 def password_changed(*, user: User) -> None:

@@ -3,7 +3,11 @@
 from django.tasks import task
 
 from saferhub.accounts.models import User
-from saferhub.accounts.services import account_invitation_send
+from saferhub.accounts.services import (
+    TwoFactorChange,
+    account_invitation_send,
+    two_factor_change_notice_send,
+)
 
 
 @task
@@ -11,3 +15,10 @@ def invitation_email_send(*, user_id: int, partnership_name: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         account_invitation_send(user=user, partnership_name=partnership_name)
+
+
+@task
+def two_factor_change_email_send(*, user_id: int, change: str, changed_at: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        two_factor_change_notice_send(user=user, change=TwoFactorChange(change), changed_at=changed_at)

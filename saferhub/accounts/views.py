@@ -21,14 +21,21 @@ from saferhub.accounts import services
 from saferhub.accounts.forms import (
     AccountDetailsForm,
     ApiTokenForm,
+    IdentityProofForm,
+    PasswordChangeForm,
     PasswordResetForm,
     SecurityCodeForm,
+    SetPasswordForm,
     SignInForm,
+    TwoFactorSetupForm,
 )
 from saferhub.accounts.models import User
+from saferhub.design_system.views import form_page
 
 PENDING_USER_KEY = "saferhub_pending_user"
 NEXT_KEY = "saferhub_next"
+WRONG_CODE = "The security code is wrong or has expired: enter the code your app shows now"
+WRONG_PROOF = "That is not your password or a current code from your authenticator app"
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -84,9 +91,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(next_url)
         else:
             services.user_sign_in_failed(email=pending.email)
-            form.add_error(
-                "code", "The security code is wrong or has expired: enter the code your app shows now"
-            )
+            form.add_error("code", WRONG_CODE)
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
@@ -131,33 +136,59 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app; replacing the one in use also needs the password or its code."""
     user = signed_in_user(request)
-    form = SecurityCodeForm(request.POST or None)
+    replacing = services.totp_device_confirmed_for(user) is not None
+    form = TwoFactorSetupForm(request.POST or None, replacing=replacing)
     device = services.totp_device_unconfirmed_for(user)
     if request.method == "POST" and device is not None and form.is_valid():
-        if services.totp_device_confirm(
+        if replacing and not services.user_identity_confirm(
+            request=request, user=user, proof=form.cleaned_data["proof"], purpose="two_factor_replace"
+        ):
+            form.add_error("proof", WRONG_PROOF)
+        elif services.totp_device_confirm(
             request=request, user=user, device=device, token=form.cleaned_data["code"]
         ):
             messages.success(request, "Two-factor authentication is set up")
             return redirect("accounts:account")
-        form.add_error("code", "The security code is wrong or has expired: enter the code your app shows now")
+        else:
+            form.add_error("code", WRONG_CODE)
     if device is None or request.method == "GET":
         device = services.totp_device_start(user=user)
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_code": _qr_svg(device.config_url), "secret": secret},
+        {"form": form, "qr_code": _qr_svg(device.config_url), "secret": secret, "replacing": replacing},
     )
 
 
 @login_required
-@require_POST
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    services.totp_device_remove(user=user)
-    messages.success(request, "Two-factor authentication has been removed")
-    return redirect("accounts:account")
+    if services.totp_device_confirmed_for(user) is None:
+        return redirect("accounts:account")
+    form = IdentityProofForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.user_identity_confirm(
+            request=request, user=user, proof=form.cleaned_data["proof"], purpose="two_factor_remove"
+        ):
+            services.totp_device_remove(user=user)
+            messages.success(request, "Two-factor authentication has been removed")
+            return redirect("accounts:account")
+        form.add_error("proof", WRONG_PROOF)
+    return form_page(
+        request,
+        form,
+        title="Remove two-factor authentication",
+        intro=(
+            "You will then sign in with your password alone. If a partnership you work in requires "
+            "two-factor authentication, you will be asked to set it up again. We will email you to say "
+            "it has been removed."
+        ),
+        submit_text="Remove two-factor authentication",
+        cancel_url=reverse("accounts:account"),
+    )
 
 
 @login_required
@@ -191,6 +222,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -201,6 +233,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 

@@ -2,7 +2,6 @@ from typing import Any
 
 from django import forms
 
-from saferhub.accounts.models import User
 from saferhub.design_system.forms import ValidatingModelForm
 from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import (
@@ -13,7 +12,9 @@ from saferhub.partnerships.models import (
     Meeting,
     Membership,
     Organisation,
+    PartnerOrganisation,
     Partnership,
+    PartnerStatus,
     Role,
 )
 from saferhub.partnerships.selectors import organisations_in, people_in
@@ -27,9 +28,9 @@ class MembershipAddForm(forms.Form):
     )
     full_name = forms.CharField(
         label="Full name",
-        required=False,
         max_length=200,
-        help_text="Needed only if they do not have a Saferhub account yet",
+        help_text="If they already have a Saferhub account, it keeps the name they gave it",
+        error_messages={"required": "Enter their full name"},
     )
     organisation = forms.ModelChoiceField(
         label="Organisation they act for",
@@ -62,8 +63,6 @@ class MembershipAddForm(forms.Form):
         )
         if existing.exists():
             self.add_error("role", "They already have this role in this partnership")
-        if not User.objects.filter(email=email).exists() and not data.get("full_name"):
-            self.add_error("full_name", "Enter their full name: they do not have an account yet")
         return data
 
 
@@ -73,6 +72,17 @@ class PartnershipSettingsForm(forms.Form):
         required=False,
         help_text="Everyone except board members must use an authenticator app to sign in",
     )
+
+
+class PartnerOrganisationForm(ValidatingModelForm):
+    """An organisation's status in this partnership. Its name is shared by every partnership it sits on."""
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["status"]
+        labels = {"status": "Status in this partnership"}
+        widgets = {"status": forms.RadioSelect(choices=PartnerStatus.choices)}
+        error_messages = {"status": {"required": "Select its status in this partnership"}}
 
 
 class GroupForm(ValidatingModelForm):

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
+from saferhub.geography.selectors import area_names
 from saferhub.partnerships.models import (
     MANAGING_ROLES,
     STAFF_ROLES,
@@ -16,6 +17,7 @@ from saferhub.partnerships.models import (
     Group,
     Meeting,
     Membership,
+    Organisation,
     PartnerOrganisation,
     Partnership,
     PartnerStatus,
@@ -57,6 +59,12 @@ def partnership_of_area(code: str) -> Partnership | None:
     if named is not None:
         return named
     return next((p for p in Partnership.objects.all() if list(p.area_codes) == [code]), None)
+
+
+def areas_covered_by(partnership: Partnership) -> list[str]:
+    """Each area the partnership covers as "Name (code)"; a code the geography does not hold stays bare."""
+    names = area_names(partnership.area_codes)
+    return [f"{names[code]} ({code})" if names.get(code) else code for code in partnership.area_codes]
 
 
 def role_labels_in(user: Any, partnership: Partnership) -> list[str]:
@@ -108,6 +116,47 @@ def partner_organisations_of(partnership: Partnership) -> models.QuerySet[Partne
     )
 
 
+def partner_in(partnership: Partnership, public_id: Any) -> PartnerOrganisation:
+    partner = partner_organisations_of(partnership).filter(public_id=public_id).first()
+    if partner is None:
+        raise Http404("No such member organisation")
+    return partner
+
+
+def organisation_uses_in(partnership: Partnership, organisation: Organisation) -> dict[str, int]:
+    """What in this partnership still names the organisation, as {"memberships": 2, "priorities": 1}.
+
+    Found through every relation to `Organisation`, whatever app declares it (a priority's lead, an action's
+    owner), so an app added later is covered without this layer importing it. History rows are not uses.
+    """
+    uses: dict[str, int] = {}
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        model = getattr(relation, "related_model", None)
+        if not relation.auto_created or model in (None, PartnerOrganisation):
+            continue
+        if not hasattr(model, "audit_partnership"):  # history rows and other unscoped tables
+            continue
+        rows = model._default_manager.filter(**{relation.field.name: organisation})  # type: ignore[union-attr]
+        count = sum(1 for row in rows if row.audit_partnership == partnership)
+        if count:
+            label = str(model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural)
+            uses[label] = uses.get(label, 0) + count
+    return uses
+
+
+def partner_removal_refusal(partner: PartnerOrganisation) -> str:
+    """Why the organisation cannot leave the partnership yet, or "" when nothing here names it."""
+    uses = organisation_uses_in(partner.partnership, partner.organisation)
+    if not uses:
+        return ""
+    counted = [f"{count} {label}" for label, count in uses.items()]
+    listed = " and ".join([", ".join(counted[:-1]), counted[-1]] if len(counted) > 1 else counted)
+    return (
+        f"{partner.organisation} cannot be removed while {listed} in this partnership name it. "
+        "Change or remove those first."
+    )
+
+
 def groups_of(partnership: Partnership) -> models.QuerySet[Group]:
     return Group.objects.filter(partnership=partnership)
 
@@ -121,6 +170,13 @@ def group_in(partnership: Partnership, public_id: Any) -> Group:
 
 def meetings_of(group: Group) -> models.QuerySet[Meeting]:
     return group.meetings.all()
+
+
+def meeting_in(group: Group, public_id: Any) -> Meeting:
+    meeting = meetings_of(group).filter(public_id=public_id).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
 
 
 def actions_of(group: Group) -> models.QuerySet[Action]:

@@ -19,6 +19,7 @@ from saferhub.partnerships.models import (
     PartnerOrganisation,
     Partnership,
 )
+from saferhub.partnerships.selectors import partner_removal_refusal
 
 
 def partnership_create(
@@ -65,6 +66,31 @@ def partner_organisation_add(
     return partner
 
 
+class RecordInUse(Exception):
+    """Removing this record would leave others naming it: the message says which, to change them first."""
+
+
+def partner_organisation_update(*, actor: Any, partner: PartnerOrganisation, status: str) -> list[str]:
+    return audited_update(actor=actor, record=partner, values={"status": status})
+
+
+def partner_organisation_remove(*, actor: Any, partner: PartnerOrganisation) -> None:
+    """Take the organisation out of the partnership, unless something here still names it.
+
+    The organisation itself stays: other partnerships may have it as a member.
+    """
+    with transaction.atomic():
+        if refusal := partner_removal_refusal(partner):
+            raise RecordInUse(refusal)
+        audit_event_record(
+            actor=actor,
+            verb=AuditVerb.DELETED,
+            target=partner,
+            context={"organisation": partner.organisation.name, "status": partner.status},
+        )
+        partner.delete()
+
+
 def membership_create(
     *, actor: Any, user: Any, partnership: Partnership, organisation: Organisation, role: str
 ) -> Membership:
@@ -94,6 +120,38 @@ def group_create(*, actor: Any, partnership: Partnership, name: str, kind: str, 
         group = Group.objects.create(partnership=partnership, name=name, kind=kind, purpose=purpose)
         audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=group)
     return group
+
+
+def group_update(*, actor: Any, group: Group, values: dict[str, Any]) -> list[str]:
+    return audited_update(actor=actor, record=group, values=values)
+
+
+def group_remove(*, actor: Any, group: Group) -> None:
+    """Remove the group with its meetings and action log; the audit event counts what went with it."""
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor,
+            verb=AuditVerb.DELETED,
+            target=group,
+            context={"meetings": group.meetings.count(), "actions": group.actions.count()},
+        )
+        group.delete()
+
+
+def meeting_update(*, actor: Any, meeting: Meeting, values: dict[str, Any]) -> list[str]:
+    return audited_update(actor=actor, record=meeting, values=values)
+
+
+def meeting_remove(*, actor: Any, meeting: Meeting) -> None:
+    """Remove the meeting; actions agreed at it stay on the group's log."""
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor,
+            verb=AuditVerb.DELETED,
+            target=meeting,
+            context={"group": meeting.group.name, "held_on": meeting.held_on.isoformat()},
+        )
+        meeting.delete()
 
 
 def meeting_create(*, actor: Any, group: Group, held_on: dt.date, title: str, notes: str = "") -> Meeting:

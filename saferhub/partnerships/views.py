@@ -1,5 +1,6 @@
 """Pages for partnerships: the home page, a partnership, its people, groups, meetings and action log."""
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from saferhub.partnerships.forms import (
     GroupForm,
     MeetingForm,
     MembershipAddForm,
+    PartnerOrganisationForm,
     PartnershipSettingsForm,
 )
 from saferhub.partnerships.permissions import require_permission
@@ -41,6 +43,7 @@ def partnership_overview(request: HttpRequest, slug: str) -> HttpResponse:
         "partnerships/partnership.html",
         {
             "partnership": partnership,
+            "areas": selectors.areas_covered_by(partnership),
             "partners": selectors.partner_organisations_of(partnership),
             "groups": selectors.groups_of(partnership),
             "children": selectors.partnerships_visible_to(request.user).filter(parent=partnership),
@@ -78,7 +81,12 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
             organisation=form.cleaned_data["organisation"],
             role=form.cleaned_data["role"],
         )
-        messages.success(request, f"{membership.user} is now {membership.get_role_display().lower()}")
+        # Named by what the manager typed: the account's own name would tell them whether it already existed.
+        messages.success(
+            request,
+            f"{form.cleaned_data['full_name']} ({membership.user.email}) is now "
+            f"{membership.get_role_display().lower()}",
+        )
         return redirect("partnerships:people", slug=slug)
     return form_page(
         request,
@@ -130,6 +138,85 @@ def partnership_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _confirm_remove(
+    request: HttpRequest,
+    *,
+    partnership: Any,
+    title: str,
+    caption: str,
+    consequences: list[str],
+    submit_text: str,
+    cancel_url: str,
+    refusal: str = "",
+) -> HttpResponse:
+    """The page that asks before a removal, or says why it cannot happen yet (409)."""
+    return render(
+        request,
+        "partnerships/confirm_remove.html",
+        {
+            "partnership": partnership,
+            "title": title,
+            "caption": caption,
+            "consequences": consequences,
+            "submit_text": submit_text,
+            "cancel_url": cancel_url,
+            "refusal": refusal,
+        },
+        status=409 if refusal else 200,
+    )
+
+
+@login_required
+def partner_edit(request: HttpRequest, slug: str, partner_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    partner = selectors.partner_in(partnership, partner_id)
+    require_permission(request.user, MANAGE, partner)
+    form = PartnerOrganisationForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        services.partner_organisation_update(
+            actor=request.user, partner=partner, status=form.cleaned_data["status"]
+        )
+        messages.success(request, f"{partner.organisation} is now {partner.get_status_display().lower()}")
+        return redirect("partnerships:partnership", slug=slug)
+    return form_page(
+        request,
+        form,
+        title=f"Change {partner.organisation}",
+        caption=partnership.name,
+        intro="Its name and type are shared with the other partnerships it sits on.",
+        cancel_url=reverse("partnerships:partnership", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def partner_remove(request: HttpRequest, slug: str, partner_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    partner = selectors.partner_in(partnership, partner_id)
+    require_permission(request.user, MANAGE, partner)
+    refusal = ""
+    if request.method == "POST":
+        try:
+            services.partner_organisation_remove(actor=request.user, partner=partner)
+        except services.RecordInUse as in_use:
+            refusal = str(in_use)
+        else:
+            messages.success(request, f"{partner.organisation} is no longer a member organisation")
+            return redirect("partnerships:partnership", slug=slug)
+    else:
+        refusal = selectors.partner_removal_refusal(partner)
+    return _confirm_remove(
+        request,
+        partnership=partnership,
+        title=f"Remove {partner.organisation} from the partnership?",
+        caption=partnership.name,
+        consequences=["It stays on the other partnerships it sits on."],
+        submit_text="Remove organisation",
+        cancel_url=reverse("partnerships:partnership", args=[slug]),
+        refusal=refusal,
+    )
+
+
 @login_required
 def group_new(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = selectors.partnership_for(request.user, slug)
@@ -168,6 +255,51 @@ def group_detail(request: HttpRequest, slug: str, group_id: UUID) -> HttpRespons
 
 
 @login_required
+def group_edit(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    require_permission(request.user, MANAGE, group)
+    form = GroupForm(request.POST or None, instance=group, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        services.group_update(actor=request.user, group=group, values=form.cleaned_data)
+        messages.success(request, "Group updated")
+        return redirect("partnerships:group", slug=slug, group_id=group_id)
+    return form_page(
+        request,
+        form,
+        title="Change the group",
+        caption=group.name,
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def group_remove(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    require_permission(request.user, MANAGE, group)
+    if request.method == "POST":
+        services.group_remove(actor=request.user, group=group)
+        messages.success(request, f"{group.name} has been removed")
+        return redirect("partnerships:partnership", slug=slug)
+    meetings, actions = group.meetings.count(), group.actions.count()
+    return _confirm_remove(
+        request,
+        partnership=partnership,
+        title=f"Remove {group.name}?",
+        caption=group.get_kind_display(),
+        consequences=[
+            f"Its {meetings} meeting{'' if meetings == 1 else 's'} and the {actions} "
+            f"action{'' if actions == 1 else 's'} on its log will be removed with it.",
+            "The audit log keeps a record of what was removed, and by whom.",
+        ],
+        submit_text="Remove group",
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
+    )
+
+
+@login_required
 def meeting_new(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse:
     partnership = selectors.partnership_for(request.user, slug)
     group = selectors.group_in(partnership, group_id)
@@ -185,6 +317,48 @@ def meeting_new(request: HttpRequest, slug: str, group_id: UUID) -> HttpResponse
         submit_text="Add meeting",
         cancel_url=reverse("partnerships:group", args=[slug, group_id]),
         partnership=partnership,
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, slug: str, group_id: UUID, meeting_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    meeting = selectors.meeting_in(group, meeting_id)
+    require_permission(request.user, MANAGE, meeting)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_update(actor=request.user, meeting=meeting, values=form.cleaned_data)
+        messages.success(request, "Meeting updated")
+        return redirect("partnerships:group", slug=slug, group_id=group_id)
+    return form_page(
+        request,
+        form,
+        title="Change the meeting",
+        caption=group.name,
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def meeting_remove(request: HttpRequest, slug: str, group_id: UUID, meeting_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    group = selectors.group_in(partnership, group_id)
+    meeting = selectors.meeting_in(group, meeting_id)
+    require_permission(request.user, MANAGE, meeting)
+    if request.method == "POST":
+        services.meeting_remove(actor=request.user, meeting=meeting)
+        messages.success(request, f"{meeting} has been removed")
+        return redirect("partnerships:group", slug=slug, group_id=group_id)
+    return _confirm_remove(
+        request,
+        partnership=partnership,
+        title=f"Remove {meeting}?",
+        caption=group.name,
+        consequences=["Its notes will be removed. Actions agreed at it stay on the action log."],
+        submit_text="Remove meeting",
+        cancel_url=reverse("partnerships:group", args=[slug, group_id]),
     )
 
 

@@ -216,7 +216,12 @@ def test_adding_someone_who_has_an_account_sends_no_invitation(client, world, ma
     council = world.records["a"]["membership"].organisation
     response = client.post(
         "/p/alpha/people/add/",
-        {"email": world.people["other_manager"].email, "organisation": council.pk, "role": "analyst"},
+        {
+            "email": world.people["other_manager"].email,
+            "full_name": "B. Manager",
+            "organisation": council.pk,
+            "role": "analyst",
+        },
     )
     assert response.status_code == 302
     assert mail.outbox == []

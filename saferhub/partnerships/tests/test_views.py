@@ -8,7 +8,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saferhub.accounts.models import User
 from saferhub.audit.models import AuditEvent
-from saferhub.partnerships.models import Action, Group, Meeting, Membership, Partnership
+from saferhub.geography.models import Area, AreaLevel
+from saferhub.partnerships.models import (
+    Action,
+    Group,
+    Meeting,
+    Membership,
+    Organisation,
+    PartnerOrganisation,
+    Partnership,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -89,7 +98,7 @@ def test_manager_adds_a_new_person_who_is_invited(client, world, django_capture_
     assert membership.role == "analyst"
     assert [message.to for message in mail.outbox] == [["new.person@alpha.example"]]
     page = csrf_client.get("/p/alpha/people/").content.decode()
-    assert "New Person is now analyst" in page
+    assert "New Person (new.person@alpha.example) is now analyst" in page
     assert "new.person@alpha.example" in page
 
 
@@ -111,7 +120,12 @@ def test_manager_gives_an_existing_person_a_role_without_an_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in(client, world).post(
             "/p/alpha/people/add/",
-            {"email": "manager@beta.example", "organisation": council(world).pk, "role": "board_member"},
+            {
+                "email": "manager@beta.example",
+                "full_name": "B. Manager",
+                "organisation": council(world).pk,
+                "role": "board_member",
+            },
         )
     assert response.status_code == 302
     assert User.objects.count() == users_before
@@ -137,12 +151,39 @@ def test_add_person_without_an_email(client, world):
     )
 
 
-def test_add_a_new_person_without_their_name(client, world):
+def test_add_a_person_without_their_name(client, world):
     assert_add_person_refused(
         signed_in(client, world),
         {"email": "unknown@alpha.example", "organisation": council(world).pk, "role": "analyst"},
-        "Enter their full name: they do not have an account yet",
+        "Enter their full name",
     )
+
+
+def add_person_answer(client, world, email):
+    """What the manager sees after adding `email` under a made-up name: the page and its message."""
+    data = {"email": email, "full_name": "Made Up", "organisation": council(world).pk, "role": "board_member"}
+    return client.post("/p/alpha/people/add/", data, follow=True).content.decode()
+
+
+def test_adding_someone_by_email_never_reveals_their_own_name(client, world):
+    signed_in(client, world)
+    with_account = add_person_answer(client, world, "manager@beta.example")
+    assert "Made Up (manager@beta.example) is now board member" in with_account
+    notice = with_account.split('class="govuk-notification-banner__content"')[1].split("</div>")[0]
+    assert "Beta Manager" not in notice
+
+
+def test_adding_someone_needs_their_name_whether_or_not_they_have_an_account(client, world):
+    signed_in(client, world)
+    answers = []
+    for email in ("manager@beta.example", "stranger@example.org"):
+        data = {"email": email, "organisation": council(world).pk, "role": "analyst"}
+        response = client.post("/p/alpha/people/add/", data)
+        assert response.status_code == 400
+        page = response.content.decode()
+        answers.append(page[page.index('class="govuk-error-summary"') :].split("</ul>")[0])
+    assert answers[0] == answers[1]
+    assert "Enter their full name" in answers[0]
 
 
 def test_add_a_role_they_already_have(client, world):
@@ -449,3 +490,173 @@ def test_audit_rows_name_the_records_they_are_about(client, world):
     event = AuditEvent.objects.get(verb="created", target_label="Hate Crime Group")
     assert event.target_type == ContentType.objects.get_for_model(Group)
     assert event.partnership == world.a
+
+
+def test_the_partnership_page_names_the_areas_it_covers(client, world):
+    Area.objects.create(code="E06000016", name="Leicester", level=AreaLevel.LAD)
+    world.a.area_codes = ["E06000016", "E99999999"]
+    world.a.save()
+    page = signed_in(client, world).get("/p/alpha/").content.decode()
+    assert "Leicester (E06000016), E99999999" in page
+
+
+# Member organisations, groups and meetings: changing and removing them
+
+
+def partner_url(world, organisation_name, action):
+    partner = PartnerOrganisation.objects.get(partnership=world.a, organisation__name=organisation_name)
+    return f"/p/alpha/organisations/{partner.public_id}/{action}/"
+
+
+def test_manager_changes_a_member_organisations_status_and_it_is_audited(client, world):
+    signed_in(client, world)
+    page = client.get("/p/alpha/").content.decode()
+    assert partner_url(world, "Shire Police", "edit") in page
+    response = client.post(partner_url(world, "Shire Police", "edit"), {"status": "co_operating_body"})
+    assert response["Location"] == "/p/alpha/"
+    partner = PartnerOrganisation.objects.get(partnership=world.a, organisation__name="Shire Police")
+    assert partner.status == "co_operating_body"
+    assert AuditEvent.objects.get(verb="updated", target_id=str(partner.public_id)).context == {
+        "fields": ["status"]
+    }
+    # Only A's place changed: the county's and B's stay as they were.
+    assert set(
+        PartnerOrganisation.objects.filter(organisation__name="Shire Police")
+        .exclude(partnership=world.a)
+        .values_list("status", flat=True)
+    ) == {"responsible_authority"}
+
+
+def test_an_organisation_that_peoples_roles_name_cannot_be_removed(client, world):
+    signed_in(client, world)
+    url = partner_url(world, "Alpha City Council", "remove")
+    page = client.get(url)
+    assert page.status_code == 409
+    text = page.content.decode()
+    assert "Alpha City Council cannot be removed while 8 memberships in this partnership name it" in text
+    assert "Remove organisation" not in text
+    response = client.post(url)
+    assert response.status_code == 409
+    assert PartnerOrganisation.objects.filter(
+        partnership=world.a, organisation__name="Alpha City Council"
+    ).exists()
+    assert not AuditEvent.objects.filter(verb="deleted").exists()
+
+
+def test_an_organisation_a_priority_or_an_action_names_cannot_be_removed(client, world):
+    action = world.records["a"]["action"]
+    action.owner_organisation = world.records["a"]["priority"].lead_organisation
+    action.save()
+    response = signed_in(client, world).post(partner_url(world, "Shire Police", "remove"))
+    assert response.status_code == 409
+    assert "while 1 action and 1 priority in this partnership name it" in response.content.decode()
+
+
+def test_an_organisation_named_only_elsewhere_is_removed_from_here_and_stays_there(client, world):
+    probation = Organisation.objects.create(name="Shire Probation", type="probation")
+    for partnership in (world.a, world.b):
+        PartnerOrganisation.objects.create(
+            partnership=partnership, organisation=probation, status="responsible_authority"
+        )
+    Membership.objects.create(
+        user=world.people["other_manager"], partnership=world.b, organisation=probation, role="analyst"
+    )
+    signed_in(client, world)
+    assert (
+        "Remove organisation" in client.get(partner_url(world, "Shire Probation", "remove")).content.decode()
+    )
+    response = client.post(partner_url(world, "Shire Probation", "remove"), follow=True)
+    assert "Shire Probation is no longer a member organisation" in response.content.decode()
+    assert not PartnerOrganisation.objects.filter(partnership=world.a, organisation=probation).exists()
+    assert PartnerOrganisation.objects.filter(partnership=world.b, organisation=probation).exists()
+    event = AuditEvent.objects.get(verb="deleted")
+    assert (event.partnership, event.context["organisation"]) == (world.a, "Shire Probation")
+
+
+def test_manager_changes_a_group_and_it_is_audited(client, world):
+    signed_in(client, world)
+    assert group_url(world) + "edit/" in client.get(group_url(world)).content.decode()
+    response = client.post(
+        group_url(world) + "edit/", {"name": "Strategy Board", "kind": "board", "purpose": "Sets the plan"}
+    )
+    assert response["Location"] == group_url(world)
+    group = Group.objects.get(pk=world.records["a"]["group"].pk)
+    assert (group.name, group.purpose) == ("Strategy Board", "Sets the plan")
+    assert AuditEvent.objects.get(verb="updated").context == {"fields": ["name", "purpose"]}
+
+
+def test_a_group_cannot_be_renamed_to_another_groups_name(client, world):
+    Group.objects.create(partnership=world.a, name="JAG North", kind="jag")
+    response = signed_in(client, world).post(
+        group_url(world) + "edit/", {"name": "jag north", "kind": "board"}
+    )
+    assert response.status_code == 400
+    assert "There is already a group with this name" in response.content.decode()
+
+
+def test_removing_a_group_says_what_goes_with_it_then_removes_it(client, world):
+    signed_in(client, world)
+    page = client.get(group_url(world) + "remove/").content.decode()
+    assert "Its 1 meeting and the 1 action on its log will be removed with it." in page
+    response = client.post(group_url(world) + "remove/")
+    assert response["Location"] == "/p/alpha/"
+    assert not Group.objects.filter(pk=world.records["a"]["group"].pk).exists()
+    event = AuditEvent.objects.get(verb="deleted")
+    assert event.context == {"meetings": 1, "actions": 1}
+    assert event.target_label == "Executive Board"
+
+
+def meeting_url(world, action):
+    return group_url(world) + f"meetings/{world.records['a']['meeting'].public_id}/{action}/"
+
+
+def test_manager_changes_a_meeting_and_its_minutes_keep_their_line_breaks(client, world):
+    signed_in(client, world)
+    response = client.post(
+        meeting_url(world, "edit"),
+        {
+            "title": "Quarterly board",
+            "held_on": "2025-06-01",
+            "notes": "Present: A, B\r\nApologies: C\r\n\r\n1. Minutes agreed",
+        },
+    )
+    assert response["Location"] == group_url(world)
+    assert AuditEvent.objects.get(verb="updated").context == {"fields": ["notes"]}
+    page = client.get(group_url(world)).content.decode()
+    assert (
+        '<p class="govuk-body">Present: A, B<br>Apologies: C</p><p class="govuk-body">1. Minutes agreed</p>'
+        in page
+    )
+
+
+def test_removing_a_meeting_keeps_the_actions_agreed_at_it(client, world):
+    action = world.records["a"]["action"]
+    action.meeting = world.records["a"]["meeting"]
+    action.save()
+    signed_in(client, world)
+    assert (
+        "Actions agreed at it stay on the action log"
+        in client.get(meeting_url(world, "remove")).content.decode()
+    )
+    response = client.post(meeting_url(world, "remove"))
+    assert response["Location"] == group_url(world)
+    assert not Meeting.objects.filter(pk=world.records["a"]["meeting"].pk).exists()
+    action.refresh_from_db()
+    assert action.meeting is None
+    assert AuditEvent.objects.get(verb="deleted").context == {
+        "group": "Executive Board",
+        "held_on": "2025-06-01",
+    }
+
+
+def test_board_members_see_no_change_links_and_are_refused_the_pages(client, world):
+    signed_in(client, world, "board_member")
+    assert "/edit/" not in client.get(group_url(world)).content.decode()
+    assert "/organisations/" not in client.get("/p/alpha/").content.decode()
+    for url in [
+        partner_url(world, "Shire Police", "remove"),
+        group_url(world) + "remove/",
+        meeting_url(world, "remove"),
+    ]:
+        assert client.post(url).status_code == 403, url
+    assert Meeting.objects.filter(pk=world.records["a"]["meeting"].pk).exists()

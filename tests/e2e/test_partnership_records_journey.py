@@ -1,0 +1,72 @@
+"""A manager changes and removes a member organisation, a group's meeting and a group; removes two-factor
+authentication with their password. axe on every page, including the refusal and the error states."""
+
+from typing import Any
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from saferhub.partnerships.models import Organisation, PartnerOrganisation
+from saferhub.partnerships.tests.factories import PASSWORD
+
+
+def test_manager_changes_and_removes_the_partnerships_records(
+    page: Page, axe: Any, transactional_db: Any, world: Any
+) -> None:
+    manager = world.people["partnership_manager"]
+    housing = Organisation.objects.create(name="Alpha Homes", type="housing")
+    PartnerOrganisation.objects.create(partnership=world.a, organisation=housing, status="other_partner")
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto("/p/alpha/")
+    axe.check(page)
+    page.get_by_role("link", name="Remove Alpha City Council").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot be removed while 8 memberships")
+    axe.check(page)
+    page.get_by_role("link", name="Go back").click()
+    page.get_by_role("link", name="Change Alpha Homes").click()
+    axe.check(page)
+    page.get_by_label("Co-operating body").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Alpha Homes is now co-operating body")
+    page.get_by_role("link", name="Remove Alpha Homes").click()
+    axe.check(page)
+    page.get_by_role("button", name="Remove organisation").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("no longer a member organisation")
+
+    page.get_by_role("link", name="Executive Board").click()
+    page.get_by_role("link", name="Change Quarterly board").click()
+    axe.check(page)
+    page.get_by_label("Notes or minutes").fill("Present: A, B\nApologies: C")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Apologies: C")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Remove Quarterly board").click()
+    axe.check(page)
+    page.get_by_role("button", name="Remove meeting").click()
+    expect(page.get_by_text("No meetings recorded.")).to_be_visible()
+    page.get_by_role("link", name="Change the group's name, type or purpose").click()
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the group's name")
+    axe.check(page)
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="Remove the group").click()
+    axe.check(page)
+    page.get_by_role("button", name="Remove group").click()
+    expect(page.get_by_text("No groups yet.")).to_be_visible()
+
+    TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
+    page.goto("/account/")
+    page.get_by_role("button", name="Remove two-factor authentication").click()
+    page.get_by_label("Your password, or a code").fill("not-my-password")
+    page.get_by_role("button", name="Remove two-factor authentication").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("That is not your password")
+    axe.check(page)
+    page.get_by_label("Your password, or a code").fill(PASSWORD)
+    page.get_by_role("button", name="Remove two-factor authentication").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been removed")
+    axe.check(page)
