@@ -59,13 +59,12 @@ from saferhub.accounts.services import api_token_create
 from saferhub.audit.models import AuditEvent, AuditVerb
 from saferhub.audit.views import HISTORY_MODELS
 from saferhub.core.csv import csv_text
-from saferhub.crimedata import schema
-from saferhub.crimedata.models import ImportRun, Indicator, Partition
+from saferhub.crimedata.models import ColumnMapping, ImportRun, Indicator, Partition, PartitionVersion
 from saferhub.partnerships.models import Organisation, Partnership, Role
 from saferhub.partnerships.tests.factories import PASSWORD
 from saferhub.plans.models import Plan
 from saferhub.plans.tests.factories import PriorityFactory
-from tests.security import matrix_assessment, matrix_performance
+from tests.security import matrix_assessment, matrix_documents, matrix_partnerships, matrix_performance
 from tests.security.matrix_words import (
     A_PEOPLE,
     ANALYSES,
@@ -88,7 +87,7 @@ from tests.security.matrix_words import (
 )
 
 # The apps whose rows, record kwargs and records live in a file of their own beside this one.
-APP_MATRICES = (matrix_assessment, matrix_performance)
+APP_MATRICES = (matrix_assessment, matrix_performance, matrix_documents, matrix_partnerships)
 
 # --- Valid forms, so that a refusal is the only reason nothing changes -----------------------------
 
@@ -111,11 +110,21 @@ def priority_form(w: Any) -> dict[str, Any]:
     return {"title": "Changed by the test", "description": "", "deliverables": "One\nTwo"}
 
 
-def police_uk_upload(w: Any) -> dict[str, Any]:
-    """A one-row police.uk file (a new one for each POST: an upload is read once)."""
-    row = "x,2023-01,Shire Police,Shire Police,,,No location,,,Burglary,,"
-    content = f"{','.join(schema.POLICEUK_STREET_HEADER)}\n{row}\n".encode()
-    return {"kind": "police.uk", "file": SimpleUploadedFile("2023-01-shire-street.csv", content, "text/csv")}
+# A confirm or discard of A's import, by someone who may load its months: back to its page, saying why not.
+RUN_ACTION_POST = Row(
+    SIGN_IN, To("/p/alpha/data/imports/"), 403, To("/p/alpha/data/imports/"), 403, 403, 404, 404
+)
+
+
+def extract_upload(w: Any) -> dict[str, Any]:
+    """A one-row extract through A's saved mapping (a new file for each POST: an upload is read once).
+
+    Not police.uk: only a force-area partnership's analysts and managers may load that (no one in A)."""
+    content = b"Date,Offence\n03/01/2023,Burglary\n"
+    return {
+        "kind": str(w.records["a"]["column_mapping"].public_id),
+        "file": SimpleUploadedFile("extract.csv", content, "text/csv"),
+    }
 
 
 COLUMN_MAPPING = """slug = "alpha-crime"
@@ -159,8 +168,9 @@ MATRIX: dict[str, Expect] = {
         },
     ),
     "accounts:two-factor-setup": Expect(SIGNED_IN, data=lambda w: {"code": "123456"}, doer=None),
+    # Nobody here has a device: the page that asks for the password goes back to the account.
     "accounts:two-factor-remove": Expect(
-        POST_ONLY, data=lambda w: {}, post=Row(SIGN_IN, *[To("/account/")] * 7), doer=None
+        Row(SIGN_IN, *[To("/account/")] * 7), data=lambda w: {"proof": PASSWORD}, doer=None
     ),
     "accounts:api-token-new": Expect(SIGNED_IN, data=lambda w: {"name": "Feed"}),
     # The token belongs to `nobody`: anyone else is told it does not exist.
@@ -230,9 +240,30 @@ MATRIX: dict[str, Expect] = {
     # Crime data: whoever can see the partnership reads it; its analysts and managers change it.
     "crimedata:index": Expect(READS),
     "crimedata:imports": Expect(READS),
-    "crimedata:import-new": Expect(ANALYSES, data=police_uk_upload),
+    "crimedata:import-new": Expect(ANALYSES, data=extract_upload),
     "crimedata:import": Expect(READS),
     "crimedata:import-progress": Expect(READS),
+    # POST only. A's run waits for nothing, so confirming or discarding it answers why and changes nothing.
+    "crimedata:import-confirm": Expect(
+        Row(SIGN_IN, 405, 403, 405, 403, 403, 404, 404),
+        data=lambda w: {},
+        post=RUN_ACTION_POST,
+        doer=None,
+    ),
+    "crimedata:import-discard": Expect(
+        Row(SIGN_IN, 405, 403, 405, 403, 403, 404, 404),
+        data=lambda w: {},
+        post=RUN_ACTION_POST,
+        doer=None,
+    ),
+    # Restoring a police.uk month: only a steward of its force (a force-area partnership's analyst or
+    # manager, or a superuser); nobody in A is one.
+    "crimedata:version-restore": Expect(
+        Row(SIGN_IN, 405, 403, 405, 403, 403, 404, 404),
+        data=lambda w: {},
+        post=Row(SIGN_IN, 403, 403, 403, 403, 403, 404, 404),
+        doer=None,
+    ),
     "crimedata:import-report": Expect(READS),
     "crimedata:mappings": Expect(READS),
     "crimedata:mapping-new": Expect(ANALYSES, data=lambda w: {"text": COLUMN_MAPPING}),
@@ -241,6 +272,12 @@ MATRIX: dict[str, Expect] = {
     "crimedata:indicators": Expect(READS),
     "crimedata:indicator-new": Expect(ANALYSES, data=indicator_form),
     "crimedata:indicator": Expect(READS),
+    "crimedata:indicator-edit": Expect(
+        ANALYSES, data=lambda w: {"name": "Changed by the test", "area_code": ""}
+    ),
+    # A's indicator is counted by its assessment (matrix_assessment): removing it is refused with the reason,
+    # so there is no control that it goes.
+    "crimedata:indicator-remove": Expect(ANALYSES, data=lambda w: {}, doer=None),
     # The JSON API, with a personal token. Its description is public; its root is not a page.
     "api-1.0.0:openapi-json": Expect(PUBLIC, auth="token"),
     "api-1.0.0:openapi-view": Expect(PUBLIC, auth="token"),
@@ -303,6 +340,7 @@ RECORD_KWARGS = {
     "action_id": "action",
     "membership_id": "membership",
     "run_id": "import_run",
+    "version_id": "partition_version",
     "indicator_id": "indicator",
 }
 for _app in APP_MATRICES:
@@ -355,9 +393,29 @@ def crime_records(world: Any) -> None:
         )
         ImportRun.objects.filter(pk=run.pk).update(report_path=f"reports/{run.public_id}.csv")
         world.records[owner]["import_run"] = run
+        world.records[owner]["partition_version"] = PartitionVersion.objects.create(
+            source="police.uk-street",
+            force="shire",
+            month=dt.date(2022, 12, 1),
+            path=f"partitions/police.uk-street/shire/2022-12/{owner}.parquet",
+            checksum="0" * 64,
+            rows=1,
+            no_location_rows=1,
+            lsoa_2011_rows=0,
+            lsoa_2021_rows=0,
+            import_run=run,
+            replaced_by=run,
+        )
         world.records[owner]["indicator"] = Indicator.objects.create(
             partnership=partnership, slug="matrix", name="Matrix count", sources=["police.uk-street"]
         )
+    world.records["a"]["column_mapping"] = ColumnMapping.objects.create(
+        partnership=world.a,
+        slug="alpha-crime",
+        name="Alpha crime extract",
+        source="alpha-crime",
+        text=COLUMN_MAPPING + "# saved before: the mapping-new row's POST then changes it\n",
+    )
     Partition.objects.create(
         source="police.uk-street",
         force="shire",
