@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -95,9 +96,24 @@ class AssessmentForm(forms.Form):
         help_text="The weights can be changed later, on the assessment's settings page",
         error_messages={"required": "Choose a scoring model"},
     )
+    # Offered only once the periods chosen include some the store holds no data for (see clean).
+    accept_periods_without_data = forms.BooleanField(
+        required=False,
+        label="Create it anyway: those periods will show “No data held”",
+    )
 
-    def __init__(self, *args: Any, indicators: Any, sets: Any, assessments: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        indicators: Any,
+        sets: Any,
+        assessments: Any,
+        periods_without_data: Callable[..., dict[str, tuple[str, ...]]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.periods_without_data = periods_without_data
+        self.accept_field = self.fields.pop("accept_periods_without_data")
         self.fields["years"].widget.attrs["class"] = "govuk-input--width-2"
         self.fields["indicator_set"].queryset = sets  # type: ignore[attr-defined]
         self.fields["indicators"].queryset = indicators  # type: ignore[attr-defined]
@@ -120,7 +136,31 @@ class AssessmentForm(forms.Form):
         data = super().clean() or {}
         if not data.get("indicator_set") and not data.get("indicators") and "indicators" not in self.errors:
             self.add_error("indicators", "Choose an indicator set or at least one indicator")
+        if not self.errors:
+            self._confirm_periods_without_data(data)
         return data
+
+    def _confirm_periods_without_data(self, data: dict[str, Any]) -> None:
+        """Before an assessment is made over periods the store holds no data for, say which, and ask."""
+        empty = self.periods_without_data(
+            self.chosen_indicators(),
+            kind=data["period_kind"],
+            years=data["years"],
+            last_month=data["last_month"],
+        )
+        if not empty:
+            return
+        self.fields["accept_periods_without_data"] = self.accept_field
+        name = self.add_prefix("accept_periods_without_data")
+        if self.accept_field.widget.value_from_datadict(self.data, self.files, name):
+            return
+        gaps = "; ".join(f"{sources}: {', '.join(labels)}" for sources, labels in empty.items())
+        self.add_error(
+            "accept_periods_without_data",
+            f"The store holds no data for some periods this assessment covers ({gaps}). Change the last "
+            "month or the number of years, or tick the box to create it with those periods showing "
+            "“No data held”",
+        )
 
     def chosen_indicators(self) -> list[Indicator]:
         """Those ticked, in the order offered (total crime first), then the set's, in the set's order."""
@@ -140,8 +180,9 @@ class IssueForm(forms.Form):
     )
 
 
-def score_choices(model: ScoringModel) -> list[tuple[str, str]]:
-    return [(str(value), f"{value} – {label}") for value, label in enumerate(model.scale)]
+def score_choices(dimension: Dimension) -> list[tuple[str, str]]:
+    """The dimension's scores, each with the words of its own scale: "3 – Most of what it needs"."""
+    return [(str(value), f"{value} – {words}") for value, words in enumerate(dimension.scale)]
 
 
 class ScoreForm(forms.Form):
@@ -153,11 +194,11 @@ class ScoreForm(forms.Form):
         for slug in dimensions:
             dimension = model.dimension(slug)
             self.fields[slug] = forms.ChoiceField(
-                choices=score_choices(model),
+                choices=score_choices(dimension),
                 widget=forms.RadioSelect,
                 required=False,
                 label=f"{dimension.label} ({GROUP_LABELS[dimension.group].lower()})",
-                help_text=dimension.help,
+                help_text=f"{dimension.help} {model.direction(dimension)}".strip(),
             )
         self.fields["rationale"] = forms.CharField(
             widget=forms.Textarea(attrs={"rows": 4}),
@@ -188,10 +229,12 @@ class AgreeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.dimensions = dimensions
         for slug in dimensions:
+            dimension = model.dimension(slug)
             self.fields[slug] = forms.ChoiceField(
-                choices=[("", "Not agreed (use the partners’ median)"), *score_choices(model)],
+                choices=[("", "Not agreed (use the partners’ median)"), *score_choices(dimension)],
                 required=False,
-                label=model.dimension(slug).label,
+                label=dimension.label,
+                help_text=model.direction(dimension),
             )
         self.fields["rationale"] = forms.CharField(
             widget=forms.Textarea(attrs={"rows": 3}),

@@ -3,12 +3,13 @@ rate per 1,000 residents and whether the latest change is real (003's "Crime Cou
 change", generated).
 
 A cell is blank when the kind of crime was not recorded yet in that period (a subgroup that began later);
-a period the data does not wholly hold is flagged, and never compared with a whole one.
+it says "no data held" when the store holds none of the period's months; a period the data does not wholly
+hold is flagged, and never compared with a whole one.
 """
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -20,6 +21,7 @@ from saferhub.crimedata.models import Indicator
 PeriodKind = Literal["financial-year", "rolling-12"]
 SortKey = Literal["order", "count", "change", "name"]
 SIGNIFICANCE = 0.05  # false discovery rate across the table's rows (Benjamini–Hochberg)
+NO_DATA_HELD = "no data held"
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,18 @@ class PeriodSpan:
 
 @dataclass(frozen=True)
 class Cell:
-    count: int | None  # None: blank, the kind of crime was not recorded yet
+    count: int | None  # None: no data held, or the kind of crime was not recorded yet
     missing: tuple[dt.date, ...]  # months of the period its sources do not hold
+    held: bool = True  # False: the store holds none of the period's months
 
     @property
     def whole(self) -> bool:
         return self.count is not None and not self.missing
+
+    @property
+    def not_recorded(self) -> bool:
+        """Blank: the store holds the period, but the kind of crime was not recorded then."""
+        return self.held and self.count is None
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class Significance:
 @dataclass(frozen=True)
 class HeadlineRow:
     indicator: Indicator
+    name: str  # the indicator's name, told apart from another row's of the same name
     cells: tuple[Cell, ...]
     changes: tuple[float | None, ...]  # % change from the period before; None for the first or not comparable
     latest_change: float | None
@@ -77,6 +86,17 @@ class HeadlineTable:
     @property
     def incomplete(self) -> bool:
         return any(cell.missing for row in self.rows for cell in row.cells if cell.count is not None)
+
+    @property
+    def no_data_held(self) -> dict[str, tuple[str, ...]]:
+        """The labels of the periods the store holds no month of, by row name (rows with none left out)."""
+        found = {
+            row.name: tuple(
+                span.label for span, cell in zip(self.periods, row.cells, strict=True) if not cell.held
+            )
+            for row in self.rows
+        }
+        return {name: labels for name, labels in found.items() if labels}
 
 
 def month_add(month: dt.date, months: int) -> dt.date:
@@ -119,6 +139,21 @@ def months_of(span: PeriodSpan) -> list[dt.date]:
     return months
 
 
+def periods_without_data(periods: Sequence[PeriodSpan], held: frozenset[dt.date]) -> tuple[PeriodSpan, ...]:
+    """The periods of which none of the months is held."""
+    return tuple(span for span in periods if not any(month in held for month in months_of(span)))
+
+
+def periods_held(*, held: frozenset[dt.date], kind: PeriodKind, last_month: dt.date, most: int) -> int:
+    """How many periods up to last_month hold data, counting back until one holds none (at most `most`)."""
+    count = 0
+    for span in reversed(periods_ending(last_month, kind=kind, years=most)):
+        if periods_without_data([span], held):
+            break
+        count += 1
+    return count
+
+
 def _percent(previous: Cell, current: Cell) -> float | None:
     if not (previous.whole and current.whole) or not previous.count:
         return None
@@ -126,6 +161,9 @@ def _percent(previous: Cell, current: Cell) -> float | None:
 
 
 def _not_compared(previous: Cell, current: Cell, periods: Sequence[PeriodSpan]) -> str:
+    for cell, span in ((previous, periods[-2]), (current, periods[-1])):
+        if not cell.held:
+            return f"{NO_DATA_HELD} for {span.label}"
     if current.count is None or previous.count is None:
         return "not recorded in both periods"
     for cell, span in ((previous, periods[-2]), (current, periods[-1])):
@@ -143,10 +181,12 @@ def headline_table_for(
     years: int,
     last_month: dt.date,
     population: int | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> HeadlineTable:
     """The headline table of these indicators in the area (an ONS code or a partnership's slug).
 
     Every indicator is counted in the same area. `population` defaults to the area's Census 2021 residents.
+    `names` gives a row's name by indicator id where it is not the indicator's own (the assessment's issue).
     """
     scope = crime.area_scope(area_code)
     periods = periods_ending(last_month, kind=kind, years=years)
@@ -170,11 +210,15 @@ def headline_table_for(
         cells = []
         for span in periods:
             months = months_of(span)
+            missing = tuple(m for m in months if m not in held)
+            if periods_without_data([span], held):
+                cells.append(Cell(count=None, missing=missing, held=False))
+                continue
             recorded = began is not None and span.last >= began
             cells.append(
                 Cell(
                     count=sum(counts[m] for m in months) if recorded else None,
-                    missing=tuple(m for m in months if m not in held) if recorded else (),
+                    missing=missing if recorded else (),
                 )
             )
         changes = (None, *(_percent(a, b) for a, b in itertools.pairwise(cells)))
@@ -188,6 +232,7 @@ def headline_table_for(
         rows.append(
             HeadlineRow(
                 indicator=indicator,
+                name=(names or {}).get(indicator.pk, indicator.name),
                 cells=tuple(cells),
                 changes=changes,
                 latest_change=changes[-1],
@@ -244,7 +289,7 @@ def sorted_rows(table: HeadlineTable, key: SortKey) -> list[HeadlineRow]:
     if key == "change":
         return sorted(rows, key=lambda row: -(row.latest_change if row.latest_change is not None else -1e9))
     if key == "name":
-        return sorted(rows, key=lambda row: row.indicator.name.lower())
+        return sorted(rows, key=lambda row: row.name.lower())
     return rows
 
 
@@ -259,15 +304,16 @@ def _one_decimal(value: float | None) -> float | None:
 
 def headline_csv(table: HeadlineTable, rows: Sequence[HeadlineRow]) -> tuple[list[str], list[list[object]]]:
     """The header and rows of the CSV: indicator, a column per period, then the latest change (%), the rate
-    per 1,000 residents and the plain-words significance. Blank cells stay blank."""
+    per 1,000 residents and the plain-words significance. A cell of a kind of crime not recorded then stays
+    blank; a period the store holds no data for says so."""
     header = ["indicator", *(span.label for span in table.periods), *CSV_TAIL]
     body: list[list[object]] = []
     for row in rows:
         rate = None if row.rate_per_1000 is None else round(row.rate_per_1000, 2)
         body.append(
             [
-                row.indicator.name,
-                *(cell.count for cell in row.cells),
+                row.name,
+                *(NO_DATA_HELD if not cell.held else cell.count for cell in row.cells),
                 _one_decimal(row.latest_change),
                 rate,
                 row.significance.words if row.significance else (f"not compared: {row.not_compared}"),
@@ -290,8 +336,9 @@ def headline_json(table: HeadlineTable, rows: Sequence[HeadlineRow]) -> dict[str
         "rows": [
             {
                 "indicator": row.indicator.slug,
-                "name": row.indicator.name,
+                "name": row.name,
                 "counts": [cell.count for cell in row.cells],
+                "data_held": [cell.held for cell in row.cells],
                 "months_missing": [[f"{month:%Y-%m}" for month in cell.missing] for cell in row.cells],
                 "change_pct": [_one_decimal(change) for change in row.changes],
                 "absolute_change": row.absolute_change,

@@ -5,6 +5,7 @@ police.uk points are snapped to anonymous map points, so points are only ever co
 nothing here shows a point.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from saferhub.assessment.methods.grid import (
     cell_polygon_lonlat,
     cells_inside,
     grid_for,
+    grid_reference,
     to_british_national_grid,
 )
 from saferhub.assessment.methods.hotspots import grid_neighbour_weights, hotspot_classes, local_g
@@ -61,11 +63,30 @@ class Concentration:
 
 
 @dataclass(frozen=True)
+class ClassifiedCell:
+    """One grid cell's Gi* class, with what it rests on: the cell's own count and its neighbours'."""
+
+    index: int  # among the cells inside the area, in row-major order from the south-west
+    count: int
+    neighbours: int  # the crimes in the cells touching it (queen contiguity), itself left out
+    z: float
+    label: str
+
+    @property
+    def through_neighbours(self) -> bool:
+        """A hot spot with no crime of its own: Gi* counts a cell with its neighbours, so it is hot only
+        through them."""
+        return self.label.startswith("Hot") and self.count == 0
+
+
+@dataclass(frozen=True)
 class Hotspot:
     name: str
     label: str
     count: int
+    neighbours: int
     z: float
+    through_neighbours: bool
 
 
 @dataclass(frozen=True)
@@ -90,10 +111,15 @@ class Places:
     ward_map: Choropleth | None
     hotspots: tuple[Hotspot, ...]
     hotspot_map: GridMap | None
+    hot_through_neighbours: int  # hot spots with no crime of their own
     cell_size: int
     cells_in_area: int
     concentration: tuple[Concentration, ...]
     comparators: tuple[Comparator, ...]
+
+    @property
+    def hot_spots(self) -> int:
+        return sum(spot.label.startswith("Hot") for spot in self.hotspots)
 
 
 def _counts_by(
@@ -135,14 +161,14 @@ def _place_counts(counts: dict[str, int], names: dict[str, str]) -> tuple[PlaceC
     )
 
 
-def _ward_outlines(fallback: list[dict[str, Any]], area_codes: list[str]) -> list[dict[str, Any]]:
-    """The ward boundaries to draw under the hotspots (fewer lines than the LSOAs that make the area)."""
-    wards = [
-        feature["geometry"]
+def _ward_features(area_codes: list[str]) -> list[dict[str, Any]]:
+    """The wards of the areas as GeoJSON features: hotspots are named by them and drawn over them (fewer
+    lines than the LSOAs that make the area)."""
+    return [
+        feature
         for code in area_codes
         for feature in geography.boundaries_geojson(level="ward", within=code)["features"]
     ]
-    return wards or fallback
 
 
 def area_outline(area_codes: list[str]) -> list[dict[str, Any]]:
@@ -179,6 +205,40 @@ def _ward_map(
     )
 
 
+def classified_cells(values: np.ndarray, inside: np.ndarray) -> list[ClassifiedCell]:
+    """Gi* of the cells inside the area (binary queen contiguity, the cell itself included), classed with the
+    false discovery rate controlled across the cells, each with its own count and its neighbours'."""
+    weights = grid_neighbour_weights(inside)
+    result = local_g(values, weights, star=True, transform="B")
+    around = weights @ values
+    return [
+        ClassifiedCell(
+            index=index, count=int(values[index]), neighbours=int(around[index]), z=float(z), label=label
+        )
+        for index, (z, label) in enumerate(zip(result.z, hotspot_classes(result.z, fdr=True), strict=True))
+    ]
+
+
+def _place_namer(wards: list[dict[str, Any]]) -> Callable[[float, float], str]:
+    """A cell's name from its centre (BNG metres): the ward it lies in and its grid reference, like
+    "Castle, SK 587 045"; the grid reference alone outside every ward drawn."""
+    polygons = [shapely.transform(shape(w["geometry"]), _to_bng) for w in wards]
+    names = [w["properties"]["name"] for w in wards]
+    tree = shapely.STRtree(polygons)
+
+    def name(x: float, y: float) -> str:
+        point = shapely.Point(x, y)
+        found = [names[int(i)] for i in tree.query(point, predicate="within")]
+        reference = grid_reference(x, y)
+        return f"{found[0]}, {reference}" if found else reference
+
+    return name
+
+
+def _to_bng(xy: np.ndarray) -> np.ndarray:
+    return np.column_stack(to_british_national_grid(xy[:, 0], xy[:, 1]))
+
+
 def _hotspots(
     *,
     indicator: Indicator,
@@ -188,17 +248,15 @@ def _hotspots(
     area_codes: list[str],
     cell_size: int,
 ) -> tuple[tuple[Hotspot, ...], GridMap | None, int, np.ndarray]:
-    """Gi* on the counts of the grid cells whose centres lie in the area (binary queen contiguity, the cell
-    itself included), with the false discovery rate controlled across the cells."""
+    """The classified grid cells of the area that are hot or cold spots, each named by its ward and grid
+    reference, and the map of them."""
     if not outline:
         return (), None, 0, np.zeros(0)
     longitudes, latitudes = crime.crime_points(
         scope=scope, what=crime.indicator_filter(indicator), month_from=span.first, month_to=span.last
     )
     area = shapely.union_all([shape(geometry) for geometry in outline])
-    area_bng = shapely.transform(
-        area, lambda xy: np.column_stack(to_british_national_grid(xy[:, 0], xy[:, 1]))
-    )
+    area_bng = shapely.transform(area, _to_bng)
     grid = grid_for(area_bng.bounds, cell_size=float(cell_size))
     inside = cells_inside(grid, area_bng)
     x, y = to_british_national_grid(np.asarray(longitudes), np.asarray(latitudes))
@@ -206,30 +264,39 @@ def _hotspots(
     values = counts[inside].astype(np.float64)
     if values.size < 3 or not values.any():
         return (), None, int(values.size), values
-    result = local_g(values, grid_neighbour_weights(inside), star=True, transform="B")
-    labels = hotspot_classes(result.z, fdr=True)
+    wards = _ward_features(area_codes)
+    name_of = _place_namer(wards)
+    centre_x, centre_y = grid.cell_centres()
     rows, columns = np.nonzero(inside)
     hotspots, cells = [], []
-    for index, label in enumerate(labels):
-        row, column = int(rows[index]), int(columns[index])
-        name = f"Cell {row + 1}-{column + 1}"
-        if label == NOT_SIGNIFICANT:
+    for cell in classified_cells(values, inside):
+        row, column = int(rows[cell.index]), int(columns[cell.index])
+        if cell.label == NOT_SIGNIFICANT:
             # Counted in the map's summary, not drawn: the outline shows through where it lies.
-            cells.append(GridCell(corners=(), label=label, count=int(values[index]), name=name))
+            cells.append(GridCell(corners=(), label=cell.label, count=cell.count, name=""))
             continue
-        hotspots.append(Hotspot(name=name, label=label, count=int(values[index]), z=float(result.z[index])))
+        name = name_of(float(centre_x[row, column]), float(centre_y[row, column]))
+        if cell.through_neighbours:
+            name += f" (none of its own: hot through the {cell.neighbours:,} around it)"
+        hotspots.append(
+            Hotspot(
+                name=name,
+                label=cell.label,
+                count=cell.count,
+                neighbours=cell.neighbours,
+                z=cell.z,
+                through_neighbours=cell.through_neighbours,
+            )
+        )
         cells.append(
             GridCell(
-                corners=cell_polygon_lonlat(grid, row, column),
-                label=label,
-                count=int(values[index]),
-                name=name,
+                corners=cell_polygon_lonlat(grid, row, column), label=cell.label, count=cell.count, name=name
             )
         )
     hotspots.sort(key=lambda spot: -spot.z)
     drawn = grid_map(
         title=f"{indicator.name}: hotspots (Getis–Ord Gi*) on a {cell_size} m grid, {span.label}",
-        outline=_ward_outlines(outline, area_codes),
+        outline=[ward["geometry"] for ward in wards] or outline,
         cells=cells,
         classes=HOTSPOT_PALETTE,
     )
@@ -337,6 +404,7 @@ def places_for(
         ward_map=_ward_map(indicator, area_codes, wards, span),
         hotspots=hotspots,
         hotspot_map=hotspot_map,
+        hot_through_neighbours=sum(spot.through_neighbours for spot in hotspots),
         cell_size=cell_size,
         cells_in_area=cells_in_area,
         concentration=concentration,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from saferhub.assessment import selectors
 from saferhub.assessment.headline import HeadlineTable
 from saferhub.assessment.models import Assessment, ChosenPriority
-from saferhub.assessment.places import Places, places_for
+from saferhub.assessment.places import Places
 from saferhub.assessment.trends import Trend, trend_of
 from saferhub.design_system.pdf import pdf_from_html
 
@@ -43,21 +43,13 @@ def report_of(assessment: Assessment, *, public: bool) -> Report:
         indicator = choice.issue.indicator
         if indicator is not None and indicator not in mapped:
             mapped.append(indicator)
-    area_codes = list(assessment.partnership.area_codes)
     return Report(
         assessment=assessment,
         public=public,
         headline=headline,
         trends=tuple(trend_of(row, chart_id=f"trend-{index}") for index, row in enumerate(headline.rows)),
         places=tuple(
-            places_for(
-                indicator=indicator,
-                area_codes=area_codes,
-                scope_code=assessment.partnership.slug,
-                span=headline.periods[-1],
-                cell_size=assessment.cell_size,
-                family=list(assessment.comparator_codes),
-            )
+            selectors.places_of(assessment, indicator, headline.periods[-1])
             for indicator in mapped[:MAX_PLACES]
         ),
         ranking=selectors.ranking_of(assessment, headline=headline),

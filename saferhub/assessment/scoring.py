@@ -10,6 +10,7 @@ import statistics
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ class Dimension:
     slug: str
     group: str
     label: str
+    scale: tuple[str, ...]  # the words of each score from 0 up, on this dimension's own scale
     help: str = ""
     weight: float = 1.0
     data: str = ""  # "volume" or "trend": computed for an issue with an indicator
@@ -84,25 +86,55 @@ class ScoringModel:
                 )
         return None
 
+    def direction(self, dimension: Dimension) -> str:
+        """Which way a higher score on the dimension pushes an issue's priority, in this model's formula."""
+        if dimension.group in ("harm", "likelihood"):
+            return f"A higher score raises the issue’s priority: its {dimension.group} counts in its risk."
+        if dimension.group == "confidence":
+            low, high = self.confidence_multipliers[0], self.confidence_multipliers[-1]
+            if low == high:
+                return "It does not change the issue’s priority in this model."
+            return (
+                f"A higher score {'raises' if high > low else 'lowers'} the issue’s priority: its risk is "
+                f"multiplied by {low:g} at 0 and by {high:g} at {self.top}."
+            )
+        if self.position_weight == 0:
+            return "It does not change the issue’s priority in this model (the position weight is 0)."
+        return (
+            "A higher score raises the issue’s priority: the more the partnership can do about it, the more "
+            "its risk counts."
+        )
+
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def scoring_model_from_json(data: Mapping[str, Any]) -> ScoringModel:
-    return scoring_model_parse(dict(data), name="stored model")
+    """The model stored in an assessment. One stored before dimensions had scales of their own takes each
+    dimension's scale from the shipped model's dimension of the same slug, else the model's scale."""
+    shipped = {d.slug: d.scale for model in shipped_models().values() for d in model.dimensions}
+    return scoring_model_parse(dict(data), name="stored model", scales_before=shipped)
 
 
-def shipped_models() -> dict[str, ScoringModel]:
-    """The models Saferhub ships, by file name: the default first."""
+@cache
+def _shipped_models() -> tuple[tuple[str, ScoringModel], ...]:
     models = {
         path.stem: scoring_model_parse(tomllib.loads(path.read_text(encoding="utf-8")), name=path.name)
         for path in sorted(MODELS_DIR.glob("*.toml"))
     }
-    return {DEFAULT_MODEL: models.pop(DEFAULT_MODEL), **models}
+    return tuple({DEFAULT_MODEL: models.pop(DEFAULT_MODEL), **models}.items())
 
 
-def scoring_model_parse(document: dict[str, Any], *, name: str) -> ScoringModel:
-    """A scoring model from its TOML (or stored JSON) form; every mistake is a ScoringModelError."""
+def shipped_models() -> dict[str, ScoringModel]:
+    """The models Saferhub ships, by file name, the default first: read once, as they ship with the code."""
+    return dict(_shipped_models())
+
+
+def scoring_model_parse(
+    document: dict[str, Any], *, name: str, scales_before: Mapping[str, tuple[str, ...]] | None = None
+) -> ScoringModel:
+    """A scoring model from its TOML (or stored JSON) form; every mistake is a ScoringModelError. Every
+    dimension needs its own `scale`, except in a model stored before they had one (`scales_before`)."""
 
     def fail(message: str) -> ScoringModelError:
         return ScoringModelError(f"scoring model {name}: {message}")
@@ -118,7 +150,7 @@ def scoring_model_parse(document: dict[str, Any], *, name: str) -> ScoringModel:
     for position, table in enumerate(document.get("dimensions") or [], start=1):
         if not isinstance(table, dict):
             raise fail(f"dimension {position} is not a table")
-        unknown = set(table) - {"slug", "group", "label", "help", "weight", "data"}
+        unknown = set(table) - {"slug", "group", "label", "scale", "help", "weight", "data"}
         if unknown:
             raise fail(f"dimension {position} has an unknown key {sorted(unknown)[0]!r}")
         slug, group, label = table.get("slug"), table.get("group"), table.get("label")
@@ -134,11 +166,24 @@ def scoring_model_parse(document: dict[str, Any], *, name: str) -> ScoringModel:
         data = table.get("data", "")
         if data and data not in DATA_KINDS:
             raise fail(f"dimension {slug!r}: 'data' must be one of {', '.join(DATA_KINDS)}")
+        own_scale = table.get("scale")
+        if own_scale is None and scales_before is not None:
+            before = scales_before.get(slug, ())
+            own_scale = before if len(before) == len(scale) else scale
+        if (
+            not isinstance(own_scale, list | tuple)
+            or len(own_scale) != len(scale)
+            or not all(isinstance(words, str) and words for words in own_scale)
+        ):
+            raise fail(
+                f"dimension {slug!r}: 'scale' must give the words of each of its {len(scale)} scores from 0"
+            )
         dimensions.append(
             Dimension(
                 slug=slug,
                 group=group,
                 label=label,
+                scale=tuple(own_scale),
                 help=str(table.get("help", "")),
                 weight=float(weight),
                 data=data,

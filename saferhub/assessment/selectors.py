@@ -9,8 +9,18 @@ from django.db.models import Case, Q, QuerySet, When
 from django.db.models.functions import Lower
 from django.http import Http404
 
-from saferhub.assessment.headline import HeadlineTable, headline_table_for
+from saferhub.assessment.figures_cache import cached_figures
+from saferhub.assessment.headline import (
+    HeadlineTable,
+    PeriodKind,
+    PeriodSpan,
+    headline_table_for,
+    periods_ending,
+    periods_held,
+    periods_without_data,
+)
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
+from saferhub.assessment.places import Places, places_for
 from saferhub.assessment.scoring import (
     GROUP_LABELS,
     IssueInputs,
@@ -90,26 +100,120 @@ DEFAULT_SET = "policeuk-crime-types"
 DEFAULT_TICKED = "policeuk-total-crime"
 
 
+DEFAULT_KIND: PeriodKind = "financial-year"
+MOST_YEARS = 10
+
+
 def default_indicator_choice(partnership: Partnership) -> dict[str, Any]:
+    """The new-assessment form's defaults: the indicators above, the last month their data holds, and as
+    many years as it holds (at least 2), so that no year of the default table is without data."""
     indicator_set = crime.indicator_set_for(slug=DEFAULT_SET, partnership=partnership)
-    ticked = indicators_available_to(partnership).filter(slug=DEFAULT_TICKED)
-    return {
+    ticked = list(indicators_available_to(partnership).filter(slug=DEFAULT_TICKED))
+    members = indicator_set.members.select_related("indicator") if indicator_set else []
+    chosen = [*ticked, *(member.indicator for member in members)]
+    sources = sorted({source for indicator in chosen for source in indicator.sources})
+    initial: dict[str, Any] = {
         "indicator_set": indicator_set.pk if indicator_set else None,
-        "indicators": list(ticked.values_list("pk", flat=True)),
+        "indicators": [indicator.pk for indicator in ticked],
+        "period_kind": DEFAULT_KIND,
     }
+    last_month = crime.latest_month(sources=sources) if sources else None
+    if last_month is not None:
+        held = crime.months_held(sources=sources)
+        years = periods_held(held=held, kind=DEFAULT_KIND, last_month=last_month, most=MOST_YEARS)
+        initial |= {"last_month": last_month, "years": max(years, 2)}
+    return initial
+
+
+def source_labels(partnership: Partnership) -> dict[str, str]:
+    """What people call each source, police.uk's whether or not the store holds it yet."""
+    return {**crime.SOURCE_LABELS, **crime.sources_visible_to(partnership)}
+
+
+def periods_without_data_of(
+    partnership: Partnership,
+    indicators: Sequence[Indicator],
+    *,
+    kind: PeriodKind,
+    years: int,
+    last_month: Any,
+) -> dict[str, tuple[str, ...]]:
+    """The periods an assessment of these indicators would cover of which the store holds no month, by the
+    name of the sources that lack them (empty when every period holds some data)."""
+    periods = periods_ending(last_month, kind=kind, years=years)
+    labels = source_labels(partnership)
+    found: dict[str, tuple[str, ...]] = {}
+    for sources in dict.fromkeys(tuple(indicator.sources) for indicator in indicators):
+        empty = periods_without_data(periods, crime.months_held(sources=sources))
+        if empty:
+            found[", ".join(labels.get(source, source) for source in sources)] = tuple(s.label for s in empty)
+    return found
 
 
 def scoring_model_of(assessment: Assessment) -> ScoringModel:
     return scoring_model_from_json(assessment.scoring)
 
 
+def indicator_names_of(assessment: Assessment) -> dict[int, str]:
+    """Each indicator's name in the assessment: its issue's title, which tells apart two of the same name."""
+    return dict(assessment.issues.filter(indicator__isnull=False).values_list("indicator_id", "title"))
+
+
+def _definition_of(indicator: Indicator) -> tuple[Any, ...]:
+    """What an indicator's figures depend on, for a cache key: what it counts, where, and its name."""
+    return (indicator.pk, crime.indicator_filter(indicator), indicator.area_code, indicator.name)
+
+
+def _area_of(assessment: Assessment) -> tuple[Any, ...]:
+    return (assessment.partnership.slug, tuple(assessment.partnership.area_codes))
+
+
 def headline_of(assessment: Assessment) -> HeadlineTable:
-    return headline_table_for(
-        area_code=assessment.partnership.slug,
-        indicators=indicators_of(assessment),
-        kind=assessment.period_kind,  # type: ignore[arg-type]
-        years=assessment.years,
-        last_month=assessment.last_month,
+    """The assessment's headline table, computed once for each version of the store (figures_cache)."""
+    indicators = indicators_of(assessment)
+    names = indicator_names_of(assessment)
+    definitions = (
+        _area_of(assessment),
+        assessment.period_kind,
+        assessment.years,
+        assessment.last_month,
+        tuple(_definition_of(indicator) for indicator in indicators),
+        tuple(sorted(names.items())),
+    )
+    return cached_figures(
+        "headline",
+        definitions,
+        lambda: headline_table_for(
+            area_code=assessment.partnership.slug,
+            indicators=indicators,
+            kind=assessment.period_kind,  # type: ignore[arg-type]
+            years=assessment.years,
+            last_month=assessment.last_month,
+            names=names,
+        ),
+    )
+
+
+def places_of(assessment: Assessment, indicator: Indicator, span: PeriodSpan) -> Places:
+    """Where: the indicator's places in the period, computed once for each version of the store."""
+    definitions = (
+        _area_of(assessment),
+        _definition_of(indicator),
+        span,
+        assessment.cell_size,
+        tuple(assessment.comparator_codes),
+    )
+    return cached_figures(
+        "places",
+        definitions,
+        lambda: places_for(
+            indicator=indicator,
+            area_codes=list(assessment.partnership.area_codes),
+            scope_code=assessment.partnership.slug,
+            span=span,
+            cell_size=assessment.cell_size,
+            family=list(assessment.comparator_codes),
+        ),
     )
 
 
@@ -140,10 +244,19 @@ class DimensionView:
 
 
 @dataclass(frozen=True)
+class PartnerReason:
+    """Why one partner scored an issue as they did, with those scores; shown without the partner's name."""
+
+    scores: tuple[tuple[str, int], ...]  # (dimension label, score), in the model's order
+    reason: str
+
+
+@dataclass(frozen=True)
 class IssueView:
     issue: Issue
     dimensions: tuple[DimensionView, ...]
     scorers: int  # how many partners scored it
+    reasons: tuple[PartnerReason, ...] = ()  # the partners' who gave one, in the order of their words
 
     @property
     def inputs(self) -> IssueInputs:
@@ -177,11 +290,19 @@ def issue_views(assessment: Assessment, *, headline: HeadlineTable | None = None
     computed = computed_scores(model, headline or headline_of(assessment))
     scores: dict[tuple[int, str], list[int]] = defaultdict(list)
     scorers: dict[int, set[int]] = defaultdict(set)
-    for issue_id, scorer_id, scored, score_value in Score.objects.filter(
-        issue__assessment=assessment
-    ).values_list("issue_id", "scorer_id", "dimension", "value"):
-        scores[(issue_id, scored)].append(score_value)
-        scorers[issue_id].add(scorer_id)
+    by_scorer: dict[tuple[int, int], dict[str, Score]] = defaultdict(dict)
+    for score in Score.objects.filter(issue__assessment=assessment).only(
+        "issue_id", "scorer_id", "dimension", "value", "rationale"
+    ):
+        scores[(score.issue_id, score.dimension)].append(score.value)
+        scorers[score.issue_id].add(score.scorer_id)
+        by_scorer[(score.issue_id, score.scorer_id)][score.dimension] = score
+    reasons: dict[int, list[PartnerReason]] = defaultdict(list)
+    for (issue_id, _scorer), given in by_scorer.items():
+        reason = next((score.rationale for score in given.values() if score.rationale.strip()), "")
+        if reason:
+            ordered = [(d.label, given[d.slug].value) for d in model.dimensions if d.slug in given]
+            reasons[issue_id].append(PartnerReason(scores=tuple(ordered), reason=reason))
     agreed = {(a.issue_id, a.dimension): a for a in AgreedScore.objects.filter(issue__assessment=assessment)}
     views = []
     for issue in issues_of(assessment):
@@ -209,7 +330,15 @@ def issue_views(assessment: Assessment, *, headline: HeadlineTable | None = None
                     value=value,
                 )
             )
-        views.append(IssueView(issue=issue, dimensions=tuple(dimensions), scorers=len(scorers[issue.pk])))
+        views.append(
+            IssueView(
+                issue=issue,
+                dimensions=tuple(dimensions),
+                scorers=len(scorers[issue.pk]),
+                # Sorted by their words, not by who gave them: the workshop shows no names.
+                reasons=tuple(sorted(reasons[issue.pk], key=lambda found: found.reason)),
+            )
+        )
     return views
 
 

@@ -16,15 +16,19 @@ from saferhub.assessment.models import (
     Score,
 )
 from saferhub.assessment.scoring import ScoringModel
+from saferhub.assessment.selectors import source_labels
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_update
-from saferhub.crimedata.models import Indicator
+from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.partnerships.models import Partnership
 from saferhub.plans.models import Plan, Priority
 from saferhub.plans.services import priority_create
 
 # Issues with no count that every assessment weighs, unless the analyst removes them: docs/assessment.md.
 ISSUES_WITHOUT_COUNTS = Path(__file__).resolve().parent / "issues_without_counts.toml"
+
+
+ISSUE_TITLE_LENGTH = Issue._meta.get_field("title").max_length
 
 
 class AssessmentError(ValueError):
@@ -34,6 +38,39 @@ class AssessmentError(ValueError):
 def default_issues_without_counts() -> list[tuple[str, str]]:
     document = tomllib.loads(ISSUES_WITHOUT_COUNTS.read_text(encoding="utf-8"))
     return [(issue["title"], issue.get("description", "")) for issue in document["issues"]]
+
+
+def issue_titles(
+    indicators: list[Indicator], *, indicator_set: IndicatorSet | None, source_labels: dict[str, str]
+) -> list[str]:
+    """The issue title of each indicator: its name, told apart from another chosen indicator of the same
+    name (the pre-ticked police.uk "Total crime" and a set's own) by the set it came from, else its sources,
+    else whose it is, else its slug: the first of these that differs between them."""
+    in_set = set(indicator_set.members.values_list("indicator_id", flat=True)) if indicator_set else set()
+
+    def qualifiers(indicator: Indicator) -> tuple[str, ...]:
+        sources = ", ".join(source_labels.get(source, source) for source in indicator.sources)
+        return (
+            indicator_set.name if indicator_set is not None and indicator.pk in in_set else sources,
+            sources,
+            "shared" if indicator.partnership_id is None else "your own",
+            indicator.slug,
+            str(indicator.pk),
+        )
+
+    by_name: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        by_name.setdefault(indicator.name, []).append(indicator)
+    titles = {}
+    for name, same in by_name.items():
+        if len(same) == 1:
+            titles[same[0].pk] = name
+            continue
+        options = [qualifiers(indicator) for indicator in same]
+        level = next(i for i in range(len(options[0])) if len({o[i] for o in options}) == len(options))
+        for indicator, option in zip(same, options, strict=True):
+            titles[indicator.pk] = f"{name} – {option[level]}"[:ISSUE_TITLE_LENGTH]
+    return [titles[indicator.pk] for indicator in indicators]
 
 
 def assessment_create(
@@ -47,9 +84,11 @@ def assessment_create(
     years: int,
     indicators: list[Indicator],
     model: ScoringModel,
+    indicator_set: IndicatorSet | None = None,
     issues_without_counts: list[tuple[str, str]] | None = None,
 ) -> Assessment:
-    """A new assessment with an issue for every indicator and for each issue with no count."""
+    """A new assessment with an issue for every indicator and for each issue with no count. Indicators
+    that share a name become issues told apart by their set or source (`issue_titles`)."""
     if Assessment.objects.filter(partnership=partnership, label=label).exists():
         raise AssessmentError(f"{partnership.name} already has an assessment called {label}")
     if not indicators:
@@ -70,13 +109,14 @@ def assessment_create(
             AssessedIndicator(assessment=assessment, indicator=indicator, position=position)
             for position, indicator in enumerate(indicators, start=1)
         )
-        titles = set()
-        issues = []
-        for position, indicator in enumerate(indicators, start=1):
-            titles.add(indicator.name)
-            issues.append(
-                Issue(assessment=assessment, title=indicator.name, indicator=indicator, position=position)
-            )
+        named = issue_titles(
+            indicators, indicator_set=indicator_set, source_labels=source_labels(partnership)
+        )
+        titles = set(named)
+        issues = [
+            Issue(assessment=assessment, title=title, indicator=indicator, position=position)
+            for position, (indicator, title) in enumerate(zip(indicators, named, strict=True), start=1)
+        ]
         for offset, (issue_title, description) in enumerate(without, start=len(indicators) + 1):
             if issue_title not in titles:
                 titles.add(issue_title)

@@ -80,7 +80,7 @@ def trend_of(row: HeadlineRow, *, chart_id: str) -> Trend:
     signals = tuple(signals_by_month.get(month, "") for month in months)
     chart = None
     if xmr is not None:
-        name = row.indicator.name
+        name = row.name
         chart = control_chart(
             chart_id=chart_id,
             title=f"{name}: count by month, {months[0]:%B %Y} to {months[-1]:%B %Y}, with its control limits",

@@ -1,8 +1,8 @@
 """The strategic assessment pages of a partnership. Reads go through the selectors, writes through the
-services; the figures are computed from the crime store on each request."""
+services; the figures are computed from the crime store, once for each version of it (figures_cache)."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +25,6 @@ from saferhub.assessment.forms import (
 )
 from saferhub.assessment.headline import headline_csv, sorted_rows
 from saferhub.assessment.models import Assessment
-from saferhub.assessment.places import places_for
 from saferhub.assessment.report import assessment_report_pdf, report_of
 from saferhub.assessment.scoring import GROUP_LABELS, shipped_models
 from saferhub.assessment.trends import trend_of
@@ -132,6 +131,7 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
         sets=selectors.indicator_sets_available_to(partnership),
         assessments=selectors.assessments_of(partnership),
         initial=selectors.default_indicator_choice(partnership),
+        periods_without_data=partial(selectors.periods_without_data_of, partnership),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -145,6 +145,7 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
                 last_month=data["last_month"],
                 years=data["years"],
                 indicators=form.chosen_indicators(),
+                indicator_set=data["indicator_set"],
                 model=shipped_models()[data["scoring_model"]],
             )
         except services.AssessmentError as error:
@@ -220,15 +221,15 @@ def assessment_places(request: HttpRequest, slug: str, assessment_id: UUID) -> H
     if indicator is None:
         raise Http404("The assessment does not cover that indicator")
     table = selectors.headline_of(assessment)
-    places = places_for(
-        indicator=indicator,
-        area_codes=list(assessment.partnership.area_codes),
-        scope_code=assessment.partnership.slug,
-        span=table.periods[-1],
-        cell_size=assessment.cell_size,
-        family=list(assessment.comparator_codes),
+    places = selectors.places_of(assessment, indicator, table.periods[-1])
+    return _page(
+        request,
+        "assessment/places.html",
+        assessment,
+        indicators=indicators,
+        names=selectors.indicator_names_of(assessment),
+        places=places,
     )
-    return _page(request, "assessment/places.html", assessment, indicators=indicators, places=places)
 
 
 @login_required

@@ -121,3 +121,24 @@ def cells_inside(grid: Grid, polygon_bng: Any) -> npt.NDArray[np.bool_]:
     """
     centre_x, centre_y = grid.cell_centres()
     return np.asarray(shapely.contains_xy(polygon_bng, centre_x, centre_y), dtype=np.bool_)
+
+
+# The Ordnance Survey's 100 km square letters: a 5 × 5 alphabet without I.
+_GRID_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
+
+
+def grid_reference(easting: float, northing: float, *, digits: int = 3) -> str:
+    """The Ordnance Survey grid reference of a point in BNG metres, e.g. "SK 587 045" (3 digits: 100 m).
+
+    The first letter names the 500 km square from the false origin (S, T, N, O, H), the second the 100 km
+    square inside it, each counted from the north-west on the 5 × 5 alphabet without I.
+    """
+    if not (0 <= easting < 700_000 and 0 <= northing < 1_300_000):
+        raise ValueError(f"({easting:.0f}, {northing:.0f}) is outside the National Grid.")
+    east_100k, north_100k = int(easting // 100_000), int(northing // 100_000)
+    first = (19 - north_100k) - (19 - north_100k) % 5 + (east_100k + 10) // 5
+    second = (19 - north_100k) * 5 % 25 + east_100k % 5
+    unit = 10 ** (5 - digits)
+    east = int(easting % 100_000) // unit
+    north = int(northing % 100_000) // unit
+    return f"{_GRID_LETTERS[first]}{_GRID_LETTERS[second]} {east:0{digits}d} {north:0{digits}d}"

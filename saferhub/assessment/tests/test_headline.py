@@ -7,15 +7,22 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from scipy import stats  # type: ignore[import-untyped]
 
-from saferhub.assessment.headline import headline_table_for, periods_ending
+from saferhub.assessment import headline, selectors, services
+from saferhub.assessment.headline import headline_csv, headline_json, headline_table_for, periods_ending
+from saferhub.assessment.scoring import shipped_models
 from saferhub.assessment.tests.conftest import ARCHIVES
-from saferhub.crimedata.models import IndicatorSet
+from saferhub.crimedata import schema
+from saferhub.crimedata import selectors as crime
+from saferhub.crimedata.models import Indicator, IndicatorSet
+from saferhub.crimedata.services import crime_import
 from saferhub.crimedata.tests import independent
+from saferhub.partnerships.models import Partnership
 
 LEICESTER = "E06000016"
 DATA = Path(__file__).resolve().parents[3] / "data"
@@ -133,3 +140,98 @@ def test_the_command_explains_bad_input(leicestershire_store):
     ):
         with pytest.raises(CommandError, match=message):
             call_command("headline_table", *arguments, stdout=io.StringIO())
+
+
+def test_years_the_store_does_not_hold_say_no_data_held_not_not_recorded(leicestershire_store):
+    """Five rolling years to December 2023 of a store holding 2022 and 2023: the first three hold no data,
+    which the table, its CSV and its JSON say, unlike a kind of crime not recorded then (a blank)."""
+    table = headline_table_for(
+        area_code=LEICESTER,
+        indicators=_policeuk_indicators(),
+        kind="rolling-12",
+        years=5,
+        last_month=dt.date(2023, 12, 1),
+    )
+    for row in table.rows:
+        assert [cell.held for cell in row.cells] == [False, False, False, True, True]
+        assert not any(cell.not_recorded for cell in row.cells[:3])
+    assert table.no_data_held["Burglary"] == (
+        "12 months to Dec 2019",
+        "12 months to Dec 2020",
+        "12 months to Dec 2021",
+    )
+    _header, body = headline_csv(table, table.rows)
+    burglary = next(row for row in body if row[0] == "Burglary")
+    assert burglary[1:4] == ["no data held"] * 3 and isinstance(burglary[4], int)
+    printed = headline_json(table, table.rows)["rows"][0]
+    assert printed["data_held"] == [False, False, False, True, True]
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "headline_table",
+        f"--area={LEICESTER}",
+        "--period=rolling-12",
+        "--to=2023-12",
+        "--years=5",
+        stdout=out,
+        stderr=err,
+    )
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[1][1:4] == ["no data held"] * 3
+    assert (
+        "Burglary: no data held for 12 months to Dec 2019, 12 months to Dec 2020, 12 months to Dec 2021"
+        in (err.getvalue())
+    )
+
+
+def test_the_command_and_the_form_default_to_the_years_the_store_holds(leicestershire_store, world):
+    out = io.StringIO()
+    call_command("headline_table", f"--area={LEICESTER}", "--period=rolling-12", "--to=2023-12", stdout=out)
+    assert next(csv.reader(io.StringIO(out.getvalue())))[1:3] == [
+        "12 months to Dec 2022",
+        "12 months to Dec 2023",
+    ]
+
+    defaults = selectors.default_indicator_choice(world.a)
+    assert defaults["last_month"] == dt.date(2023, 12, 1)
+    assert defaults["years"] == 3  # 2021/22 (January to March 2022), 2022/23 and 2023/24 (to December)
+
+
+def test_the_headline_is_computed_once_per_version_of_the_store_and_again_after_an_import(
+    leicestershire_store, world, tmp_path
+):
+    """The table is derived from the store and the definitions only, so it is kept; a new import (here,
+    one burglary in January 2024) changes the store's version and the table is computed afresh."""
+    Partnership.objects.filter(pk=world.a.pk).update(area_codes=[LEICESTER])
+    world.a.refresh_from_db()
+    assessment = services.assessment_create(
+        actor=world.people["analyst"],
+        partnership=world.a,
+        title="Burglary to January 2024",
+        label="2024",
+        period_kind="rolling-12",
+        last_month=dt.date(2024, 1, 1),
+        years=2,
+        indicators=[Indicator.objects.get(partnership=None, slug="policeuk-burglary")],
+        model=shipped_models()["morile-style"],
+    )
+    with mock.patch.object(
+        headline.crime, "indicator_series_of", wraps=headline.crime.indicator_series_of
+    ) as read:
+        before = selectors.headline_of(assessment).rows[0].cells[-1]
+        assert selectors.headline_of(assessment).rows[0].cells[-1] == before
+        assert read.call_count == 1
+        assert before.missing == (dt.date(2024, 1, 1),)
+
+        lsoa = sorted(crime.lsoas_of_districts(frozenset({LEICESTER})))[-1]
+        month = tmp_path / "2024-01-leicestershire-street.csv"
+        month.write_text(
+            ",".join(schema.POLICEUK_STREET_HEADER)
+            + f"\nabc,2024-01,Leicestershire Police,Leicestershire Police,-1.13,52.63,On or near X,{lsoa},"
+            "Leicester 001A,Burglary,Under investigation,\n",
+            encoding="utf-8",
+        )
+        crime_import(paths=[month])
+        after = selectors.headline_of(assessment).rows[0].cells[-1]
+        assert read.call_count == 2
+    assert after.missing == () and after.count == before.count + 1

@@ -2,6 +2,7 @@
 
 import pytest
 
+from saferhub.assessment.forms import AgreeForm, ScoreForm
 from saferhub.assessment.scoring import (
     IssueInputs,
     ScoringModelError,
@@ -143,6 +144,46 @@ def test_a_stored_model_round_trips():
     assert scoring_model_from_json(model.as_json()) == model
 
 
+def test_each_dimension_is_graded_on_its_own_scale_and_says_which_way_it_pushes_priority():
+    """Capacity, capability, influence and confidence are not graded from "None" to "Severe", the harm
+    scale; and every dimension says whether a higher score raises or lowers an issue's priority."""
+    model = _default()
+    harm = model.dimension("harm-individuals")
+    assert harm.scale[-1] == "Severe"
+    for slug in ("capacity", "capability", "influence", "confidence"):
+        dimension = model.dimension(slug)
+        assert len(dimension.scale) == 5
+        assert "Severe" not in dimension.scale and dimension.scale != harm.scale, slug
+        assert model.direction(dimension).startswith("A higher score raises the issue’s priority"), slug
+    assert "multiplied by 0.6 at 0 and by 1 at 4" in model.direction(model.dimension("confidence"))
+    ignored = model.with_weights({}, position_weight=0.0)
+    assert "does not change the issue’s priority" in ignored.direction(model.dimension("capacity"))
+    # The formula agrees with the words: a higher capacity or confidence gives a higher score.
+    low = issue_result(model, IssueInputs("a", "A", _all(2, capacity=0, confidence=0)))
+    high = issue_result(model, IssueInputs("a", "A", _all(2, capacity=4, confidence=4)))
+    assert high.score > low.score
+
+
+def test_the_score_form_offers_each_dimensions_own_words_and_direction():
+    model = _default()
+    form = ScoreForm(model=model, dimensions=["harm-individuals", "capacity", "confidence"])
+    assert form.fields["harm-individuals"].choices[4] == ("4", "4 – Severe")
+    assert form.fields["capacity"].choices[0] == ("0", "0 – None: no people or money for it")
+    assert form.fields["capacity"].choices[4] == ("4", "4 – All it needs")
+    assert "A higher score raises the issue’s priority" in form.fields["capacity"].help_text
+    agree = AgreeForm(model=model, dimensions=["influence"])
+    assert agree.fields["influence"].choices[-1] == ("4", "4 – Full: the partnership can change it")
+
+
+def test_a_model_stored_before_dimensions_had_scales_takes_the_shipped_ones():
+    stored = _default().as_json()
+    for dimension in stored["dimensions"]:
+        del dimension["scale"]
+    assert (
+        scoring_model_from_json(stored).dimension("capacity").scale == _default().dimension("capacity").scale
+    )
+
+
 def test_the_four_by_four_preset_multiplies_impact_by_likelihood():
     model = shipped_models()["four-by-four"]
     result = issue_result(model, IssueInputs("a", "A", {"impact": 3, "likelihood": 4}))
@@ -157,7 +198,15 @@ def test_the_four_by_four_preset_multiplies_impact_by_likelihood():
         ({"dimensions": [{"slug": "x", "group": "mood", "label": "X"}]}, "'group' must be one of"),
         ({"dimensions": [{"slug": "x", "group": "harm", "label": "X", "weight": -1}]}, "'weight' must be"),
         ({"dimensions": [{"slug": "x", "group": "harm", "label": "X", "colour": 1}]}, "unknown key 'colour'"),
-        ({"dimensions": [{"slug": "x", "group": "harm", "label": "X"}]}, "needs at least one likelihood"),
+        (
+            {"dimensions": [{"slug": "x", "group": "harm", "label": "X", "scale": list("abcde")}]},
+            "needs at least one",
+        ),
+        ({"dimensions": [{"slug": "x", "group": "harm", "label": "X"}]}, "dimension 'x': 'scale' must give"),
+        (
+            {"dimensions": [{"slug": "x", "group": "harm", "label": "X", "scale": ["None", "Some"]}]},
+            "dimension 'x': 'scale' must give the words of each of its 5 scores",
+        ),
         ({"confidence_multipliers": [1.0, 2.0]}, "'confidence_multipliers' must give"),
         ({"position_weight": 2}, "'position_weight' must be a number from 0 to 1"),
         ({"trend_scores": {"rise": 9}}, "'trend_scores' must give"),

@@ -208,6 +208,7 @@ def test_a_title_with_markup_and_a_formula_is_shown_as_text(client, world):
             "years": "5",
             "indicators": [robbery.pk],
             "scoring_model": "morile-style",
+            "accept_periods_without_data": "on",  # the test's store is empty
         },
     )
     assert response.status_code == 302
@@ -329,6 +330,7 @@ def test_a_serious_violence_needs_assessment_is_an_assessment_of_that_set(client
             "years": "3",
             "indicator_set": serious.pk,
             "scoring_model": "morile-style",
+            "accept_periods_without_data": "on",  # the test's store is empty
         },
     )
     assert response.status_code == 302
@@ -386,3 +388,35 @@ def test_weights_that_leave_harm_or_likelihood_weighing_nothing_are_refused(asse
     model = selectors.scoring_model_of(assessment)
     assert model.dimension("harm-individuals").weight == 2.0
     assert model.dimension("confidence").weight == 1.0  # not on the form, kept
+
+
+def test_partners_reasons_are_shown_in_the_workshop_the_agree_page_and_the_full_report_only(
+    assessment, client, world
+):
+    slavery = _issue(assessment, "Modern slavery and human trafficking")
+    services.scores_record(
+        actor=world.people["analyst"],
+        issue=slavery,
+        scores={
+            "harm-individuals": (4, "NRM referrals <doubled>"),
+            "influence": (3, "NRM referrals <doubled>"),
+        },
+    )
+    services.scores_record(
+        actor=world.people["theme_lead"], issue=slavery, scores={"harm-individuals": (2, "Few cases seen")}
+    )
+    client.force_login(world.people["partnership_manager"])
+    pages = {
+        "workshop": client.get(_url("workshop", assessment)),
+        "agree": client.get(_url("issue-agree", assessment, issue_id=slavery.public_id)),
+        "report": client.get(_url("report", assessment)),
+    }
+    for name, response in pages.items():
+        page = response.content.decode()
+        assert response.status_code == 200, name
+        assert "Partners’ reasons" in page, name
+        assert "Harm to individuals 4, Influence 3:</span> NRM referrals &lt;doubled&gt;" in page, name
+        assert "Harm to individuals 2:</span> Few cases seen" in page, name
+        assert world.people["analyst"].full_name not in page.split("Partners’ reasons")[1][:2000], name
+    public = client.get(_url("report", assessment), {"version": "public"}).content.decode()
+    assert "Few cases seen" not in public and "Partners’ reasons" not in public

@@ -3,10 +3,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from saferhub.assessment.headline import headline_csv, headline_json, headline_table_for, sorted_rows
+from saferhub.assessment.headline import (
+    NO_DATA_HELD,
+    headline_csv,
+    headline_json,
+    headline_table_for,
+    periods_held,
+    sorted_rows,
+)
+from saferhub.assessment.selectors import MOST_YEARS
 from saferhub.core.csv import csv_text
 from saferhub.core.months import month_parse
-from saferhub.crimedata.selectors import UnknownArea, area_scope, indicator_set_for
+from saferhub.crimedata.selectors import UnknownArea, area_scope, indicator_set_for, months_held
 from saferhub.partnerships.selectors import partnership_of_area
 
 DEFAULT_SET = "policeuk-crime-types"
@@ -23,7 +31,12 @@ class Command(BaseCommand):
             "--area", required=True, help="An ONS code (ward, LAD, CSP...) or a partnership's slug."
         )
         parser.add_argument("--period", choices=["financial-year", "rolling-12"], default="financial-year")
-        parser.add_argument("--years", type=int, default=5, help="How many periods (1 to 10).")
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=None,
+            help="How many periods (1 to 10; default: as many as the store holds data for, up to the last).",
+        )
         parser.add_argument("--to", dest="month_to", required=True, help="The last month, YYYY-MM.")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument(
@@ -37,8 +50,8 @@ class Command(BaseCommand):
         parser.add_argument("--sort", choices=["order", "count", "change", "name"], default="order")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not 1 <= options["years"] <= 10:
-            raise CommandError("--years must be from 1 to 10")
+        if options["years"] is not None and not 1 <= options["years"] <= MOST_YEARS:
+            raise CommandError(f"--years must be from 1 to {MOST_YEARS}")
         try:
             last_month = month_parse(options["month_to"])
             area_scope(options["area"])
@@ -51,13 +64,24 @@ class Command(BaseCommand):
                 f"there is no indicator set '{options['indicators']}': load one with load_indicators"
             )
         indicators = [member.indicator for member in indicator_set.members.select_related("indicator")]
+        years = options["years"] or max(
+            1,
+            periods_held(
+                held=months_held(sources=sorted({s for i in indicators for s in i.sources})),
+                kind=options["period"],
+                last_month=last_month,
+                most=MOST_YEARS,
+            ),
+        )
         table = headline_table_for(
             area_code=options["area"],
             indicators=indicators,
             kind=options["period"],
-            years=options["years"],
+            years=years,
             last_month=last_month,
         )
+        for name, labels in table.no_data_held.items():
+            self.stderr.write(f"{name}: {NO_DATA_HELD} for {', '.join(labels)}")
         rows = sorted_rows(table, options["sort"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(headline_json(table, rows)))
