@@ -1,4 +1,5 @@
-"""CSV export that a spreadsheet cannot turn into a formula."""
+"""CSV export that a spreadsheet cannot turn into a formula: every CSV the code writes goes through csv_text
+(a test scans the code for any other writer)."""
 
 import csv
 import io
@@ -18,9 +19,11 @@ def spreadsheet_safe(value: object) -> str:
     return text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, line_end: str = "\r\n") -> str:
+    """Every CSV the code writes, made here: each cell through spreadsheet_safe. RFC 4180's line ending by
+    default; "\n" for a command's output."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator=line_end)
     writer.writerow(header)
     for row in rows:
         writer.writerow([spreadsheet_safe(cell) for cell in row])

@@ -14,7 +14,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from saferhub.crimedata import schema
-from saferhub.crimedata.csvfiles import CsvGrid, CsvHead, Rejection, csv_grid, csv_head, without_blank_rows
+from saferhub.crimedata.csvfiles import (
+    CsvGrid,
+    CsvHead,
+    Opener,
+    Rejection,
+    csv_grid,
+    csv_head,
+    without_blank_rows,
+)
 from saferhub.crimedata.sources import InputFileError
 from saferhub.crimedata.stopsearch import PointPlacer, stop_search_rows
 
@@ -80,23 +88,24 @@ def file_kind(header: list[str]) -> str | None:
 
 
 def policeuk_file_read(
-    data: bytes, *, name: str, lsoas: LsoaIndex, placer: PointPlacer | None = None
+    source: bytes | Opener, *, name: str, lsoas: LsoaIndex, placer: PointPlacer | None = None
 ) -> ParsedFile:
-    """Parse and check one police.uk CSV. Raises InputFileError when the file as a whole is wrong."""
-    if not data or data.isspace():
+    """Parse and check one police.uk CSV, given as its bytes or as a way to open it (read a buffer at a time:
+    see csvfiles). Raises InputFileError when the file as a whole is wrong."""
+    head = csv_head(source, name=name)
+    if head.blank:
         raise InputFileError(f"{name}: the file is empty")
-    head = csv_head(data, name=name)
     kind = file_kind(head.header)
-    if kind in (schema.SOURCE_POLICEUK_STREET, schema.SOURCE_POLICEUK_OUTCOMES):
-        quick = _street_or_outcomes_read(data, head=head, kind=kind, name=name, lsoas=lsoas)
-        if quick is not None:
-            return quick
-    grid = without_blank_rows(csv_grid(data, name=name, head=head))
     if kind is None:
         raise InputFileError(
-            f"{name}: not a police.uk file: the header is '{','.join(grid.header)[:200]}', "
+            f"{name}: not a police.uk file: the header is '{','.join(head.header)[:200]}', "
             f"expected '{','.join(schema.POLICEUK_STREET_HEADER)}'"
         )
+    if kind in (schema.SOURCE_POLICEUK_STREET, schema.SOURCE_POLICEUK_OUTCOMES):
+        quick = _street_or_outcomes_read(source, head=head, kind=kind, name=name, lsoas=lsoas)
+        if quick is not None:
+            return quick
+    grid = without_blank_rows(csv_grid(source, name=name, head=head))
     table = grid.table.rename_columns(grid.header)
     if kind == schema.SOURCE_POLICEUK_STOP_SEARCH:
         return _stop_searches(table, grid=grid, name=name, lsoas=lsoas, placer=placer)
@@ -147,7 +156,7 @@ _QUICK_SKIPPED = (2, 8, 11)
 
 
 def _street_or_outcomes_read(
-    data: bytes, *, head: CsvHead, kind: str, name: str, lsoas: LsoaIndex
+    source: bytes | Opener, *, head: CsvHead, kind: str, name: str, lsoas: LsoaIndex
 ) -> ParsedFile | None:
     """A street or outcomes file read and checked column by column, each distinct value once.
 
@@ -162,7 +171,7 @@ def _street_or_outcomes_read(
     if street:
         types[_LAST_OUTCOME] = _DICTIONARY
     try:
-        grid = csv_grid(data, name=name, head=head, types=types, skip=_QUICK_SKIPPED)
+        grid = csv_grid(source, name=name, head=head, types=types, skip=_QUICK_SKIPPED)
     except InputFileError:
         return None
     if grid.line_breaks_in_values:

@@ -118,7 +118,7 @@ def crime_import(
         files=files,
         parse=lambda file, lsoas: [
             policeuk_file_read(
-                file.read(), name=file.name, lsoas=lsoas, placer=boundaries[0] if boundaries else None
+                file.open, name=file.name, lsoas=lsoas, placer=boundaries[0] if boundaries else None
             )
         ],
         on_progress=on_progress,
@@ -887,7 +887,7 @@ def import_upload_run(*, run: ImportRun, mapping: ColumnMapping | None) -> Impor
                 run=run,
                 actor=run.started_by,
                 files=lambda: _uploaded_files(folder, (".csv",)),
-                parse=lambda file, lsoas: [policeuk_file_read(file.read(), name=file.name, lsoas=lsoas)],
+                parse=lambda file, lsoas: [policeuk_file_read(file.open, name=file.name, lsoas=lsoas)],
                 on_progress=progress,
                 ask_before_replacing=True,
             )

@@ -7,54 +7,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crimedata', '0002_columnmapping'),
-        ('partnerships', '0002_board_member_covers_scrutiny'),
+        ("crimedata", "0002_columnmapping"),
+        ("partnerships", "0002_board_member_covers_scrutiny"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrun',
-            name='changes',
-            field=models.JSONField(blank=True, default=list, help_text='The held months it changes: rows per category before and after, per force and month.'),
+            model_name="importrun",
+            name="changes",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="The held months it changes: rows per category before and after, per force and month.",
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='pending',
-            field=models.JSONField(blank=True, default=list, help_text='Awaiting confirmation: the partitions written (not current) that confirming makes so.'),
+            model_name="importrun",
+            name="pending",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Awaiting confirmation: the partitions written (not current) that confirming makes so.",
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='touched',
-            field=models.ManyToManyField(blank=True, help_text='The partnerships whose area its police.uk data covers: each sees it in its history.', related_name='crime_imports_touching', to='partnerships.partnership'),
+            model_name="importrun",
+            name="touched",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The partnerships whose area its police.uk data covers: each sees it in its history.",
+                related_name="crime_imports_touching",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('awaiting', 'Waiting for confirmation'), ('committed', 'Imported'), ('refused', 'Refused'), ('failed', 'Failed')], default='queued', max_length=20),
+            model_name="importrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("awaiting", "Waiting for confirmation"),
+                    ("committed", "Imported"),
+                    ("refused", "Refused"),
+                    ("failed", "Failed"),
+                ],
+                default="queued",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='PartitionVersion',
+            name="PartitionVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.CharField(max_length=60)),
-                ('force', models.CharField(max_length=60)),
-                ('month', models.DateField()),
-                ('path', models.CharField(max_length=300)),
-                ('checksum', models.CharField(max_length=64)),
-                ('rows', models.PositiveIntegerField()),
-                ('no_location_rows', models.PositiveIntegerField()),
-                ('lsoa_2011_rows', models.PositiveIntegerField()),
-                ('lsoa_2021_rows', models.PositiveIntegerField()),
-                ('import_run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crimedata.importrun')),
-                ('replaced_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='replaced_versions', to='crimedata.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("source", models.CharField(max_length=60)),
+                ("force", models.CharField(max_length=60)),
+                ("month", models.DateField()),
+                ("path", models.CharField(max_length=300)),
+                ("checksum", models.CharField(max_length=64)),
+                ("rows", models.PositiveIntegerField()),
+                ("no_location_rows", models.PositiveIntegerField()),
+                ("lsoa_2011_rows", models.PositiveIntegerField()),
+                ("lsoa_2021_rows", models.PositiveIntegerField()),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crimedata.importrun",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_versions",
+                        to="crimedata.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'force', 'month', '-created_at'],
+                "ordering": ["source", "force", "month", "-created_at"],
             },
         ),
     ]

@@ -49,7 +49,7 @@ NAME = "extract.csv"
 
 def _read(data: bytes, *, mapping: ExtractMapping = CRIME, name: str = NAME):
     return extract_file_read(
-        InputFile(name=name, read=lambda: data, size=len(data)), mapping=mapping, lsoas=LSOAS
+        InputFile(name=name, open=lambda: io.BytesIO(data), size=len(data)), mapping=mapping, lsoas=LSOAS
     )
 
 
@@ -168,7 +168,7 @@ def test_the_nwl_crime_extract_is_read_whole():
     data = CRIME_EXTRACT.read_bytes()
     with open(DATA / "ons" / "lsoa11_to_ward19_to_lad19.csv", encoding="utf-8-sig") as lookup:
         lsoas = LsoaIndex.of({row["LSOA11CD"]: 2011 for row in csv.DictReader(lookup)})
-    file = InputFile(name=str(CRIME_EXTRACT), read=lambda: data, size=len(data))
+    file = InputFile(name=str(CRIME_EXTRACT), open=lambda: io.BytesIO(data), size=len(data))
     parsed = extract_file_read(file, mapping=CRIME, lsoas=lsoas)
     assert (parsed.rows_read, parsed.table.num_rows, len(parsed.rejections)) == (27_903, 27_903, 0)
 

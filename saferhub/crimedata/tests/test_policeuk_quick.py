@@ -6,6 +6,7 @@ way (csv_grid, without_blank_rows, _checked, _crime_rows). The two must agree on
 rejection and every count, whatever the file holds.
 """
 
+import csv
 import datetime as dt
 import io
 from collections import Counter
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from saferhub.crimedata import policeuk, schema, store
+from saferhub.crimedata import csvfiles, policeuk, schema, store
 from saferhub.crimedata.policeuk import LsoaIndex, ParsedFile, policeuk_file_read
 from saferhub.crimedata.sources import InputFileError
 
@@ -285,3 +286,72 @@ def test_a_rejected_rows_id_does_not_decide_how_the_kept_rows_ids_are_stored():
     _assert_same(quick, general)
     assert quick.table["crime_id"].to_pylist() == [bytes.fromhex(CRIME_ID)]
     assert [r.column for r in quick.rejections] == ["Month"]
+
+
+def _read_a_buffer_at_a_time(data: bytes, name: str, buffer: int) -> ParsedFile | None:
+    """Both readings of the file streamed `buffer` bytes at a time; None where it was refused."""
+    with mock.patch.object(csvfiles, "READ_BUFFER_BYTES", buffer):
+        quick, general = _both(data, name)
+    assert (quick is None) == (general is None)
+    if quick is not None and general is not None:
+        _assert_same(quick, general)
+    return quick
+
+
+def _longest_record(data: bytes) -> int:
+    """The bytes of the file's longest record, its lines as a CSV reader takes them (the whole file when a
+    quote opens a value that never ends)."""
+    lines = data.splitlines(keepends=True)
+    reader = csv.reader(line.decode("latin-1") for line in lines)
+    longest, taken = 0, 0
+    try:
+        for _ in reader:
+            longest = max(longest, sum(len(line) for line in lines[taken : reader.line_num]))
+            taken = reader.line_num
+    except csv.Error:
+        return len(data)
+    return longest
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.one_of(st.lists(st.lists(CELLS, min_size=0, max_size=13), max_size=8), LIKE_POLICEUK),
+    quoted=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "cp1252", "utf-8-sig"]),
+    outcomes=st.booleans(),
+    copies=st.integers(1, 6),
+)
+def test_a_file_read_a_buffer_at_a_time_gives_what_it_gives_read_whole(
+    rows, quoted, encoding, outcomes, copies
+):
+    if outcomes:
+        rows = [row[:10] for row in rows]
+    name = NAME.replace("street", "outcomes") if outcomes else NAME
+    data = _file(rows * copies, header=OUTCOMES if outcomes else STREET, quoted=quoted, encoding=encoding)
+    whole, _ = _both(data, name)
+    # A buffer holds the longest record twice over (the parser refuses a record longer than its block: a
+    # quote that opens a value may take in the lines after it), and the file takes a few of them.
+    buffer = max(2 * _longest_record(data) + 8, len(data) // 4)
+    streamed = _read_a_buffer_at_a_time(data, name, buffer)
+    assert (whole is None) == (streamed is None)
+    if whole is not None and streamed is not None:
+        _assert_same(streamed, whole)
+
+
+def test_a_file_whose_later_bytes_are_not_utf8_is_read_again_as_windows_1252_with_the_line():
+    rows = [GOOD] * 40 + [GOOD.replace("On or near X", "On or near Caf\xe9")] + [GOOD] * 40
+    data = (STREET + "".join(rows)).encode("cp1252")
+    parsed = _read_a_buffer_at_a_time(data, NAME, 1024)
+    assert parsed is not None
+    assert parsed.notes == [f"{NAME}: not UTF-8 (first at line 42); read as Windows-1252"]
+    assert parsed.table["location"].to_pylist()[40] == "On or near Caf\xe9"
+    assert parsed.rows_read == parsed.table.num_rows == 81
+
+
+def test_a_file_whose_later_bytes_are_neither_utf8_nor_windows_1252_is_refused_with_the_line():
+    data = (STREET + GOOD * 40).encode() + GOOD.replace("X", "\xe9").encode("cp1252") + b"\x81\n"
+    with mock.patch.object(csvfiles, "READ_BUFFER_BYTES", 1024), pytest.raises(InputFileError) as refused:
+        policeuk_file_read(data, name=NAME, lsoas=LSOAS)
+    assert str(refused.value) == (
+        f"{NAME}: not UTF-8 (line 42) and not Windows-1252 either: save it as UTF-8 CSV"
+    )

@@ -1,12 +1,11 @@
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from saferhub.core.csv import csv_text
 from saferhub.core.months import month_parse
 from saferhub.crimedata.selectors import CountFilter, UnknownArea, area_scope, period_counts
 
@@ -73,10 +72,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer, fieldnames=["period", "category", *extra, "count"], lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(records)
-        self.stdout.write(buffer.getvalue(), ending="")
+        # A local extract's categories are the force's own words: one that looks like a formula opens as text.
+        header = ["period", "category", *extra, "count"]
+        table = ([record[column] for column in header] for record in records)
+        self.stdout.write(csv_text(header, table, line_end="\n"), ending="")
