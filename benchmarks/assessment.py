@@ -187,10 +187,14 @@ def _assessment() -> Any:
 def engine_figures(assessment: Any) -> dict:
     """The assessment's figures as the pages compute them: headline, trends of every row, places of total
     crime in the latest period."""
+    from django.core.cache import cache
+
     from saferhub.assessment import selectors
     from saferhub.assessment.places import places_for
     from saferhub.assessment.trends import trend_of
 
+    # The pages cache these figures by the store's version: time what a first reader after an import pays.
+    cache.clear()
     headline = selectors.headline_of(assessment)
     trends = [trend_of(row, chart_id=f"trend-{index}") for index, row in enumerate(headline.rows)]
     total = next(row.indicator for row in headline.rows if row.indicator.slug == TOTAL)

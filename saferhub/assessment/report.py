@@ -6,6 +6,7 @@ the workshop's working: it shows the figures, the agreed ranking and the priorit
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -58,9 +59,13 @@ def report_of(assessment: Assessment, *, public: bool) -> Report:
     )
 
 
-def assessment_report_pdf(assessment: Assessment, *, public: bool) -> bytes:
-    """The report as a tagged PDF (PDF/UA-1), from the same sections as the page."""
+def assessment_report_pdf(
+    assessment: Assessment, *, public: bool, on_progress: Callable[[int], None] = lambda percent: None
+) -> bytes:
+    """The report as a tagged PDF (PDF/UA-1), from the same sections as the page; `on_progress` hears how far
+    it has got (per cent), for the task worker's progress page."""
     report = report_of(assessment, public=public)
+    on_progress(50)  # the figures are counted; drawing and laying out the PDF is the rest
     html = render_to_string(
         "assessment/report_print.html", {"report": report, "partnership": assessment.partnership}
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from saferhub.assessment import selectors, services
+from saferhub.assessment.documents import REPORT_PDF, report_pdf_params
 from saferhub.assessment.forms import (
     AddToPlanForm,
     AgreeForm,
@@ -25,12 +26,14 @@ from saferhub.assessment.forms import (
 )
 from saferhub.assessment.headline import headline_csv, sorted_rows
 from saferhub.assessment.models import Assessment
-from saferhub.assessment.report import assessment_report_pdf, report_of
+from saferhub.assessment.report import report_of
 from saferhub.assessment.scoring import GROUP_LABELS, shipped_models
 from saferhub.assessment.trends import trend_of
 from saferhub.core.csv import csv_text
 from saferhub.crimedata.selectors import UnknownArea
 from saferhub.design_system.views import form_page
+from saferhub.documents.services import document_request
+from saferhub.documents.shortcuts import document_redirect
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
@@ -517,12 +520,14 @@ def report(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse
 
 
 @login_required
-@figures
 def report_pdf(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
+    """The report's PDF, made by the task worker: the made one while the figures are unchanged, else its
+    progress page."""
     assessment = _assessment(request, slug, assessment_id)
-    public = _public(request)
-    pdf = assessment_report_pdf(assessment, public=public)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"{assessment.partnership.slug}-{assessment.label}-{'public' if public else 'full'}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    document = document_request(
+        actor=request.user,
+        partnership=assessment.partnership,
+        kind=REPORT_PDF,
+        params=report_pdf_params(assessment, public=_public(request)),
+    )
+    return document_redirect(document)

@@ -75,7 +75,8 @@ MATRIX: dict[str, Expect] = {
     ),
     "assessment:priority-to-plan": Expect(MANAGES, data=lambda w: {"plan": w.records["a"]["plan"].pk}),
     "assessment:report": Expect(READS),
-    "assessment:report-pdf": Expect(READS),
+    # Asking for the PDF sends whoever may read the report to the document (its file, or its progress).
+    "assessment:report-pdf": Expect(Row(SIGN_IN, *[To("/p/alpha/documents/")] * 5, 404, 404)),
 }
 
 # URL kwarg -> the key of the record in world.records[owner] ("a" or "b") that fills it.

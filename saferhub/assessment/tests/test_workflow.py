@@ -9,11 +9,14 @@ from django.urls import reverse
 
 from saferhub import crimedata
 from saferhub.assessment import selectors, services
+from saferhub.assessment.documents import REPORT_PDF, report_pdf_params
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
 from saferhub.assessment.scoring import shipped_models
 from saferhub.audit.models import AuditEvent
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.crimedata.services import indicators_load
+from saferhub.documents.models import Document
+from saferhub.documents.registry import document_kind
 from saferhub.partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -420,3 +423,76 @@ def test_partners_reasons_are_shown_in_the_workshop_the_agree_page_and_the_full_
         assert world.people["analyst"].full_name not in page.split("Partners’ reasons")[1][:2000], name
     public = client.get(_url("report", assessment), {"version": "public"}).content.decode()
     assert "Few cases seen" not in public and "Partners’ reasons" not in public
+
+
+def test_asking_for_the_report_pdf_answers_at_once_with_its_progress_page(
+    client, world, assessment, crime_store, django_capture_on_commit_callbacks
+):
+    client.force_login(world.people["board_member"])
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.get(_url("report-pdf", assessment))
+    document = Document.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/p/alpha/documents/{document.public_id}/"
+    assert len(queued) == 1
+    page = client.get(response.url).content.decode()
+    assert "Strategic assessment 2023/24: the full report (PDF)" in page
+    assert "Waiting to start: 0% done" in page
+
+
+def test_the_made_report_pdf_is_kept_until_the_figures_change(
+    client, world, assessment, crime_store, django_capture_on_commit_callbacks
+):
+    client.force_login(world.people["analyst"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(_url("report-pdf", assessment))
+    made = Document.objects.get(status="made")
+    response = client.get(_url("report-pdf", assessment))
+    assert response.url == f"/p/alpha/documents/{made.public_id}/download/"
+    download = client.get(response.url)
+    assert download["Content-Disposition"] == 'attachment; filename="alpha-202324-full.pdf"'
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(
+        verb="viewed", target_id=str(assessment.public_id), context__document=str(made.public_id)
+    ).exists()
+
+    # The public version is a document of its own.
+    with django_capture_on_commit_callbacks() as queued:
+        public = client.get(_url("report-pdf", assessment) + "?version=public")
+    assert len(queued) == 1 and public.url != response.url
+
+    # A change to what the report is made from makes a new one on the next ask.
+    services.assessment_update(
+        actor=world.people["analyst"], assessment=assessment, values={"summary": "Violence is up."}
+    )
+    with django_capture_on_commit_callbacks() as queued:
+        again = client.get(_url("report-pdf", assessment))
+    assert len(queued) == 1
+    assert again.url != response.url and "/download/" not in again.url
+
+
+def test_another_partnership_cannot_ask_for_the_report_pdf(client, world, assessment, crime_store):
+    client.force_login(world.people["other_manager"])
+    assert client.get(_url("report-pdf", assessment)).status_code == 404
+    assert not Document.objects.exists()
+
+
+def test_the_report_pdfs_fingerprint_follows_what_the_report_is_made_from(world, assessment):
+    fingerprint = document_kind(REPORT_PDF).fingerprint
+    params = report_pdf_params(assessment, public=False)
+    seen = {fingerprint(world.a, params)}
+    services.issue_add(actor=world.people["analyst"], assessment=assessment, title="Knife crime")
+    seen.add(fingerprint(world.a, params))
+    robbery = assessment.indicators.get()
+    robbery.categories = ["Robbery", "Theft from the person"]
+    robbery.save()  # its definition, as load_indicators changes it
+    seen.add(fingerprint(world.a, params))
+    services.priority_choose(
+        actor=world.people["partnership_manager"],
+        assessment=assessment,
+        issue=assessment.issues.get(title="Knife crime"),
+        reason="Rising",
+    )
+    seen.add(fingerprint(world.a, params))
+    assert len(seen) == 4
+    assert fingerprint(world.a, params) == fingerprint(world.a, params)  # nothing changed: the same
