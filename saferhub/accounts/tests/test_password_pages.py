@@ -75,7 +75,11 @@ def test_a_refused_form_does_not_send_the_typed_passwords_back_in_the_page(clien
     client.force_login(world.people["analyst"])
     page = client.post(
         CHANGE,
-        {"old_password": "wrong-old-secret-1", "new_password1": "typed-new-9", "new_password2": "typed-new-9"},
+        {
+            "old_password": "wrong-old-secret-1",
+            "new_password1": "typed-new-9",
+            "new_password2": "typed-new-9",
+        },
     ).content.decode()
     assert "wrong-old-secret-1" not in page
     assert "typed-new-9" not in page
