@@ -8,7 +8,7 @@ manual measure's lead (or a manager) sends its figure for a period, so a partner
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import pydantic
@@ -51,7 +51,7 @@ class MeasureOut(Schema):
 
 
 class MeasureDetailOut(MeasureOut):
-    rag: str = Field(
+    rag: Literal["red", "amber", "green", "stale", ""] = Field(
         description="red, amber, green, stale (the latest figure is too old to judge), "
         "or empty when there is no figure yet"
     )

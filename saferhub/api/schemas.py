@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
-from ninja import Path, Schema
+from ninja import Field, Path, Schema
 
 # What the API's words for its parameters mean, as patterns a client (and the schema's readers) can check.
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -78,6 +78,7 @@ class PlanSummaryOut(Schema):
     period_start: dt.date
     period_end: dt.date
     is_current: bool
+    ended: bool = Field(description="Whether the plan's period is over (its end date is before today)")
 
 
 class PlanOut(PlanSummaryOut):

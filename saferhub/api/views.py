@@ -86,6 +86,7 @@ def _plan_summary(plan: Plan) -> PlanSummaryOut:
         period_start=plan.period_start,
         period_end=plan.period_end,
         is_current=plan.is_current,
+        ended=plan.has_ended(timezone.localdate()),
     )
 
 

@@ -10,8 +10,9 @@ The rule, for a measure with target T, tolerance t% and the partnership's amber 
 
 A target of 0 has no percentages: exactly on (or better than) it is green, anything worse is red.
 
-A figure whose period ended more than two of the measure's periods before the day it is judged is stale: it
-earns no red, amber or green but "Out of date", so an old figure never passes for a current one.
+A figure counts for its period's length after the period ends (the next figure is not due before then) plus
+a reporting allowance for its source to publish it (FIGURE_LIFETIMES). Judged later, it is stale: it earns no
+red, amber or green but "Out of date", so an old figure never passes for a current one.
 
 The direction of travel compares like with like: the latest figure against the figure for the same period a
 year before (the same month, quarter or financial year), so a season's rise or fall is not read as a trend.
@@ -62,10 +63,34 @@ def rag_status(
 STALE = "stale"
 STALE_LABEL = "Out of date"
 
-# A figure stays current for this many of its measure's periods after its period ends.
-PERIODS_BEFORE_STALE = 2
-MONTHS_IN_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
-PERIOD_NAMES = {Frequency.MONTHLY: "month", Frequency.QUARTERLY: "quarter", Frequency.ANNUAL: "year"}
+
+def status_label(status: str, *, empty: str = "No figure yet") -> str:
+    """A status in words, as its tag shows it; `empty` is the words for no status."""
+    if status == STALE:
+        return STALE_LABEL
+    return status.capitalize() if status else empty
+
+
+@dataclass(frozen=True)
+class FigureLifetime:
+    """How long a figure of one frequency counts after its period ends."""
+
+    period_name: str  # 'month', 'quarter' or 'year'
+    period_months: int
+    reporting_allowance_months: int  # how long its source takes to publish it
+
+    @property
+    def counts_for_months(self) -> int:
+        return self.period_months + self.reporting_allowance_months
+
+
+# police.uk publishes a month about two months after it ends; a quarter's or a year's figures come from
+# partners' returns and annual publications, a quarter or half a year after the period.
+FIGURE_LIFETIMES = {
+    Frequency.MONTHLY: FigureLifetime("month", 1, 2),
+    Frequency.QUARTERLY: FigureLifetime("quarter", 3, 3),
+    Frequency.ANNUAL: FigureLifetime("year", 12, 6),
+}
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:
@@ -75,14 +100,46 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 def is_stale(*, period_end: dt.date, frequency: str, as_of: dt.date) -> bool:
     """Whether a figure for the period ending `period_end` is too old to judge the measure by on `as_of`."""
-    return months_between(period_end, as_of) > PERIODS_BEFORE_STALE * MONTHS_IN_PERIOD[Frequency(frequency)]
+    return months_between(period_end, as_of) > FIGURE_LIFETIMES[Frequency(frequency)].counts_for_months
+
+
+def _months_text(months: int) -> str:
+    return "1 month" if months == 1 else f"{months} months"
+
+
+def figure_lifetime_text(frequency: str) -> str:
+    """'a monthly figure counts for 3 months after its month ends (the next month, and 2 months for it to be
+    published)'."""
+    lifetime, adjective = FIGURE_LIFETIMES[Frequency(frequency)], Frequency(frequency).label.lower()
+    article = "an" if adjective[0] in "aeiou" else "a"
+    return (
+        f"{article} {adjective} figure counts for {_months_text(lifetime.counts_for_months)} "
+        f"after its {lifetime.period_name} ends (the next {lifetime.period_name}, and "
+        f"{_months_text(lifetime.reporting_allowance_months)} for it to be published)"
+    )
+
+
+STALE_CONSEQUENCE = f"an older one is “{STALE_LABEL}” and earns no red, amber or green"
+TRAVEL_RULE = (
+    "The direction of travel compares the latest figure with the figure for the same period a year before, "
+    "so the seasons do not pass for a trend."
+)
 
 
 def stale_rule_text(frequency: str) -> str:
-    return (
-        f"a figure counts for {PERIODS_BEFORE_STALE} {PERIOD_NAMES[Frequency(frequency)]}s after its period "
-        f"ends; an older one is “{STALE_LABEL}” and earns no red, amber or green"
-    )
+    return f"{figure_lifetime_text(frequency)}; {STALE_CONSEQUENCE}"
+
+
+def judgement_rules_text() -> str:
+    """The stale rule for every frequency and the direction of travel's rule, in one paragraph."""
+    lifetimes = "; ".join(figure_lifetime_text(frequency) for frequency in Frequency)
+    return f"{lifetimes[0].upper()}{lifetimes[1:]}; {STALE_CONSEQUENCE}. {TRAVEL_RULE}"
+
+
+def board_pack_rules_text() -> str:
+    """The rules a board pack was judged by, stored in its snapshot: a published pack keeps the rules of the
+    day it was made beside the statuses they gave."""
+    return f"A measure is judged by its latest figure as at the end of the quarter. {judgement_rules_text()}"
 
 
 def status_reason(

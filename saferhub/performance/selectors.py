@@ -116,9 +116,7 @@ class MeasureStatus:
 
     @property
     def rag_label(self) -> str:
-        if self.rag == rag.STALE:
-            return rag.STALE_LABEL
-        return self.rag.capitalize() if self.rag else "No figure yet"
+        return rag.status_label(self.rag)
 
 
 def _periods_of_months(months: list[tuple[dt.date, int | None]], frequency: str) -> list[Point]:
@@ -190,9 +188,23 @@ def measure_status(
     )
 
 
+def _frequency_of(point: Point) -> str | None:
+    """The kind of period a figure is for, read from its label ('July 2025', '2025/26 Q2', '2025/26')."""
+    return next((f for f in Frequency if period_label_for(f, point.period_end) == point.period), None)
+
+
 def _point_a_year_before(known: list[Point], latest: Point) -> Point | None:
-    """The figure for the same month, quarter or financial year, a year before the latest."""
-    return next((p for p in known if rag.months_between(p.period_end, latest.period_end) == 12), None)
+    """The figure for the same month, quarter or financial year, a year before the latest. Only a figure for
+    the same kind of period: after a measure's frequency changes, a month is not compared with a quarter."""
+    kind = _frequency_of(latest)
+    return next(
+        (
+            p
+            for p in known
+            if rag.months_between(p.period_end, latest.period_end) == 12 and _frequency_of(p) == kind
+        ),
+        None,
+    )
 
 
 def _judged(measure: Measure, latest: Point | None, margin: Decimal, as_of: dt.date) -> tuple[str, str]:
@@ -218,9 +230,9 @@ def _judged(measure: Measure, latest: Point | None, margin: Decimal, as_of: dt.d
 
 
 def _travel_basis(measure: Measure, latest: Point | None, year_before: Point | None) -> str:
-    period = rag.PERIOD_NAMES[Frequency(measure.frequency)]
     if latest is None or latest.value is None:
         return ""
+    period = rag.FIGURE_LIFETIMES[Frequency(_frequency_of(latest) or measure.frequency)].period_name
     if year_before is None or year_before.value is None:
         return f"no figure for the same {period} a year before {latest.period} to compare with"
     change = rag.change_text(latest=latest.value, earlier=year_before.value)

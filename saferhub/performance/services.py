@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.design_system.filters import govuk_date
 from saferhub.partnerships.models import GroupKind, Partnership
 from saferhub.partnerships.selectors import actions_of, groups_of
 from saferhub.performance import rag, selectors
@@ -389,11 +390,13 @@ def _priority_snapshot(
     usable = quarterly_return is not None and quarterly_return.status != ReturnStatus.DRAFT
     self_assessed = quarterly_return.self_assessment if usable and quarterly_return else ""
     travels = [s.travel for s in statuses]
+    status = self_assessed or rag.worst([s.rag for s in statuses])
     return {
         "title": priority.title,
         "lead": priority.lead_user.full_name if priority.lead_user else "",
         "lead_organisation": priority.lead_organisation.name if priority.lead_organisation else "",
-        "rag": self_assessed or rag.worst([s.rag for s in statuses]),
+        "rag": status,
+        "rag_label": rag.status_label(status, empty="Not known"),
         "rag_from": "the lead’s self-assessment" if self_assessed else "its measures",
         "travel": _overall_travel(travels),
         "return_status": quarterly_return.get_status_display() if quarterly_return else "No return opened",
@@ -465,6 +468,9 @@ def board_pack_snapshot(reporting_round: ReportingRound, *, today: dt.date) -> d
         "quarter": reporting_round.label,
         "months": reporting_round.months_label,
         "plan": plan.title if plan else "",
+        # The plan the pack reports on is the current one: say so when its period was over by then.
+        "plan_ended_on": govuk_date(plan.period_end) if plan and plan.has_ended(today) else "",
+        "rules": rag.board_pack_rules_text(),
         "amber_margin": float(amber_margin),
         "priorities": priorities,
         "actions": actions,

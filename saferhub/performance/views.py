@@ -7,20 +7,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.charts import bar_chart
-from saferhub.design_system.pdf import pdf_from_html
 from saferhub.design_system.views import form_page
+from saferhub.documents.services import document_request
+from saferhub.documents.shortcuts import document_redirect
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.performance import forms, selectors, services
+from saferhub.performance.board_pack import pack_context
+from saferhub.performance.documents import BOARD_PACK_PDF, board_pack_pdf_params
 from saferhub.performance.models import BoardPack, Frequency, RagRule, ReturnSection, ReturnStatus
-from saferhub.performance.rag import PERIOD_NAMES, figure_text, rule_text, stale_rule_text
-from saferhub.plans.selectors import current_plan_of, plan_in, plans_of
+from saferhub.performance.rag import (
+    FIGURE_LIFETIMES,
+    figure_text,
+    judgement_rules_text,
+    rule_text,
+    stale_rule_text,
+)
+from saferhub.plans.selectors import current_plan_of, later_plan_of, plan_in, plans_of
 
 MANAGE = "performance.manage"
 EDIT_RETURN = "performance.edit_return"
@@ -40,12 +48,16 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     statuses = selectors.priority_measure_statuses(priorities, amber_margins={partnership.pk: margin})
     today = timezone.localdate()
     can_manage = request.user.has_perm(MANAGE, partnership)
+    plan_ended = plan is not None and plan.has_ended(today)
     return render(
         request,
         "performance/index.html",
         {
             "partnership": partnership,
             "plan": plan,
+            "plan_ended": plan_ended,
+            "later_plan": later_plan_of(plan) if plan is not None and plan_ended else None,
+            "judgement_rules": judgement_rules_text(),
             "priorities": [(p, statuses[p.pk]) for p in priorities],
             "your_returns": [
                 r for r in selectors.returns_visible_to(request.user, partnership) if r.is_editable
@@ -125,7 +137,7 @@ def measure_detail(request: HttpRequest, slug: str, measure_id: UUID) -> HttpRes
             "chart": _measure_chart(status),
             "rule": rule_text(tolerance=measure.tolerance_percent, amber_margin=margin),
             "stale_rule": stale_rule_text(measure.frequency),
-            "period_name": PERIOD_NAMES[Frequency(measure.frequency)],
+            "period_name": FIGURE_LIFETIMES[Frequency(measure.frequency)].period_name,
             "can_manage": request.user.has_perm(MANAGE, measure),
             "can_record": measure.is_manual and request.user.has_perm(RECORD_FIGURE, measure),
         },
@@ -444,38 +456,6 @@ def pack_generate(request: HttpRequest, slug: str, round_id: UUID) -> HttpRespon
     return redirect("performance:pack", slug=slug, pack_id=pack.public_id)
 
 
-def _pack_charts(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """A chart for each measure of the snapshot with figures, keyed 'priority index-measure index'."""
-    charts = {}
-    for p_index, priority in enumerate(snapshot.get("priorities", [])):
-        for m_index, measure in enumerate(priority["measures"]):
-            values = [point["value"] for point in measure["points"]]
-            if not any(v is not None for v in values) or any(v is not None and v < 0 for v in values):
-                continue
-            charts[f"{p_index}-{m_index}"] = bar_chart(
-                chart_id=f"pack-{p_index}-{m_index}",
-                title=f"{measure['title']}, against the target of {measure['target']:g}",
-                description="The dashed line is the target.",
-                labels=[point["period"] for point in measure["points"]],
-                values=values,
-                target=measure["target"],
-                target_label=f"Target: {measure['target']:g}",
-                width=560,
-                height=260,
-                max_axis_labels=4,
-            )
-    return charts
-
-
-def _pack_context(partnership: Any, pack: BoardPack) -> dict[str, Any]:
-    return {
-        "partnership": partnership,
-        "pack": pack,
-        "snapshot": pack.snapshot,
-        "charts": _pack_charts(pack.snapshot),
-    }
-
-
 @login_required
 def pack_detail(request: HttpRequest, slug: str, pack_id: UUID) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -484,7 +464,7 @@ def pack_detail(request: HttpRequest, slug: str, pack_id: UUID) -> HttpResponse:
     return render(
         request,
         "performance/pack.html",
-        {**_pack_context(partnership, pack), "can_manage": request.user.has_perm(MANAGE, pack)},
+        {**pack_context(partnership, pack), "can_manage": request.user.has_perm(MANAGE, pack)},
     )
 
 
@@ -492,15 +472,10 @@ def pack_detail(request: HttpRequest, slug: str, pack_id: UUID) -> HttpResponse:
 def pack_pdf(request: HttpRequest, slug: str, pack_id: UUID) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     pack = selectors.pack_in(request.user, partnership, pack_id)
-    audit_record_viewed(actor=request.user, target=pack)
-    html = render_to_string("performance/pack_pdf.html", _pack_context(partnership, pack), request=request)
-    pdf = pdf_from_html(html, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = (
-        f"board-pack-{partnership.slug}-{pack.reporting_round.label.replace('/', '-').replace(' ', '-')}.pdf"
+    document = document_request(
+        actor=request.user, partnership=partnership, kind=BOARD_PACK_PDF, params=board_pack_pdf_params(pack)
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_redirect(document)  # the download is audited as a view of the pack
 
 
 @login_required

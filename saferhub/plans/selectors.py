@@ -24,6 +24,17 @@ def current_plan_of(partnership: Partnership) -> Plan | None:
     return plans_of(partnership).filter(is_current=True).order_by("-period_start").first()
 
 
+def later_plan_of(plan: Plan) -> Plan | None:
+    """The partnership's next plan after this one (drafted or current), if it has one."""
+    return (
+        plans_of(plan.partnership)
+        .filter(period_start__gt=plan.period_start)
+        .exclude(pk=plan.pk)
+        .order_by("period_start")
+        .first()
+    )
+
+
 def current_plans_of(partnerships: list[Partnership]) -> dict[int, Plan | None]:
     """Each partnership's current plan (as current_plan_of), by partnership id, in one query."""
     plans: dict[int, Plan | None] = dict.fromkeys((p.pk for p in partnerships), None)

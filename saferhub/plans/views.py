@@ -27,12 +27,14 @@ def _plan_url(slug: str, plan_id: UUID) -> str:
 @login_required
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
+    current = selectors.current_plan_of(partnership)
     return render(
         request,
         "plans/plan_list.html",
         {
             "partnership": partnership,
             "plans": selectors.plans_of(partnership),
+            "later_plan": selectors.later_plan_of(current) if current else None,
             "can_change": request.user.has_perm(CHANGE_PLAN, partnership),
             "today": timezone.localdate(),
         },
@@ -69,6 +71,7 @@ def _plan_page(request: HttpRequest, slug: str, plan_id: UUID, template: str) ->
         {
             "partnership": partnership,
             "plan": plan,
+            "later_plan": selectors.later_plan_of(plan),
             "priorities": selectors.priorities_of(plan),
             "themes": plan.themes.all(),
             "revisions": plan.revisions.all(),

@@ -211,6 +211,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     assert "Board pack 2025/26 Q2" in text
     assert " ".join(NARRATIVE.split()) in " ".join(text.split())
     assert "Premises selling knives or vapes unlawfully" in text
+    # The rules the pack was judged by, stored with it when it was generated.
+    assert "A monthly figure counts for 3 months after its month ends" in " ".join(text.split())
     info = subprocess.run(["/usr/bin/pdfinfo", str(pdf)], capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info
 

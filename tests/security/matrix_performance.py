@@ -127,7 +127,8 @@ MATRIX: dict[str, Expect] = {
     "performance:pack": Expect(
         READS, also={"a board pack not yet published": ({"pack_id": "draft_pack"}, MANAGER_ONLY)}
     ),
-    "performance:pack-pdf": Expect(READS),
+    # Asking for the PDF sends whoever may read the pack to the document (its file, or its progress).
+    "performance:pack-pdf": Expect(Row(SIGN_IN, *[To("/p/alpha/documents/")] * 5, 404, 404)),
     # A's pack is published already, so publishing changes nothing: the view tests publish a draft.
     "performance:pack-publish": Expect(
         Row(SIGN_IN, To("/p/alpha/performance/board-packs/"), 403, 403, 403, 403, 404, 404),

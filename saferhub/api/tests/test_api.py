@@ -1,8 +1,10 @@
 """The JSON API: the same records and the same scoping as the pages, read with a personal token."""
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.test import Client
 
 from saferhub.accounts.services import api_token_create
@@ -67,6 +69,7 @@ def test_organisations_with_their_status(manager_api):
     ]
 
 
+@time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC), tick=False)
 def test_plans_list(manager_api, world):
     plan = world.records["a"]["plan"]
     response = manager_api.get("/partnerships/alpha/plans")
@@ -78,6 +81,7 @@ def test_plans_list(manager_api, world):
             "period_start": "2023-04-01",
             "period_end": "2026-03-31",
             "is_current": True,
+            "ended": True,  # on 31 March 2026
         }
     ]
 

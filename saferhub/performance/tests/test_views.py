@@ -8,6 +8,7 @@ import pytest
 
 from saferhub.accounts.services import api_token_create
 from saferhub.audit.models import AuditEvent, AuditVerb
+from saferhub.documents.models import Document
 from saferhub.performance import services
 from saferhub.performance.models import Measure, MeasureValue, QuarterlyReturn, ReturnSection
 from saferhub.performance.tests.factories import ManualMeasureFactory
@@ -105,7 +106,7 @@ def test_a_return_that_is_not_submitted_has_nothing_to_accept_or_return(client, 
 
 
 def test_accepting_turns_the_figure_into_the_measures_and_the_pack_escapes_text(
-    client, world, manager, ready
+    client, world, manager, ready, crime_store, django_capture_on_commit_callbacks
 ):
     reporting_round, ours, _ = ready
     client.force_login(manager)
@@ -118,9 +119,11 @@ def test_accepting_turns_the_figure_into_the_measures_and_the_pack_escapes_text(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
     assert "Not published" in page
-    pdf = client.get(url(world, "pack-pdf", pack_id=pack.public_id))
+    with django_capture_on_commit_callbacks(execute=True):  # the task worker makes it
+        client.get(url(world, "pack-pdf", pack_id=pack.public_id))
+    pdf = client.get(url(world, "pack-pdf", pack_id=pack.public_id), follow=True)
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     client.post(url(world, "pack-publish", pack_id=pack.public_id))
     pack.refresh_from_db()
     assert pack.is_published
@@ -234,3 +237,53 @@ def test_the_return_shows_an_automatic_measures_figure_for_its_quarter_not_its_l
     page = client.get(url(world, "return", return_id=ours.public_id)).content.decode()
     assert "Counted from the data: 410 in 2025/26 Q2" in page
     assert "999" not in page
+
+
+@pytest.fixture
+def pack(world, manager, ready):
+    reporting_round, _, _ = ready
+    return services.board_pack_generate(actor=manager, reporting_round=reporting_round)
+
+
+def test_the_pack_pdf_is_made_by_the_worker_and_kept_until_the_pack_is_generated_again(
+    client, world, manager, pack, crime_store, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.get(url(world, "pack-pdf", pack_id=pack.public_id))
+    document = Document.objects.get()
+    assert response.url == f"/p/alpha/documents/{document.public_id}/"
+    assert "Waiting to start: 0% done" in client.get(response.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        for enqueue in queued:
+            enqueue()
+
+    made = client.get(url(world, "pack-pdf", pack_id=pack.public_id))
+    assert made.url == f"/p/alpha/documents/{document.public_id}/download/"
+    download = client.get(made.url)
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="board-pack-alpha-2025-26-Q2.pdf"'
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(
+        verb="viewed", target_id=str(pack.public_id), context__document=str(document.public_id)
+    ).exists()
+
+    services.board_pack_generate(actor=manager, reporting_round=pack.reporting_round)
+    with django_capture_on_commit_callbacks() as queued:
+        again = client.get(url(world, "pack-pdf", pack_id=pack.public_id))
+    assert len(queued) == 1 and "/download/" not in again.url
+
+
+def test_the_board_reads_the_pack_pdf_only_once_the_pack_is_published(
+    client, world, manager, pack, crime_store, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url(world, "pack-pdf", pack_id=pack.public_id))
+    document = Document.objects.get()
+    client.force_login(world.people["board_member"])
+    assert client.get(url(world, "pack-pdf", pack_id=pack.public_id)).status_code == 404
+    for suffix in ("", "download/"):
+        assert client.get(f"/p/alpha/documents/{document.public_id}/{suffix}").status_code == 404
+    services.board_pack_publish(actor=manager, pack=pack)
+    assert client.get(f"/p/alpha/documents/{document.public_id}/download/").status_code == 200

@@ -7,6 +7,7 @@ import time_machine
 from django.test import Client
 from markupsafe import escape
 
+from saferhub.accounts.services import api_token_create
 from saferhub.audit.models import AuditEvent
 from saferhub.plans.models import Plan, PlanRevision, Priority
 from saferhub.plans.tests.factories import DeliverableFactory, PlanFactory, PriorityFactory
@@ -108,8 +109,9 @@ def test_a_current_plan_past_its_end_says_it_has_ended_and_prompts_its_managers_
         period_start=dt.date(2020, 4, 1),
         period_end=dt.date(2023, 3, 31),
     )
-    world.records["a"]["plan"].is_current = False
-    world.records["a"]["plan"].save()
+    Plan.objects.filter(pk=world.records["a"]["plan"].pk).update(  # the plan before it
+        is_current=False, period_start=dt.date(2017, 4, 1), period_end=dt.date(2020, 3, 31)
+    )
     with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
         manager_list = as_(client, world, "partnership_manager").get("/p/alpha/plans/").content.decode()
         manager_plan = client.get(plan_url(ended)).content.decode()
@@ -122,8 +124,72 @@ def test_a_current_plan_past_its_end_says_it_has_ended_and_prompts_its_managers_
         assert 'href="/p/alpha/plans/new/"' in page
         assert f'href="{plan_url(ended)}revise/"' in page
     assert "Current plan" not in manager_plan
-    assert "Ended on 31 March 2023" in board_plan
+    assert "Ended on 31 March 2023. The partnership has no later plan yet." in board_plan
     assert "This plan has ended" not in board_plan  # the prompt is for those who can start the next
+
+
+@pytest.fixture
+def ended_plan_and_drafted_successor(world):
+    """The 2020–2023 plan is still current; its successor (the world's 2023–2026 plan) is drafted."""
+    ended = PlanFactory(
+        partnership=world.a,
+        title="Community Safety Partnership Plan 2020–2023",
+        period_start=dt.date(2020, 4, 1),
+        period_end=dt.date(2023, 3, 31),
+    )
+    successor = world.records["a"]["plan"]
+    Plan.objects.filter(pk=successor.pk).update(is_current=False)
+    return ended, successor
+
+
+AFTER_THE_END = dt.datetime(2023, 6, 1, 9, tzinfo=dt.UTC)
+
+
+def test_an_ended_plan_with_a_drafted_successor_links_it_and_does_not_prompt_for_a_new_one(
+    client, world, ended_plan_and_drafted_successor
+):
+    ended, successor = ended_plan_and_drafted_successor
+    next_plan = (
+        f'The partnership’s next plan is <a class="govuk-link" href="{plan_url(successor)}" '
+        f'data-testid="later-plan">{successor.title}</a> (April 2023 – March 2026), not yet made current.'
+    )
+    with time_machine.travel(AFTER_THE_END, tick=False):
+        manager_list = as_(client, world, "partnership_manager").get("/p/alpha/plans/").content.decode()
+        manager_plan = client.get(plan_url(ended)).content.decode()
+        board_plan = as_(client, world, "board_member").get(plan_url(ended)).content.decode()
+    for page in (manager_list, manager_plan):
+        assert "This plan has ended" in page
+        assert f'href="{plan_url(successor)}" data-testid="later-plan">{successor.title}</a>' in page
+        assert "Make it current from its page when it starts." in page
+        assert "Start the next plan" not in page
+        assert "no later plan" not in page
+        assert f'href="{plan_url(ended)}revise/"' in page
+    assert f"Ended on 31 March 2023. {next_plan}" in board_plan
+    assert "no later plan" not in board_plan
+
+
+def test_the_performance_page_says_the_current_plan_has_ended(
+    client, world, ended_plan_and_drafted_successor
+):
+    ended, successor = ended_plan_and_drafted_successor
+    with time_machine.travel(AFTER_THE_END, tick=False):
+        page = as_(client, world, "board_member").get("/p/alpha/performance/").content.decode()
+    assert f"{ended.title} ended on 31 March 2023." in page
+    assert f'href="{plan_url(successor)}" data-testid="later-plan">' in page
+    with time_machine.travel(dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        assert 'data-testid="plan-ended"' not in client.get("/p/alpha/performance/").content.decode()
+
+
+def test_the_api_says_whether_a_plan_has_ended(world, ended_plan_and_drafted_successor):
+    ended, successor = ended_plan_and_drafted_successor
+    _, secret = api_token_create(user=world.people["partnership_manager"], name="Feed")
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    with time_machine.travel(AFTER_THE_END, tick=False):
+        response = api.get("/api/v1/partnerships/alpha/plans")
+        detail = api.get(f"/api/v1/partnerships/alpha/plans/{ended.public_id}")
+    ended_of = {plan["id"]: plan["ended"] for plan in response.json()}
+    assert ended_of == {str(ended.public_id): True, str(successor.public_id): False}
+    assert (detail.json()["ended"], detail.json()["period_end"]) == (True, "2023-03-31")
 
 
 def test_a_current_plan_within_its_period_is_current(client, world, plan):
