@@ -1,4 +1,5 @@
-"""Middleware of every request: the response headers every page carries, and renewing sessions."""
+"""Middleware of every request: the response headers every page carries, renewing sessions, and the memo
+of answers a safe request asks for more than once."""
 
 import time
 from collections.abc import Callable
@@ -7,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+from saferhub.core.request_memo import request_memo_kept
 
 
 def security_headers(
@@ -48,5 +51,19 @@ def session_renewal(
             if now - request.session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 request.session[SESSION_RENEWED_KEY] = now
         return response
+
+    return middleware
+
+
+def request_memo(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A GET or HEAD request works out who may see and do what once (saferhub.core.request_memo)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return get_response(request)
+        with request_memo_kept():
+            return get_response(request)
 
     return middleware

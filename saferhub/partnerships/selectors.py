@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
+from saferhub.core.request_memo import memoised
 from saferhub.geography.selectors import area_names
 from saferhub.partnerships.models import (
     MANAGING_ROLES,
@@ -28,6 +29,10 @@ from saferhub.partnerships.models import (
 def partnership_ids_visible_to(user: Any) -> set[int]:
     if not user.is_authenticated:
         return set()
+    return set(memoised(("visible", user.pk), lambda: frozenset(_partnership_ids_visible_to(user))))
+
+
+def _partnership_ids_visible_to(user: Any) -> set[int]:
     visible = set(Membership.objects.filter(user=user).values_list("partnership_id", flat=True))
     frontier = set(visible)
     while frontier:
@@ -74,7 +79,14 @@ def role_labels_in(user: Any, partnership: Partnership) -> list[str]:
 def roles_in(user: Any, partnership: Partnership) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(Membership.objects.filter(user=user, partnership=partnership).values_list("role", flat=True))
+    return set(
+        memoised(
+            ("roles", user.pk, partnership.pk),
+            lambda: frozenset(
+                Membership.objects.filter(user=user, partnership=partnership).values_list("role", flat=True)
+            ),
+        )
+    )
 
 
 def has_managing_role(user: Any, partnership: Partnership) -> bool:
