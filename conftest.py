@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from saferhub.partnerships.models import PartnerOrganisation, Partnership, Role
 from saferhub.partnerships.tests.factories import (
@@ -16,6 +17,13 @@ from saferhub.partnerships.tests.factories import (
     UserFactory,
 )
 from saferhub.plans.tests.factories import DeliverableFactory, PlanFactory, PriorityFactory, ThemeFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Figures are cached per process under the store's version, and each test's database is rolled back
+    while the process lives on: every test starts with nothing cached."""
+    cache.clear()
 
 
 @dataclass

@@ -11,9 +11,8 @@ from django.utils.text import slugify
 from saferhub.assessment import selectors
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
 from saferhub.assessment.report import assessment_report_pdf
-from saferhub.assessment.store_reads import store_version
 from saferhub.crimedata.models import Indicator
-from saferhub.crimedata.selectors import UnknownArea
+from saferhub.crimedata.selectors import UnknownArea, store_version
 from saferhub.documents.registry import (
     DocumentKind,
     DocumentSubject,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable
 
 from django.core.cache import cache
 
-from saferhub.assessment.store_reads import store_version
+from saferhub.crimedata.selectors import store_version
 
 # Kept until evicted: a key names the exact store and definitions its figures come from.
 KEPT_FOR: int | None = None

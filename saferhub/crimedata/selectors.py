@@ -6,14 +6,18 @@ force's area.
 
 import csv
 import datetime as dt
+import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -21,6 +25,7 @@ from saferhub.crimedata import schema, store
 from saferhub.crimedata.models import (
     ColumnMapping,
     ImportRun,
+    ImportStatus,
     Indicator,
     IndicatorSet,
     Partition,
@@ -715,6 +720,26 @@ class IndicatorPreview:
     problem: str = ""  # why there is nothing to show
 
 
+def store_version() -> str:
+    """A name of the crime store and its owners as they now are, in one query: it changes with every import
+    run saved (a new one, its progress, its outcome; a restore is a run of its own), with every run
+    committed (confirming one changes no count of runs), and with every column mapping saved or removed (a
+    mapping decides whose a source is). The data directory is part of it: two stores are two versions.
+    What is derived from the store is cached under it, so nothing is served from a store that has changed."""
+    # Plain SQL because it is asked on every cached read: the ORM cannot aggregate two tables in one query.
+    quote = connection.ops.quote_name
+    runs, mappings = quote(ImportRun._meta.db_table), quote(ColumnMapping._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {runs}), (SELECT count(*) FROM {runs} WHERE status = %s), "  # noqa: S608 - table names from the models
+            f"(SELECT max(updated_at) FROM {runs}), (SELECT count(*) FROM {mappings}), "
+            f"(SELECT max(updated_at) FROM {mappings})",
+            [ImportStatus.COMMITTED.value],
+        )
+        state = cursor.fetchone()
+    return "|".join(str(part) for part in (settings.SAFERHUB_DATA_DIR, *state))
+
+
 def indicator_preview(
     *,
     indicator: Indicator,
@@ -725,30 +750,58 @@ def indicator_preview(
 ) -> IndicatorPreview:
     """The indicator's count in each month, by default the last `months` up to the last its sources hold
     (starting no earlier than the first they hold), in its area (its own, or the partnership's), with a
-    rate per 1,000 residents when it asks for one. A month none of its sources holds has no count."""
+    rate per 1,000 residents when it asks for one. A month none of its sources holds has no count.
+
+    Another partnership's local extract counts as a source nobody has: it holds nothing here, so the answer
+    does not say whether it exists. The preview is derived only from the store, the indicator's definition
+    and the partnership's name and areas, so it is cached under the store's version and those (never the
+    person's: whoever may see the partnership sees the same preview)."""
+    asked = (
+        indicator_filter(indicator),
+        indicator.area_code,
+        indicator.per_1000,
+        partnership.pk,
+        partnership.name,
+        tuple(partnership.area_codes),
+        months,
+        month_from,
+        month_to,
+    )
+    key = "crimedata:indicator-preview:" + hashlib.sha256(repr((store_version(), asked)).encode()).hexdigest()
+    found: IndicatorPreview | None = cache.get(key)
+    if found is None:
+        found = _indicator_preview_read(
+            indicator=indicator,
+            partnership=partnership,
+            months=months,
+            month_from=month_from,
+            month_to=month_to,
+        )
+        cache.set(key, found, timeout=None)  # kept until evicted: a changed store is another key
+    return found
+
+
+def _indicator_preview_read(
+    *,
+    indicator: Indicator,
+    partnership: Partnership,
+    months: int,
+    month_from: dt.date | None,
+    month_to: dt.date | None,
+) -> IndicatorPreview:
     code = indicator.area_code or partnership.slug
     shown_code = indicator.area_code or ", ".join(partnership.area_codes)
-    elsewhere = sorted(set(indicator.sources) & sources_owned_elsewhere(partnership))
-    if elsewhere:
-        return IndicatorPreview(
-            area_code=shown_code,
-            area_name="",
-            population=None,
-            points=(),
-            problem=f"it counts another partnership’s local extract ({', '.join(elsewhere)})",
-        )
     try:
         scope = area_scope(code)
     except UnknownArea as error:
         return IndicatorPreview(
             area_code=shown_code, area_name="", population=None, points=(), problem=str(error)
         )
-    held = set(
-        Partition.objects.filter(source__in=indicator.sources)
-        .order_by()
-        .values_list("month", flat=True)
-        .distinct()
+    elsewhere = sources_owned_elsewhere(partnership)
+    what = replace(
+        indicator_filter(indicator), sources=tuple(s for s in indicator.sources if s not in elsewhere)
     )
+    held = months_held(sources=what.sources)
     last = month_to or (max(held) if held else None)
     if last is None:
         return IndicatorPreview(
@@ -760,7 +813,12 @@ def indicator_preview(
         )
     first = month_from or max(_months_back(last, months - 1), min(held))
     population = _population(indicator.area_code, partnership) if indicator.per_1000 else None
-    series = indicator_series(indicator=indicator, scope=scope, month_from=first, month_to=last)
+    counts = {
+        month: count
+        for month, _, _, count in monthly_counts(
+            scope=scope, what=what, month_from=first, month_to=last, by=None
+        )
+    }
     return IndicatorPreview(
         area_code=shown_code,
         area_name=scope.name,
@@ -768,10 +826,12 @@ def indicator_preview(
         points=tuple(
             SeriesPoint(
                 month=month,
-                count=count if month in held else None,
-                rate=round(1000 * count / population, 2) if population and month in held else None,
+                count=counts.get(month, 0) if month in held else None,
+                rate=round(1000 * counts.get(month, 0) / population, 2)
+                if population and month in held
+                else None,
             )
-            for month, count in series
+            for month in _months_between(first, last)
         ),
     )
 

@@ -10,7 +10,7 @@ from django.test import Client
 from saferhub.accounts.services import api_token_create
 from saferhub.crimedata.models import Indicator
 from saferhub.crimedata.services import column_mapping_save, indicators_load
-from saferhub.crimedata.tests.test_views import MAPPING, import_for
+from saferhub.crimedata.tests.test_views import MAPPING, extract_for, import_for
 
 pytestmark = pytest.mark.usefixtures("geography")
 
@@ -107,11 +107,13 @@ def test_indicators_and_their_series(api, world):
     assert api(f"/partnerships/alpha/indicators/{theirs.public_id}/series").status_code == 404
 
 
-def test_imports_are_the_partnerships_own(api, world):
-    own = import_for(world.a, "2023-01", bad=1)
-    import_for(world.b, "2023-02")
-    body = api("/partnerships/alpha/imports").json()
-    assert [run["id"] for run in body] == [str(own.public_id)]
-    assert body[0]["rows_rejected"] == 1
-    assert body[0]["status"] == "committed"
+def test_imports_are_the_partnerships_own_extracts_and_the_police_uk_imports_of_its_area(api, world):
+    own = extract_for(world.a)
+    theirs = extract_for(world.b, "2023-03")
+    police_uk = import_for(world.b, "2023-01", bad=1)  # the installation's data, for Leicestershire
+    body = {run["id"]: run for run in api("/partnerships/alpha/imports").json()}
+    assert set(body) == {str(own.public_id), str(police_uk.public_id)}
+    assert str(theirs.public_id) not in body
+    assert body[str(police_uk.public_id)]["rows_rejected"] == 1
+    assert body[str(own.public_id)]["status"] == "committed"
     assert api("/partnerships/beta/imports").status_code == 404
