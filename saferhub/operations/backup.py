@@ -5,6 +5,11 @@ never overwritten, and an import commits its manifest rows only once their files
 backup snapshots the database first and then copies exactly the files that snapshot names: the two agree
 whatever imports run meanwhile. A file the snapshot names can still disappear before it is copied (an
 import that replaced its month removes it after committing); the backup is then taken again.
+
+A backup holds password hashes, TOTP secrets, token digests and personal data, so it is written readable
+by its owner alone, into a temporary folder beside the target that is renamed into place only once it is
+complete. A restore trusts nothing in the backup's manifest: it writes only under the data directory's
+known folders, and migrates a database made by an older version before using it.
 """
 
 import json
@@ -12,30 +17,38 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from saferhub.crimedata import store
 from saferhub.crimedata.models import ImportRun, ImportStatus, Partition, StaleAggregate
 from saferhub.crimedata.services import aggregates_refresh, crime_store_check
 
-FORMAT = 1
+FORMAT = 2  # 2: the manifest records the database's applied migrations
 MANIFEST = "backup.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 STORE = "crime"  # the store's files, under their paths relative to the store's root
 # Folders of the data directory copied as they are found: made PDFs (documents/, kept so a restored
 # installation need not make them again) and files saved through Django's storage (media/).
 COPIED_AS_FOUND = ("documents", "media")
+# The only folders of the data directory a backup writes, and so the only ones a restore writes into.
+TOP_FOLDERS = (STORE, *COPIED_AS_FOUND)
 ATTEMPTS = 3
+PRIVATE = 0o077  # the umask that leaves what a backup writes to its owner alone (folders 0700, files 0600)
 
 
 class BackupError(Exception):
@@ -49,6 +62,14 @@ class StoreFile:
     path: str
     checksum: str | None
     required: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a database snapshot names: the store files, and the migrations applied to it (per app)."""
+
+    files: list[StoreFile]
+    migrations: dict[str, list[str]]
 
 
 @dataclass
@@ -110,16 +131,29 @@ def _named_files(cursor: Any) -> list[StoreFile]:
     return sorted(set(files), key=lambda f: f.path)
 
 
+def _applied_migrations(cursor: Any) -> dict[str, list[str]]:
+    """The migrations applied to the database `cursor` sees, per app: the version of its schema."""
+    cursor.execute(f"SELECT app, name FROM {MigrationRecorder.Migration._meta.db_table} ORDER BY app, name")  # noqa: S608 - Django's table
+    applied: dict[str, list[str]] = {}
+    for app, name in cursor.fetchall():
+        applied.setdefault(app, []).append(name)
+    return applied
+
+
+def _snapshot_read(cursor: Any) -> Snapshot:
+    return Snapshot(files=_named_files(cursor), migrations=_applied_migrations(cursor))
+
+
 @contextmanager
-def _database_snapshot(target: Path) -> Iterator[list[StoreFile]]:
-    """Write a snapshot of the database to `target` and yield the store files that snapshot names."""
+def _database_snapshot(target: Path) -> Iterator[Snapshot]:
+    """Write a snapshot of the database to `target` and yield what that snapshot names."""
     if _engine() == "sqlite":
         connection.ensure_connection()
         destination = sqlite3.connect(target)
         try:
             # The backup API copies a consistent state even while other connections write.
             connection.connection.backup(destination)
-            yield _named_files(destination.cursor())
+            yield _snapshot_read(destination.cursor())
         finally:
             destination.close()
         return
@@ -130,7 +164,7 @@ def _database_snapshot(target: Path) -> Iterator[list[StoreFile]]:
         cursor.execute("SELECT pg_export_snapshot()")
         (snapshot,) = cursor.fetchone()
         _postgres_run("pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}")
-        yield _named_files(cursor)
+        yield _snapshot_read(cursor)
 
 
 def _postgres_run(program: str, *arguments: str) -> None:
@@ -164,24 +198,66 @@ def _emptied(directory: Path) -> None:
             child.unlink()
 
 
+@contextmanager
+def _private_files() -> Iterator[None]:
+    """Folders and files made meanwhile, by this process and the programs it runs (pg_dump), are readable
+    by their owner alone. The umask is the process's: the commands run one at a time."""
+    previous = os.umask(PRIVATE)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _os_problem(error: OSError) -> str:
+    return (
+        f"The backup could not be written: {error.strerror or error} ({error.filename or 'no file named'})."
+    )
+
+
 def installation_backup(*, directory: Path) -> BackupSummary:
     """Back up the database and the store files it names into `directory` (new, or empty).
 
-    The manifest (backup.json, with every file's SHA-256) is written last: a directory without one is not
-    a backup.
+    Written into a temporary folder beside it, renamed into place once complete: a failed backup leaves
+    nothing behind. The manifest (backup.json, with every file's SHA-256) is written last: a folder
+    without one is not a backup.
     """
     engine = _engine()
-    if directory.exists() and any(directory.iterdir()):
+    directory = directory.resolve()
+    if file := next(
+        (path for path in (directory, *directory.parents) if path.exists() and not path.is_dir()), None
+    ):
+        raise BackupError(f"{file} is a file, not a folder: back up into a new or empty folder.")
+    if directory.is_dir() and any(directory.iterdir()):
         raise BackupError(f"{directory} is not empty: back up into a new or empty folder.")
-    directory.mkdir(parents=True, exist_ok=True)
-    summary = BackupSummary(directory=directory, engine=engine)
-    database_file = directory / DATABASE_FILES[engine]
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        with _private_files():
+            partial = Path(
+                tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=directory.parent)
+            )
+            try:
+                summary = _backup_written(folder=partial, engine=engine)
+                # rename(2) replaces an empty folder; one that filled up meanwhile makes it fail.
+                partial.replace(directory)
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise
+    except OSError as error:
+        raise BackupError(_os_problem(error)) from error
+    summary.directory = directory
+    return summary
+
+
+def _backup_written(*, folder: Path, engine: str) -> BackupSummary:
+    summary = BackupSummary(directory=folder, engine=engine)
+    database_file = folder / DATABASE_FILES[engine]
     for attempt in range(1, ATTEMPTS + 1):
         summary.attempts, summary.warnings = attempt, []
         listed: dict[str, dict[str, Any]] = {}
         missing: list[str] = []
-        with _database_snapshot(database_file) as named:
-            for file in named:
+        with _database_snapshot(database_file) as snapshot:
+            for file in snapshot.files:
                 source = store.store_root() / file.path
                 if not source.is_file():
                     if file.required:
@@ -189,38 +265,37 @@ def installation_backup(*, directory: Path) -> BackupSummary:
                     else:
                         summary.warnings.append(f"Not found, so not backed up: {file.path}")
                     continue
-                checksum, size = _copy_checked(source, directory / STORE / file.path)
+                checksum, size = _copy_checked(source, folder / STORE / file.path)
                 if file.checksum and checksum != file.checksum:
                     raise BackupError(
                         f"{file.path} is damaged (its checksum differs from the manifest's): "
-                        "run `saferhub crime_store_check` and re-import that month."
+                        "run `saferhub crime_store_check` and re-import that month. Nothing was backed up."
                     )
                 listed[f"{STORE}/{file.path}"] = {"sha256": checksum, "size": size}
         if not missing:
             break
-        _emptied(directory)
+        _emptied(folder)
     else:
         raise BackupError(
             f"The store kept changing while it was backed up ({ATTEMPTS} tries); files the manifest names "
             f"are missing ({', '.join(missing[:5])}): run `saferhub crime_store_check`, then try again."
         )
-    for folder in COPIED_AS_FOUND:
-        root = Path(settings.SAFERHUB_DATA_DIR) / folder
+    for top in COPIED_AS_FOUND:
+        root = Path(settings.SAFERHUB_DATA_DIR) / top
         for source in sorted(root.rglob("*")) if root.is_dir() else []:
             if source.is_file() and not source.name.startswith("."):
-                name = f"{folder}/{source.relative_to(root)}"
-                checksum, size = _copy_checked(source, directory / name)
+                name = f"{top}/{source.relative_to(root)}"
+                checksum, size = _copy_checked(source, folder / name)
                 listed[name] = {"sha256": checksum, "size": size}
     manifest = {
         "format": FORMAT,
         "made_at": timezone.now().isoformat(),
         "engine": engine,
+        "migrations": snapshot.migrations,
         "database": {"file": database_file.name, "sha256": store.file_checksum(database_file)},
         "files": listed,
     }
-    temporary = directory / f".{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    temporary.replace(directory / MANIFEST)
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     summary.files = len(listed)
     summary.size = database_file.stat().st_size + sum(f["size"] for f in listed.values())
     return summary
@@ -231,63 +306,145 @@ class RestoreSummary:
     made_at: str
     engine: str
     files: int
+    migrations_applied: list[str]
     partitions: int
     aggregates_rebuilt: int
 
 
 def _manifest_read(directory: Path) -> dict[str, Any]:
+    """The backup's manifest, its shape checked: a damaged one is refused here, not halfway through."""
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise BackupError(f"{directory} holds no {MANIFEST}: it is not a finished backup.") from error
-    except ValueError as error:
-        raise BackupError(f"{directory / MANIFEST} is not valid JSON: the backup is damaged.") from error
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"This backup's format ({manifest.get('format')}) is not one this version reads.")
+    except (OSError, ValueError) as error:
+        raise BackupError(f"{directory / MANIFEST} cannot be read: the backup is damaged.") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"This backup's format ({found}) is not one this version reads.")
+    try:
+        well_formed = (
+            manifest["database"]["file"] == DATABASE_FILES.get(manifest["engine"])
+            and isinstance(manifest["database"]["sha256"], str)
+            and isinstance(manifest["made_at"], str)
+            and all(isinstance(entry["sha256"], str) for entry in manifest["files"].values())
+            and all(isinstance(name, str) for names in manifest["migrations"].values() for name in names)
+        )
+    except (KeyError, TypeError, AttributeError):
+        well_formed = False
+    if not well_formed:
+        raise BackupError(
+            f"{directory / MANIFEST} is not a manifest this version reads: the backup is damaged."
+        )
     return manifest
 
 
-def _backup_verified(directory: Path, manifest: dict[str, Any]) -> None:
-    """Every file the manifest lists is there with its checksum; otherwise nothing is restored."""
+def _schema_known(migrations: dict[str, list[str]]) -> None:
+    """Refuse a database whose schema is newer than this code's: migrate could not bring it to ours."""
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    newer = sorted(
+        f"{app}.{name}" for app, names in migrations.items() for name in names if (app, name) not in known
+    )
+    if newer:
+        raise BackupError(
+            "This backup was made by a newer version of Saferhub than this one: its database has "
+            f"{len(newer)} migrations this version does not know ({', '.join(newer[:5])}). Restore it with "
+            "the version that made it, or a later one. Nothing was restored."
+        )
+
+
+def _restore_plan(directory: Path, manifest: dict[str, Any]) -> list[tuple[Path, Path]]:
+    """Each file the backup holds and where it is restored to, every one checked before anything is written.
+
+    A name must be a plain path under one of the folders a backup writes, with no symbolic link in the
+    backup along it, and must land under that same folder of the data directory; the file must match
+    its checksum.
+    """
+    data_dir = Path(settings.SAFERHUB_DATA_DIR)
     expected = {manifest["database"]["file"]: manifest["database"]["sha256"]}
     expected.update({name: entry["sha256"] for name, entry in manifest["files"].items()})
+    plan: list[tuple[Path, Path]] = []
     for name, checksum in expected.items():
-        path = (directory / name).resolve()
-        if not path.is_relative_to(directory.resolve()):
-            raise BackupError(f"The manifest names a file outside the backup ({name}): it is not ours.")
-        if not path.is_file():
+        path = PurePosixPath(name)
+        is_database = name == manifest["database"]["file"]
+        if not is_database and (
+            path.is_absolute()
+            or str(path) != name
+            or ".." in path.parts
+            or "\\" in name
+            or len(path.parts) < 2
+            or path.parts[0] not in TOP_FOLDERS
+        ):
+            raise BackupError(
+                f"The manifest names {name!r}, not a file a backup writes (only under "
+                f"{', '.join(f'{top}/' for top in TOP_FOLDERS)}): it is not ours. Nothing was restored."
+            )
+        source = directory.joinpath(*path.parts)
+        along = [directory.joinpath(*path.parts[: depth + 1]) for depth in range(len(path.parts))]
+        if any(step.is_symlink() for step in along):
+            raise BackupError(
+                f"{name} in the backup is a symbolic link: it is not ours. Nothing was restored."
+            )
+        if not source.is_file():
             raise BackupError(f"The backup is incomplete: {name} is missing.")
-        if store.file_checksum(path) != checksum:
+        if store.file_checksum(source) != checksum:
             raise BackupError(f"The backup is damaged: {name} does not match its checksum.")
+        if is_database:
+            continue
+        target = data_dir.joinpath(*path.parts)
+        if not target.resolve().is_relative_to((data_dir / path.parts[0]).resolve()):
+            raise BackupError(
+                f"{name} would be restored outside {data_dir / path.parts[0]}. Nothing was restored."
+            )
+        plan.append((source, target))
+    return plan
 
 
 def _installation_problem(engine: str) -> str | None:
     """Why this installation cannot be restored into (it must be empty), or None."""
+    data_dir = Path(settings.SAFERHUB_DATA_DIR)
+    if not data_dir.is_dir():
+        return (
+            f"The data directory {data_dir} (SAFERHUB_DATA_DIR) does not exist: create it "
+            f"(mkdir -m 700 {data_dir}) and run the restore again."
+        )
     if connection.vendor != engine:
         return f"This backup is of a {engine} database, but this installation uses {connection.vendor}."
-    tables = connection.introspection.table_names()
+    try:
+        tables = connection.introspection.table_names()
+    except DatabaseError as error:
+        return f"The database cannot be opened ({str(error).strip()}): create it, empty, and restore again."
     if tables:
         return (
             f"The database is not empty (it has {len(tables)} tables). Restore into a new database "
             "that `saferhub migrate` has not been run on."
         )
-    data_dir = Path(settings.SAFERHUB_DATA_DIR)
-    taken = [name for name in (STORE, *COPIED_AS_FOUND) if (data_dir / name).exists()]
-    if any(any((data_dir / name).iterdir()) for name in taken):
+    taken = [top for top in TOP_FOLDERS if (data_dir / top).exists()]
+    if any(not (data_dir / top).is_dir() or any((data_dir / top).iterdir()) for top in taken):
         return f"The data directory {data_dir} already holds files ({', '.join(taken)}): use a new one."
     return None
+
+
+def _schema_migrated() -> list[str]:
+    """Bring the restored database to this version's schema, returning the migrations applied."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    call_command("migrate", interactive=False, verbosity=0)
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
 def installation_restore(*, directory: Path) -> RestoreSummary:
     """Restore a backup into an empty installation: verified first, so a damaged backup changes nothing.
 
-    The aggregates are not in a backup (they are made from the partitions): they are rebuilt here.
+    The database is migrated to this version's schema before anything reads it. The aggregates are not
+    in a backup (they are made from the partitions): they are rebuilt here.
     """
     manifest = _manifest_read(directory)
     engine = manifest["engine"]
+    _schema_known(manifest["migrations"])
+    plan = _restore_plan(directory, manifest)
     if problem := _installation_problem(engine):
         raise BackupError(problem)
-    _backup_verified(directory, manifest)
     database_file = directory / manifest["database"]["file"]
     if engine == "sqlite":
         connection.ensure_connection()
@@ -298,11 +455,10 @@ def installation_restore(*, directory: Path) -> RestoreSummary:
             source.close()
     else:
         _postgres_run("pg_restore", "--no-owner", "--no-acl", "--exit-on-error", str(database_file))
-    data_dir = Path(settings.SAFERHUB_DATA_DIR)
-    for name in manifest["files"]:
-        target = data_dir / name
+    migrations_applied = _schema_migrated()
+    for source_file, target in plan:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(directory / name, target)
+        shutil.copyfile(source_file, target)
     StaleAggregate.objects.bulk_create(
         [
             StaleAggregate(source=source_name, year=year)
@@ -321,6 +477,7 @@ def installation_restore(*, directory: Path) -> RestoreSummary:
         made_at=manifest["made_at"],
         engine=engine,
         files=len(manifest["files"]),
+        migrations_applied=migrations_applied,
         partitions=check.partitions,
         aggregates_rebuilt=rebuilt,
     )

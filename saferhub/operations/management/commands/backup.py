@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Back up the installation into DIR (new or empty): the database (SQLite's backup API, or pg_dump) "
         "and the crime store files its manifest names, consistent with each other even while an import "
-        "runs, with a backup.json listing every file's SHA-256. Restore it with `saferhub restore DIR`."
+        "runs, with a backup.json listing every file's SHA-256 and the database's migrations. Readable by "
+        "its owner alone (folders 0700, files 0600). Restore it with `saferhub restore DIR`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
