@@ -69,8 +69,8 @@ class ImportRun(PublicRecord):
         return self.partnership
 
 
-class Partition(models.Model):
-    """The current Parquet file of one (source, force, month). Re-importing a month replaces its row."""
+class PartitionFile(models.Model):
+    """One Parquet file of one (source, force, month) and what it holds: the current one or a kept one."""
 
     source = models.CharField(max_length=60)
     force = models.CharField(max_length=60)
@@ -81,6 +81,14 @@ class Partition(models.Model):
     no_location_rows = models.PositiveIntegerField()
     lsoa_2011_rows = models.PositiveIntegerField()
     lsoa_2021_rows = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class Partition(PartitionFile):
+    """The current Parquet file of one (source, force, month). Re-importing a month replaces its row."""
+
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="partitions")
     imported_at = models.DateTimeField(auto_now=True)
 
@@ -94,18 +102,9 @@ class Partition(models.Model):
         return f"{self.source} {self.force} {self.month:%Y-%m}"
 
 
-class PartitionVersion(PublicRecord):
+class PartitionVersion(PublicRecord, PartitionFile):
     """A partition file an import (or a restore) replaced: kept, with its manifest row, to be restored."""
 
-    source = models.CharField(max_length=60)
-    force = models.CharField(max_length=60)
-    month = models.DateField()
-    path = models.CharField(max_length=300)
-    checksum = models.CharField(max_length=64)
-    rows = models.PositiveIntegerField()
-    no_location_rows = models.PositiveIntegerField()
-    lsoa_2011_rows = models.PositiveIntegerField()
-    lsoa_2021_rows = models.PositiveIntegerField()
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
     replaced_by = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="replaced_versions")
 
