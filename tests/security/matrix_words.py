@@ -70,6 +70,9 @@ API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    
 LEAD_OR_MANAGER_ONLY = Row(SIGN_IN, 200,   200,        404,     404,    404,    404,   404)
 # A record only the managers know of (another priority's return; a board pack not yet published).
 MANAGER_ONLY     = Row(SIGN_IN,   200,     404,        404,     404,    404,    404,   404)
+# Asking for a PDF sends whoever may read its record to the document (its file, or its progress page).
+_DOC = To("/p/alpha/documents/")
+TO_DOCUMENT      = Row(SIGN_IN,   _DOC,    _DOC,       _DOC,    _DOC,   _DOC,   404,   404)
 # fmt: on
 
 
