@@ -2,10 +2,13 @@
 Getis–Ord Gi* on a regular grid, how concentrated crime is, and the same rate in comparable areas.
 
 police.uk points are snapped to anonymous map points, so points are only ever counted into grid cells;
-nothing here shows a point.
+nothing here shows a point. A cell is named by the street its own crimes are most often on or near, which
+says where the cell is without pointing at any one point.
 """
 
-from collections.abc import Callable
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +20,7 @@ from saferhub.assessment.headline import PeriodSpan, months_of
 from saferhub.assessment.methods.concentration import generalised_gini, gini, top_share
 from saferhub.assessment.methods.grid import (
     cell_counts,
+    cell_indices,
     cell_polygon_lonlat,
     cells_inside,
     grid_for,
@@ -219,20 +223,123 @@ def classified_cells(values: np.ndarray, inside: np.ndarray) -> list[ClassifiedC
     ]
 
 
-def _place_namer(wards: list[dict[str, Any]]) -> Callable[[float, float], str]:
-    """A cell's name from its centre (BNG metres): the ward it lies in and its grid reference, like
-    "Castle, SK 587 045"; the grid reference alone outside every ward drawn."""
+# The kinds of place police.uk gives instead of a street when a crime's map point is at one ("On or near
+# Supermarket"): the same words everywhere, so they do not say where a cell is. Compared case-folded, as
+# police.uk's capitals have varied ("Sports/recreation Area", "Sports/Recreation Area").
+_KINDS_OF_PLACE = frozenset(
+    kind.casefold()
+    for kind in (
+        "Airport/Airfield",
+        "Bus/Coach Station",
+        "Conference/Exhibition Centre",
+        "Further/Higher Educational Building",
+        "Hospital",
+        "Motorway Service Area",
+        "Nightclub",
+        "No Location",
+        "Park/Open Space",
+        "Parking Area",
+        "Pedestrian Subway",
+        "Petrol Station",
+        "Police Station",
+        "Prison",
+        "Shopping Area",
+        "Sports/Recreation Area",
+        "Supermarket",
+        "Theatre/Concert Hall",
+        "Theme/Adventure Park",
+    )
+)
+# A word that makes a location a street: anywhere in it, since a street's name can go on after it
+# ("Putney Road West", "Byron Street Extension").
+_STREET_WORDS = frozenset(
+    word.casefold()
+    for word in (
+        "Approach",
+        "Avenue",
+        "Boulevard",
+        "Causeway",
+        "Chase",
+        "Close",
+        "Court",
+        "Crescent",
+        "Croft",
+        "Drive",
+        "Gardens",
+        "Gate",
+        "Gates",
+        "Green",
+        "Grove",
+        "Hill",
+        "Lane",
+        "Mews",
+        "Parade",
+        "Park",
+        "Place",
+        "Rise",
+        "Road",
+        "Row",
+        "Square",
+        "Street",
+        "Terrace",
+        "View",
+        "Walk",
+        "Way",
+        "Yard",
+    )
+)
+_ROAD_NUMBER = re.compile(r"[ABM]\d+(\(M\))?")  # "A6", "A5460", "A1(M)"
+_ON_OR_NEAR = "On or near "
+
+
+def _is_street(place: str) -> bool:
+    return bool(_ROAD_NUMBER.fullmatch(place) or {word.casefold() for word in place.split()} & _STREET_WORDS)
+
+
+def street_of(locations: Iterable[str | None]) -> str | None:
+    """What a cell's own crimes name it by: the street they are most often on or near ("On or near Granby
+    Street" gives "Granby Street"); where none is on a street, the most frequent place that is not one of
+    police.uk's kinds of place ("Supermarket", "Parking Area"); otherwise None. Ties go to the first
+    alphabetically, so a cell is always named the same."""
+    places = Counter(
+        place
+        for location in locations
+        if location and (place := location.removeprefix(_ON_OR_NEAR).strip())
+        if place.casefold() not in _KINDS_OF_PLACE
+    )
+    streets = {place: n for place, n in places.items() if _is_street(place)}
+    chosen = streets or places
+    return min(chosen, key=lambda place: (-chosen[place], place)) if chosen else None
+
+
+def cell_name(*, street: str | None, ward: str | None, reference: str) -> str:
+    """A cell's name: its street, its ward and, as the cell is a square and not the street, its grid
+    reference, like "Granby Street, Castle ward (SK 587 045)"."""
+    place = ", ".join(part for part in (street, f"{ward} ward" if ward else None) if part)
+    return f"{place} ({reference})" if place else reference
+
+
+def _ward_finder(wards: list[dict[str, Any]]) -> Callable[[float, float], str | None]:
+    """The ward a point (BNG metres) lies in; None outside every ward drawn."""
     polygons = [shapely.transform(shape(w["geometry"]), _to_bng) for w in wards]
     names = [w["properties"]["name"] for w in wards]
     tree = shapely.STRtree(polygons)
 
-    def name(x: float, y: float) -> str:
-        point = shapely.Point(x, y)
-        found = [names[int(i)] for i in tree.query(point, predicate="within")]
-        reference = grid_reference(x, y)
-        return f"{found[0]}, {reference}" if found else reference
+    def ward(x: float, y: float) -> str | None:
+        found = tree.query(shapely.Point(x, y), predicate="within")
+        return names[int(found[0])] if len(found) else None
 
-    return name
+    return ward
+
+
+def _locations_by_cell(
+    cells: np.ndarray, locations: list[str | None], wanted: set[int]
+) -> dict[int, list[str | None]]:
+    """The location texts of the crimes in each wanted cell (flat indices, as cell_indices gives them)."""
+    found: dict[int, list[str | None]] = {cell: [] for cell in wanted}
+    for point in np.flatnonzero(np.isin(cells, list(wanted))):
+        found[int(cells[point])].append(locations[point])
+    return found
 
 
 def _to_bng(xy: np.ndarray) -> np.ndarray:
@@ -248,11 +355,11 @@ def _hotspots(
     area_codes: list[str],
     cell_size: int,
 ) -> tuple[tuple[Hotspot, ...], GridMap | None, int, np.ndarray]:
-    """The classified grid cells of the area that are hot or cold spots, each named by its ward and grid
-    reference, and the map of them."""
+    """The classified grid cells of the area that are hot or cold spots, each named by the street its own
+    crimes are most often on or near, its ward and its grid reference, and the map of them."""
     if not outline:
         return (), None, 0, np.zeros(0)
-    longitudes, latitudes = crime.crime_points(
+    longitudes, latitudes, locations = crime.crime_points(
         scope=scope, what=crime.indicator_filter(indicator), month_from=span.first, month_to=span.last
     )
     area = shapely.union_all([shape(geometry) for geometry in outline])
@@ -265,19 +372,31 @@ def _hotspots(
     if values.size < 3 or not values.any():
         return (), None, int(values.size), values
     wards = _ward_features(area_codes)
-    name_of = _place_namer(wards)
+    ward_of = _ward_finder(wards)
     centre_x, centre_y = grid.cell_centres()
     rows, columns = np.nonzero(inside)
+    classified = classified_cells(values, inside)
+    flat_index = rows * grid.columns + columns  # of each cell inside, as cell_indices numbers them
+    located = _locations_by_cell(
+        cell_indices(grid, x, y),
+        locations,
+        {int(flat_index[cell.index]) for cell in classified if cell.label != NOT_SIGNIFICANT},
+    )
     hotspots, cells = [], []
-    for cell in classified_cells(values, inside):
+    for cell in classified:
         row, column = int(rows[cell.index]), int(columns[cell.index])
         if cell.label == NOT_SIGNIFICANT:
             # Counted in the map's summary, not drawn: the outline shows through where it lies.
             cells.append(GridCell(corners=(), label=cell.label, count=cell.count, name=""))
             continue
-        name = name_of(float(centre_x[row, column]), float(centre_y[row, column]))
+        x_centre, y_centre = float(centre_x[row, column]), float(centre_y[row, column])
+        name = cell_name(
+            street=street_of(located[int(flat_index[cell.index])]),
+            ward=ward_of(x_centre, y_centre),
+            reference=grid_reference(x_centre, y_centre),
+        )
         if cell.through_neighbours:
-            name += f" (none of its own: hot through the {cell.neighbours:,} around it)"
+            name += f", none of its own: hot through the {cell.neighbours:,} around it"
         hotspots.append(
             Hotspot(
                 name=name,

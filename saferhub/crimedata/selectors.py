@@ -862,8 +862,10 @@ def forces_of(scope: AreaScope) -> frozenset[str]:
 
 def crime_points(
     *, scope: AreaScope, what: CountFilter, month_from: dt.date, month_to: dt.date
-) -> tuple[list[float], list[float]]:
-    """(longitudes, latitudes) of the crimes the filter counts in the scope's LSOAs: for hotspot grids.
+) -> tuple[list[float], list[float], list[str | None]]:
+    """(longitudes, latitudes, locations) of the crimes the filter counts in the scope's LSOAs: for hotspot
+    grids, and to name a cell by the streets its crimes are on or near (the location text, "On or near
+    Granby Street", None where a row has none).
 
     police.uk points are snapped to anonymous map points, so they are only ever aggregated to cells.
     Rows without a point are left out.
@@ -874,7 +876,7 @@ def crime_points(
         partitions = partitions.filter(force__in=forces)
     files = [str(store.store_root() / path) for path in partitions.values_list("path", flat=True)]
     if not files:
-        return [], []
+        return [], [], []
     cursor = store.duckdb_cursor()
     lsoas = scope.lsoas if scope.lsoas is not None else lsoas_of_districts(scope.districts)
     cursor.register("area_lsoas", pa.table({"lsoa": sorted(lsoas)}))
@@ -883,13 +885,14 @@ def crime_points(
     conditions += _what_conditions(what, parameters)
     table = cursor.execute(
         f"""
-        SELECT longitude, latitude FROM read_parquet($files, union_by_name = true)
+        SELECT longitude, latitude, location FROM read_parquet($files, union_by_name = true)
         WHERE {" AND ".join(conditions)}
         """,  # noqa: S608 - the SQL is built from fixed fragments; every value is bound
         parameters,
     ).fetchnumpy()
     cursor.unregister("area_lsoas")
-    return list(table["longitude"]), list(table["latitude"])
+    # A null location comes back masked; tolist() gives None for it.
+    return list(table["longitude"]), list(table["latitude"]), table["location"].tolist()
 
 
 def lsoas_of_districts(districts: frozenset[str]) -> frozenset[str]:

@@ -129,7 +129,7 @@ class GridCell:
     corners: Sequence[Point]
     label: str
     count: int
-    name: str  # where it is, e.g. "Castle, SK 587 045": its ward and grid reference
+    name: str  # where it is, e.g. "Fox Lane, Castle ward (SK 588 046)": its street, ward and grid reference
 
 
 @dataclass(frozen=True)

@@ -132,10 +132,10 @@ def test_the_partnership_builds_its_assessment_scores_it_and_chooses_its_priorit
         shot(page, section.lower())
         axe.check(page)
         if section == "Where":
-            # Hotspots are named by ward and grid reference, not "Cell 26-23", and say when they are hot
-            # only through their neighbours.
+            # Hotspots are named by street, ward and grid reference, not "Cell 26-23", and say when they
+            # are hot only through their neighbours.
             cells = page.get_by_test_id("map-table").nth(1)
-            expect(cells).to_contain_text(re.compile(r"Castle, SK \d{3} \d{3}"))
+            expect(cells).to_contain_text(re.compile(r"\w[^,]*, Castle ward \(SK \d{3} \d{3}\)"))
             expect(cells).not_to_contain_text(re.compile(r"Cell \d"))
             # WCAG 1.4.10: at 320 CSS pixels the page reflows, only its tables scroll in their own regions.
             page.set_viewport_size({"width": 320, "height": 800})

@@ -84,8 +84,8 @@ def grid_for(bounds: tuple[float, float, float, float], cell_size: float = 250.0
     )
 
 
-def cell_counts(grid: Grid, x: Coordinates, y: Coordinates) -> npt.NDArray[np.int64]:
-    """How many points fall in each cell, shape (rows, columns); points outside the grid are ignored."""
+def cell_indices(grid: Grid, x: Coordinates, y: Coordinates) -> npt.NDArray[np.int64]:
+    """The cell each point falls in, as its flat index row × columns + column; -1 outside the grid."""
     xs, ys = np.asarray(x, dtype=np.float64).ravel(), np.asarray(y, dtype=np.float64).ravel()
     if xs.shape != ys.shape:
         raise ValueError("x and y must have the same length.")
@@ -93,8 +93,15 @@ def cell_counts(grid: Grid, x: Coordinates, y: Coordinates) -> npt.NDArray[np.in
         columns = np.floor((xs - grid.origin_x) / grid.cell_size)
         rows = np.floor((ys - grid.origin_y) / grid.cell_size)
     inside = (columns >= 0) & (columns < grid.columns) & (rows >= 0) & (rows < grid.rows)
-    flat = rows[inside].astype(np.int64) * grid.columns + columns[inside].astype(np.int64)
-    return np.bincount(flat, minlength=grid.rows * grid.columns).reshape(grid.shape)
+    flat = np.full(xs.shape, -1, dtype=np.int64)
+    flat[inside] = rows[inside].astype(np.int64) * grid.columns + columns[inside].astype(np.int64)
+    return flat
+
+
+def cell_counts(grid: Grid, x: Coordinates, y: Coordinates) -> npt.NDArray[np.int64]:
+    """How many points fall in each cell, shape (rows, columns); points outside the grid are ignored."""
+    flat = cell_indices(grid, x, y)
+    return np.bincount(flat[flat >= 0], minlength=grid.rows * grid.columns).reshape(grid.shape)
 
 
 def cell_polygon_lonlat(grid: Grid, row: int, column: int) -> list[tuple[float, float]]:

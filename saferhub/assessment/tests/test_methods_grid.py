@@ -9,6 +9,7 @@ import shapely
 from saferhub.assessment.methods.grid import (
     Grid,
     cell_counts,
+    cell_indices,
     cell_polygon_lonlat,
     cells_inside,
     grid_for,
@@ -57,6 +58,8 @@ def test_cell_counts_put_each_point_in_its_cell_and_ignore_the_rest():
     # twice; then one west of the grid, one east of it, one south of it and one with no location.
     assert counts.tolist() == [[2, 1, 0], [0, 0, 2]]
     assert counts.shape == grid.shape
+    # Each point's cell, by the flat index row × columns + column the counts' cells have; -1 outside.
+    assert cell_indices(grid, x, y).tolist() == [0, 0, 1, 5, 5, -1, -1, -1, -1]
 
 
 def test_a_cell_drawn_in_longitude_latitude_projects_back_onto_its_corners():
