@@ -36,7 +36,7 @@ from saferhub.api.schemas import (
 from saferhub.audit.services import audit_record_viewed
 from saferhub.core.months import month_parse
 from saferhub.crimedata import selectors as crime
-from saferhub.crimedata.models import ImportRun, Indicator
+from saferhub.crimedata.models import SOURCE_MAX_LENGTH, ImportRun, Indicator
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.selectors import partner_organisations_of, partnership_for, partnerships_visible_to
 from saferhub.plans.models import Plan
@@ -177,7 +177,7 @@ def crime_counts(
     month_from: str = Query("2010-12", alias="from", pattern=MONTH_PATTERN),
     month_to: str | None = Query(None, alias="to", pattern=MONTH_PATTERN),
     by: Literal["category", "ward", "lsoa"] = "category",
-    source: str = Query("police.uk-street", pattern=SOURCE_PATTERN, max_length=60),
+    source: str = Query("police.uk-street", pattern=SOURCE_PATTERN, max_length=SOURCE_MAX_LENGTH),
 ) -> CrimeCountsOut:
     """Counts of crimes by period, as the `crime_counts` command gives them. `area` is an ONS code (LSOA,
     ward, district, CSP, force area); by default, the partnership's own areas. `from` and `to` are months,

@@ -30,6 +30,7 @@ from shapely.geometry import shape
 
 from saferhub.crimedata import schema
 from saferhub.crimedata.csvfiles import CsvGrid, Rejection, csv_grid, without_blank_rows
+from saferhub.crimedata.models import SOURCE_MAX_LENGTH
 from saferhub.crimedata.policeuk import LsoaIndex, ParsedFile
 from saferhub.crimedata.sources import InputFile, InputFileError
 from saferhub.geography import selectors as geography
@@ -72,7 +73,6 @@ _TOP_LEVEL_KEYS = frozenset(
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SOURCE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _NUMBER = r"^-?\d+(\.\d+)?$"
-_SOURCE_MAX_LENGTH = 40  # ImportRun.kind holds the source
 _VALUE_SHOWN = 60  # a rejected value is quoted in the reason up to this many characters
 
 
@@ -174,11 +174,26 @@ def extract_mapping_parse(text: str, *, name: str) -> ExtractMapping:
 
 def _source(reader: "TableReader") -> str:
     source = reader.text("source", pattern=_SOURCE, hint="use lower-case letters, digits, dots and hyphens")
-    if len(source) > _SOURCE_MAX_LENGTH:
-        raise reader.error(f"'source' is longer than {_SOURCE_MAX_LENGTH} characters")
+    if len(source) > SOURCE_MAX_LENGTH:
+        raise reader.error(f"'source' is longer than {SOURCE_MAX_LENGTH} characters")
     if source.startswith("police.uk"):
         raise reader.error(f"'source' {source!r}: sources starting 'police.uk' are police.uk's own files")
     return source
+
+
+def mapping_source_check(mapping: ExtractMapping, *, partnership_slug: str) -> None:
+    """Raise MappingError unless the mapping's source is in the partnership's namespace ('<slug>.<name>').
+
+    Sources are not partnership-scoped in the store, so a partnership's local extracts must never share a
+    source with another's. Partnership slugs hold no dots, so a source that starts with one's own slug and
+    a dot cannot be another's, and the refusal says nothing about what other partnerships hold.
+    """
+    prefix = f"{partnership_slug}."
+    if not mapping.source.startswith(prefix) or mapping.source == prefix:
+        raise MappingError(
+            f"mapping {mapping.slug}: 'source' must start with {prefix!r} (your partnership's short name), "
+            f"e.g. '{prefix}crime'"
+        )
 
 
 def _categories(reader: "TableReader", columns: dict[str, str]) -> tuple[str, dict[str, str], bool]:

@@ -6,6 +6,9 @@ from django.db import models
 from saferhub.core.models import PublicRecord
 from saferhub.partnerships.models import Partnership
 
+# A local extract's source is its partnership's slug (up to 80 characters), a dot and a name of up to 40.
+SOURCE_MAX_LENGTH = 121
+
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -26,7 +29,9 @@ class ImportRun(PublicRecord):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=40, help_text="police.uk, or the slug of a local extract's mapping.")
+    kind = models.CharField(
+        max_length=SOURCE_MAX_LENGTH, help_text="police.uk, or the source of a local extract's mapping."
+    )
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     files = models.JSONField(default=list, blank=True)
     rows_read = models.BigIntegerField(default=0)
@@ -72,7 +77,7 @@ class ImportRun(PublicRecord):
 class PartitionFile(models.Model):
     """One Parquet file of one (source, force, month) and what it holds: the current one or a kept one."""
 
-    source = models.CharField(max_length=60)
+    source = models.CharField(max_length=SOURCE_MAX_LENGTH)
     force = models.CharField(max_length=60)
     month = models.DateField()
     path = models.CharField(max_length=300)
@@ -120,7 +125,7 @@ class PartitionVersion(PublicRecord, PartitionFile):
 class StaleAggregate(models.Model):
     """A (source, year) whose aggregate must be rebuilt: marked in the import's transaction, cleared after."""
 
-    source = models.CharField(max_length=60)
+    source = models.CharField(max_length=SOURCE_MAX_LENGTH)
     year = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -230,8 +235,8 @@ class ColumnMapping(PublicRecord):
     slug = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
     source = models.CharField(
-        max_length=40,
-        help_text="The source its rows are stored under (from the text); no other partnership's has it.",
+        max_length=SOURCE_MAX_LENGTH,
+        help_text="The source its rows are stored under (from the text): '<partnership slug>.<name>'.",
     )
     text = models.TextField(help_text="The mapping file (TOML), as written.")
 

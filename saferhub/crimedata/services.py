@@ -33,9 +33,9 @@ from saferhub.crimedata.extracts import (
     EXTRACT_SUFFIXES,
     ExtractMapping,
     LsoaBoundaries,
-    MappingError,
     extract_file_read,
     extract_mapping_parse,
+    mapping_source_check,
 )
 from saferhub.crimedata.indicator_definitions import (
     IndicatorDefinition,
@@ -579,7 +579,12 @@ def extract_import(
     on_progress: ProgressCallback | None = None,
 ) -> ImportRun:
     """Import a force's or council's own extracts (CSV or XLSX files, folders or zips of them) through a
-    column mapping. Its rows are stored under the mapping's source."""
+    column mapping. Its rows are stored under the mapping's source.
+
+    For a `partnership`, raises MappingError (and records nothing) unless the source is in its namespace.
+    """
+    if partnership is not None:
+        mapping_source_check(mapping, partnership_slug=partnership.slug)
     run = run or ImportRun.objects.create(kind=mapping.source, started_by=actor, partnership=partnership)
     # The boundaries are read and indexed once per import, and only for rows placed by coordinates.
     boundaries = LsoaBoundaries.load() if mapping.locates_by_coordinates else None
@@ -597,15 +602,11 @@ def extract_import(
 def column_mapping_save(*, partnership: Partnership, text: str, actor: Any) -> ColumnMapping:
     """Save a mapping as written, creating it or replacing the partnership's mapping of the same slug.
 
-    It is checked by parsing first: raises MappingError, and saves nothing, when it cannot be used.
+    It is checked by parsing first: raises MappingError, and saves nothing, when it cannot be used or its
+    source is not in the partnership's namespace ('<partnership slug>.<name>').
     """
     mapping = extract_mapping_parse(text, name="text")
-    # Sources are not partnership-scoped in the store: another partnership's import under the same
-    # source would replace this one's months.
-    if ColumnMapping.objects.filter(source=mapping.source).exclude(partnership=partnership).exists():
-        raise MappingError(
-            f"mapping {mapping.slug}: the source {mapping.source!r} is another partnership's; choose another"
-        )
+    mapping_source_check(mapping, partnership_slug=partnership.slug)
     values = {"name": mapping.name, "source": mapping.source, "text": text}
     with transaction.atomic():
         saved = ColumnMapping.objects.filter(partnership=partnership, slug=mapping.slug).first()
@@ -825,8 +826,13 @@ def import_upload_queue(
     """Keep an uploaded file under the store's uploads folder and record its import as queued (audited).
 
     The task worker imports it once this transaction commits, whatever its size: an import can run long,
-    and never inside a web request. Its page shows the progress.
+    and never inside a web request. Its page shows the progress. Raises MappingError, keeping nothing, for a
+    mapping saved before sources were namespaced whose source is not in the partnership's namespace.
     """
+    if mapping is not None:
+        mapping_source_check(
+            extract_mapping_parse(mapping.text, name=mapping.slug), partnership_slug=partnership.slug
+        )
     name = upload_name(upload.name or "upload")
     run = ImportRun(
         partnership=partnership,

@@ -30,7 +30,7 @@ from saferhub.crimedata import selectors, services
 from saferhub.crimedata.extracts import MappingError
 from saferhub.crimedata.forms import ConfirmForm, ImportForm, IndicatorForm, MappingForm, SourcesForm
 from saferhub.crimedata.indicator_definitions import IndicatorFileError
-from saferhub.crimedata.models import ImportRun, ImportStatus
+from saferhub.crimedata.models import ImportRun, ImportStatus, Indicator
 from saferhub.crimedata.stewards import POLICEUK, policeuk_forces_loadable_by, policeuk_refusal
 from saferhub.design_system.charts import bar_chart, monthly_axis_labels
 from saferhub.partnerships.models import Partnership
@@ -143,16 +143,22 @@ def _import_new(request: HttpRequest, slug: str, limit: UploadLimit) -> HttpResp
         too_large=limit.exceeded,
     )
     if request.method == "POST" and form.is_valid():
-        run = services.import_upload_queue(
-            partnership=partnership,
-            actor=request.user,
-            mapping=form.mapping,
-            upload=form.cleaned_data["file"],
-        )
-        run.refresh_from_db(fields=["status"])
-        if run.status in ACTIVE:  # the worker may have finished it already; its page then says how it went
-            messages.info(request, "The file is uploaded and is being imported")
-        return redirect("crimedata:import", slug=slug, run_id=run.public_id)
+        try:
+            run = services.import_upload_queue(
+                partnership=partnership,
+                actor=request.user,
+                mapping=form.mapping,
+                upload=form.cleaned_data["file"],
+            )
+        except MappingError as error:
+            form.add_error("kind", str(error))
+        else:
+            run.refresh_from_db(fields=["status"])
+            if (
+                run.status in ACTIVE
+            ):  # the worker may have finished it already; its page then says how it went
+                messages.info(request, "The file is uploaded and is being imported")
+            return redirect("crimedata:import", slug=slug, run_id=run.public_id)
     return _form_page(
         request,
         "crimedata/import_form.html",
@@ -410,40 +416,25 @@ def indicator_new(request: HttpRequest, slug: str) -> HttpResponse:
         choose = SourcesForm(initial={"sources": request.GET.getlist("sources")}, sources=available)
     else:
         choose = SourcesForm(params if "sources" in params or "step" in params else None, sources=available)
-    context = {"partnership": partnership, "cancel_url": reverse("crimedata:indicators", args=[slug])}
+    cancel_url = reverse("crimedata:indicators", args=[slug])
     if not available:
         choose = SourcesForm(sources=available)  # the page says there is nothing to count yet
     if not choose.is_bound or not choose.is_valid():
         return _form_page(
-            request, "crimedata/indicator_sources.html", choose, title="Define an indicator", **context
+            request,
+            "crimedata/indicator_sources.html",
+            choose,
+            partnership=partnership,
+            title="Define an indicator",
+            cancel_url=cancel_url,
         )
-    chosen = {source: available[source] for source in choose.cleaned_data["sources"]}
-    fields = selectors.source_fields(sources=list(chosen))
-    form = IndicatorForm(
-        _posted(request),
-        partnership=partnership,
-        sources=chosen,
-        categories=fields.categories,
-        flags=fields.flags,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = services.indicator_save(
-                partnership=partnership, actor=request.user, values=form.indicator_values()
-            )
-        except IndicatorFileError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Indicator ‘{indicator.name}’ saved")
-            return redirect("crimedata:indicator", slug=slug, indicator_id=indicator.public_id)
-    return _form_page(
+    return _indicator_form_page(
         request,
+        partnership,
         "crimedata/indicator_form.html",
-        form,
+        chosen={source: available[source] for source in choose.cleaned_data["sources"]},
         title="Define an indicator",
-        submit_text="Save indicator",
-        chosen=chosen,
-        **context,
+        cancel_url=cancel_url,
     )
 
 
@@ -454,37 +445,57 @@ def indicator_edit(request: HttpRequest, slug: str, indicator_id: UUID) -> HttpR
     indicator = selectors.own_indicator_in(partnership, indicator_id)
     require_permission(request.user, CHANGE_INDICATORS, partnership)
     available = selectors.sources_visible_to(partnership)
-    chosen = {source: available.get(source, source) for source in indicator.sources}
+    return _indicator_form_page(
+        request,
+        partnership,
+        "crimedata/indicator_edit.html",
+        chosen={source: available.get(source, source) for source in indicator.sources},
+        editing=indicator,
+        indicator=indicator,
+        title=f"Change ‘{indicator.name}’",
+        cancel_url=reverse("crimedata:indicator", args=[slug, indicator.public_id]),
+    )
+
+
+def _indicator_form_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    template: str,
+    *,
+    chosen: dict[str, str],
+    editing: Indicator | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """What an indicator counts of the data `chosen` (a new one, or `editing`): saved on a valid POST, then
+    its page; otherwise the form, with the definition's errors."""
     fields = selectors.source_fields(sources=list(chosen))
     form = IndicatorForm(
         _posted(request),
-        initial=IndicatorForm.initial_of(indicator),
+        initial=IndicatorForm.initial_of(editing) if editing is not None else None,
         partnership=partnership,
         sources=chosen,
         categories=fields.categories,
         flags=fields.flags,
-        editing=indicator,
+        editing=editing,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_save(
+            indicator = services.indicator_save(
                 partnership=partnership, actor=request.user, values=form.indicator_values()
             )
         except IndicatorFileError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Indicator ‘{form.cleaned_data['name']}’ saved")
-            return redirect("crimedata:indicator", slug=slug, indicator_id=indicator.public_id)
+            messages.success(request, f"Indicator ‘{indicator.name}’ saved")
+            return redirect("crimedata:indicator", slug=partnership.slug, indicator_id=indicator.public_id)
     return _form_page(
         request,
-        "crimedata/indicator_edit.html",
+        template,
         form,
         partnership=partnership,
-        indicator=indicator,
         chosen=chosen,
-        title=f"Change ‘{indicator.name}’",
         submit_text="Save indicator",
-        cancel_url=reverse("crimedata:indicator", args=[slug, indicator.public_id]),
+        **context,
     )
 
 

@@ -187,7 +187,7 @@ def test_analyst_imports_a_file_checks_the_data_and_defines_an_indicator(
     axe.check(page)
     shot(page, "09-mapping-error")
     page.get_by_label("Column mapping").fill(
-        'slug = "leicester-asb"\nname = "Leicester ASB incidents"\nsource = "leicester-asb"\n'
+        'slug = "leicester-asb"\nname = "Leicester ASB incidents"\nsource = "leicester.asb"\n'
         'force = "leicestershire"\n\n[columns]\ndate = "Date"\n\n[categories]\n'
         'fixed = "Anti-social behaviour"\n'
     )

@@ -31,9 +31,9 @@ CHECKS = [
 
 
 def test_another_partnerships_source_is_answered_as_a_source_no_one_has(world, crime_store):
-    column_mapping_save(partnership=world.b, text=MAPPING, actor=None)  # Beta's own extract: alpha-crime
+    column_mapping_save(partnership=world.b, text=MAPPING.replace("alpha.crime", "beta.crime"), actor=None)
     api = ApiClient(world.people["partnership_manager"])
-    theirs = api.get("/partnerships/alpha/crime-counts?source=alpha-crime")
+    theirs = api.get("/partnerships/alpha/crime-counts?source=beta.crime")
     unknown = api.get("/partnerships/alpha/crime-counts?source=no-one-has-this")
     assert (theirs.status_code, theirs.json()) == (unknown.status_code, unknown.json())
     assert unknown.json() == {"detail": "No such source"}

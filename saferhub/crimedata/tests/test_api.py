@@ -72,8 +72,8 @@ def test_crime_counts_refuse_what_they_cannot_answer(api, query):
 
 
 def test_another_partnerships_local_extract_is_not_counted(api, world):
-    column_mapping_save(partnership=world.b, text=MAPPING, actor=None)
-    assert api("/partnerships/alpha/crime-counts?source=alpha-crime").status_code == 404
+    column_mapping_save(partnership=world.b, text=MAPPING.replace("alpha.crime", "beta.crime"), actor=None)
+    assert api("/partnerships/alpha/crime-counts?source=beta.crime").status_code == 404
 
 
 def test_indicators_and_their_series(api, world):

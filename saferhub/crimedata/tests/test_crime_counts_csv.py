@@ -36,7 +36,16 @@ def test_a_category_that_looks_like_a_formula_is_printed_as_text(db, crime_store
     out = io.StringIO()
     call_command(
         "crime_counts",
-        *("--area", "E07000134", "--source", "nwl-crime", "--from", "2018-12", "--to", "2018-12"),
+        *(
+            "--area",
+            "E07000134",
+            "--source",
+            "north-west-leicestershire.crime",
+            "--from",
+            "2018-12",
+            "--to",
+            "2018-12",
+        ),
         *("--format", "csv"),
         stdout=out,
     )

@@ -38,6 +38,9 @@ CRIME_EXTRACT, ASB_EXTRACT = LOCAL / "nwl-crime-extract.csv", LOCAL / "nwl-asb-i
 
 CRIME = extract_mapping_read(MAPPINGS / "nwl-crime.toml")
 ASB = extract_mapping_read(MAPPINGS / "nwl-asb.toml")
+# The demo's North West Leicestershire partnership, whose sources the shipped mappings name.
+NWL_SLUG = "north-west-leicestershire"
+NWL_CRIME, NWL_ASB = f"{NWL_SLUG}.crime", f"{NWL_SLUG}.asb"
 LSOAS = LsoaIndex.of({"E01025924": 2011, "E01033102": 2011, "E02000001": 0})
 HEADER = (
     "Crime Reference,Recorded Date,Offence Group,Offence Subgroup,LSOA Code,"
@@ -76,7 +79,8 @@ def _mapping_text(**changes) -> str:
 
 
 def test_the_shipped_mappings_read_the_nwl_extracts():
-    assert (CRIME.source, CRIME.force, CRIME.date_format) == ("nwl-crime", "leicestershire", "%d/%m/%Y")
+    assert (CRIME.source, CRIME.force, CRIME.date_format) == (NWL_CRIME, "leicestershire", "%d/%m/%Y")
+    assert ASB.source == NWL_ASB
     assert CRIME.columns["category"] == "Offence Group"
     assert ASB.fixed_category == "Anti-social behaviour"
     assert ASB.asb_type_map == {
@@ -125,6 +129,8 @@ def test_a_mapping_may_be_json():
             {"source": "police.uk-street"},
             "'source' 'police.uk-street': sources starting 'police.uk' are police.uk's own files",
         ),
+        # The longest partnership slug (80), a dot and a name of 41.
+        ({"source": f"{'p' * 80}.{'x' * 41}"}, "'source' is longer than 121 characters"),
         (
             {"date_format": "%d/%m"},
             "'date_format' is '%d/%m', which does not give a whole date (for example '%d/%m/%Y')",
@@ -177,7 +183,7 @@ def test_a_row_becomes_a_crime_row_with_its_date_month_flags_and_lsoa():
     parsed = _read((HEADER + GOOD).encode())
     assert parsed.table.to_pylist() == [
         {
-            "source": "nwl-crime",
+            "source": NWL_CRIME,
             "force": "leicestershire",
             "month": dt.date(2018, 12, 1),
             "date": dt.date(2018, 12, 3),
@@ -468,15 +474,15 @@ def test_the_import_stores_both_extracts_under_their_sources(db, crime_store):
     crimes = extract_import(paths=[CRIME_EXTRACT], mapping=CRIME)
     incidents = extract_import(paths=[ASB_EXTRACT], mapping=ASB)
     assert (crimes.kind, crimes.rows_read, crimes.rows_stored, crimes.rows_rejected) == (
-        "nwl-crime",
+        NWL_CRIME,
         27_903,
         27_903,
         0,
     )
-    assert (incidents.kind, incidents.rows_stored, incidents.rows_rejected) == ("nwl-asb", 6_439, 0)
+    assert (incidents.kind, incidents.rows_stored, incidents.rows_rejected) == (NWL_ASB, 6_439, 0)
     assert crimes.months[0] == "2014-10" and crimes.months[-1] == "2019-09" and len(crimes.months) == 60
-    assert Partition.objects.filter(source="nwl-crime").count() == 60
-    assert Partition.objects.filter(source="nwl-asb", force="leicestershire").count() == 60
+    assert Partition.objects.filter(source=NWL_CRIME).count() == 60
+    assert Partition.objects.filter(source=NWL_ASB, force="leicestershire").count() == 60
     assert AuditEvent.objects.filter(target_id=str(crimes.public_id), verb="created").exists()
 
 
@@ -557,10 +563,10 @@ def test_the_command_exits_2_with_the_reason_when_nothing_could_be_imported(
 
 
 def test_a_saved_mapping_keeps_the_text_as_written_and_is_checked_first(db):
-    partnership = PartnershipFactory()
+    partnership = PartnershipFactory(slug=NWL_SLUG)
     text = (MAPPINGS / "nwl-crime.toml").read_text()
     saved = column_mapping_save(partnership=partnership, text=text, actor=None)
-    assert (saved.slug, saved.name, saved.source, saved.text) == ("nwl-crime", CRIME.name, "nwl-crime", text)
+    assert (saved.slug, saved.name, saved.source, saved.text) == ("nwl-crime", CRIME.name, NWL_CRIME, text)
     again = column_mapping_save(partnership=partnership, text=text.replace(CRIME.name, "Crimes"), actor=None)
     assert again.pk == saved.pk and ColumnMapping.objects.get().name == "Crimes"
     assert list(
@@ -578,13 +584,39 @@ def test_a_saved_mapping_keeps_the_text_as_written_and_is_checked_first(db):
     assert ColumnMapping.objects.get().text == text.replace(CRIME.name, "Crimes")
 
 
-def test_one_partnerships_source_cannot_be_saved_by_another(db):
-    text = (MAPPINGS / "nwl-crime.toml").read_text()
-    column_mapping_save(partnership=PartnershipFactory(), text=text, actor=None)
-    with pytest.raises(MappingError) as error:
-        column_mapping_save(partnership=PartnershipFactory(), text=text, actor=None)
-    assert (
-        str(error.value)
-        == "mapping nwl-crime: the source 'nwl-crime' is another partnership's; choose another"
+@pytest.mark.parametrize(
+    "source", [NWL_CRIME, "crime", "north-west.crime", f"{NWL_SLUG}-crime", f"{NWL_SLUG}."]
+)
+def test_a_source_outside_the_partnerships_namespace_is_refused_alike_whoever_holds_it(db, source):
+    """The refusal is the same whether or not another partnership holds the source: it tells nothing."""
+    text = (
+        (MAPPINGS / "nwl-crime.toml").read_text().replace(f'source = "{NWL_CRIME}"', f'source = "{source}"')
     )
-    assert ColumnMapping.objects.count() == 1
+    gamma = PartnershipFactory(slug="gamma")
+
+    def refusal() -> str:
+        with pytest.raises(MappingError) as error:
+            column_mapping_save(partnership=gamma, text=text, actor=None)
+        return str(error.value)
+
+    unheld = refusal()
+    ColumnMapping.objects.create(
+        partnership=PartnershipFactory(slug=NWL_SLUG),
+        slug="nwl-crime",
+        name="Crime",
+        source=source,
+        text=text,
+    )
+    held = refusal()
+    assert held == unheld
+    assert held == (
+        "mapping nwl-crime: 'source' must start with 'gamma.' (your partnership's short name), "
+        "e.g. 'gamma.crime'"
+    )
+    assert not ColumnMapping.objects.filter(partnership=gamma).exists()
+
+
+def test_an_import_for_a_partnership_is_refused_outside_its_namespace(db, crime_store):
+    with pytest.raises(MappingError, match=r"^mapping nwl-asb: 'source' must start with 'gamma\.'"):
+        extract_import(paths=[ASB_EXTRACT], mapping=ASB, partnership=PartnershipFactory(slug="gamma"))
+    assert (ImportRun.objects.count(), Partition.objects.count()) == (0, 0)

@@ -24,7 +24,7 @@ ONE = {
         {
             "slug": "domestic-vap",
             "name": "Domestic VAP",
-            "sources": ["nwl-crime"],
+            "sources": ["north-west-leicestershire.crime"],
             "categories": ["Violence against the person"],
             "flags": {"domestic": True},
         }
@@ -57,7 +57,7 @@ def test_the_nwl_headline_file_is_the_seeds_table_in_its_order():
     assert all(indicator.slug.startswith("nwl-") for indicator in parsed.indicators)
     domestic = next(i for i in parsed.indicators if i.slug == "nwl-domestic-vap")
     assert (domestic.sources, domestic.categories, domestic.flags) == (
-        ("nwl-crime",),
+        ("north-west-leicestershire.crime",),
         ("Violence against the person",),
         {"domestic": True},
     )
@@ -102,7 +102,7 @@ PREFIX = "indicators mine.json: indicator 'domestic-vap': "
         ),
         ({"flags": {"domestic": "Y"}}, PREFIX + "'flags' 'domestic' must be true or false"),
         ({"sources": []}, PREFIX + "'sources' is empty: name at least one, e.g. \"police.uk-street\""),
-        ({"sources": "nwl-crime"}, PREFIX + "'sources' must be a list of text values"),
+        ({"sources": "north-west-leicestershire.crime"}, PREFIX + "'sources' must be a list of text values"),
         ({"sources": ["NWL crime"]}, PREFIX + "'sources' has 'NWL crime', which is not a source's name"),
         (
             {"sources": ["police.uk-street"], "categories": ["Burglery"]},
@@ -201,7 +201,9 @@ def test_a_changed_definition_and_a_reordered_set_are_updated_and_audited(db):
     partnership = PartnershipFactory()
     indicators_load(path_or_text=_file(), partnership=partnership)
     document = json.loads(_file(flags={"domestic": True, "alcohol": True}))
-    document["indicators"].append({"slug": "robbery", "name": "Robbery", "sources": ["nwl-crime"]})
+    document["indicators"].append(
+        {"slug": "robbery", "name": "Robbery", "sources": ["north-west-leicestershire.crime"]}
+    )
     document["sets"][0]["indicators"] = ["robbery", "domestic-vap"]
     summary = indicators_load(path_or_text=json.dumps(document), partnership=partnership)
     assert summary.indicators == {"domestic-vap": "updated", "robbery": "created"}

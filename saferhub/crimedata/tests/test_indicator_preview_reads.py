@@ -39,10 +39,10 @@ def test_another_partnerships_extract_is_previewed_as_a_source_nobody_has(
     client, world, alpha, with_police_uk
 ):
     import_for(alpha, "2023-01", "2023-02", good=2, bad=0)
-    extract_for(world.b, "2023-03")  # beta-crime: B's own extract, holding a month police.uk does not
+    extract_for(world.b, "2023-03")  # beta.crime: B's own extract, holding a month police.uk does not
     also = ["police.uk-street"] if with_police_uk else []
-    theirs = indicator_of(alpha, "theirs", [*also, "beta-crime"])
-    nobodys = indicator_of(alpha, "nobodys", [*also, "gamma-crime"])
+    theirs = indicator_of(alpha, "theirs", [*also, "beta.crime"])
+    nobodys = indicator_of(alpha, "nobodys", [*also, "gamma.crime"])
 
     previews = [indicator_preview(indicator=i, partnership=alpha) for i in (theirs, nobodys)]
     assert previews[0] == previews[1]

@@ -33,7 +33,7 @@ SCRIPT = "<script>alert(1)</script>"
 MAPPING = """
 slug = "alpha-crime"
 name = "Alpha recorded crime extract"
-source = "alpha-crime"
+source = "alpha.crime"
 force = "leicestershire"
 
 [columns]
@@ -104,7 +104,7 @@ def extract_for(partnership, month="2023-02"):
     path.write_text(
         f"Ref,Date,Offence,LSOA,Domestic\nB1,03/{month[5:]}/{month[:4]},Burglary,{IN_LEICESTER},N\n"
     )
-    text = MAPPING.replace("alpha-crime", f"{partnership.slug}-crime")
+    text = MAPPING.replace("alpha.crime", f"{partnership.slug}.crime")
     column_mapping_save(partnership=partnership, text=text, actor=None)
     return extract_import(
         paths=[path], mapping=extract_mapping_parse(text, name="text"), partnership=partnership
@@ -356,10 +356,28 @@ def test_a_local_extract_is_imported_through_its_mapping(client, world, alpha):
     response = upload(as_(client, world, "analyst"), file, kind=str(mapping.public_id))
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    assert (run.kind, run.status, run.rows_stored, run.rows_rejected) == ("alpha-crime", "committed", 2, 1)
+    assert (run.kind, run.status, run.rows_stored, run.rows_rejected) == ("alpha.crime", "committed", 2, 1)
     page = client.get(response.url).content.decode()
     assert "Alpha recorded crime extract import" in page
     assert "is not a real date" in page
+
+
+def test_an_upload_through_a_mapping_saved_outside_the_namespace_is_refused_and_not_kept(
+    client, world, alpha, crime_store
+):
+    """A mapping saved before sources were namespaced by the partnership is refused when it is used."""
+    text = MAPPING.replace("alpha.crime", "crime")
+    mapping = ColumnMapping.objects.create(
+        partnership=alpha, slug="alpha-crime", name="Old", source="crime", text=text
+    )
+    file = SimpleUploadedFile(
+        "extract.csv", f"Ref,Date,Offence,LSOA,Domestic\nA1,03/01/2023,Burglary,{IN_LEICESTER},Y\n".encode()
+    )
+    response = upload(as_(client, world, "analyst"), file, kind=str(mapping.public_id))
+    assert response.status_code == 400
+    assert escape("'source' must start with 'alpha.'") in response.content.decode()
+    assert not ImportRun.objects.exists()
+    assert not list((crime_store / "uploads").glob("*"))  # the file is not kept
 
 
 def test_a_file_name_is_made_safe_before_it_is_stored(client, world, alpha):
@@ -439,7 +457,7 @@ def test_quality_shows_a_local_extracts_rejections_as_its_imports_total(client, 
 
 
 def test_another_partnerships_local_extract_is_not_shown(client, world, alpha):
-    other = MAPPING.replace("alpha-crime", "beta-crime").replace("Alpha", "Beta")
+    other = MAPPING.replace("alpha", "beta").replace("Alpha", "Beta")
     column_mapping_save(partnership=world.b, text=other, actor=None)
     folder = Path(mkdtemp())
     (folder / "b.csv").write_text(
@@ -448,8 +466,8 @@ def test_another_partnerships_local_extract_is_not_shown(client, world, alpha):
     extract_import(paths=[folder / "b.csv"], mapping=extract_mapping_parse(other, name="b"))
     as_(client, world, "analyst")
     for page in ("", "coverage/", "quality/", "indicators/new/"):
-        assert "beta-crime" not in client.get(f"/p/alpha/data/{page}").content.decode()
-    assert "beta-crime" in as_(client, world, "other_manager").get("/p/beta/data/coverage/").content.decode()
+        assert "beta.crime" not in client.get(f"/p/alpha/data/{page}").content.decode()
+    assert "beta.crime" in as_(client, world, "other_manager").get("/p/beta/data/coverage/").content.decode()
 
 
 # Column mappings
@@ -479,6 +497,19 @@ def test_a_mapping_with_the_same_slug_replaces_the_saved_one(client, world, alph
     assert AuditEvent.objects.filter(target_id=str(mapping.public_id), verb="updated").exists()
 
 
+def test_a_mapping_whose_source_is_outside_the_namespace_is_an_error_on_the_textarea(client, world, alpha):
+    column_mapping_save(partnership=world.b, text=MAPPING.replace("alpha.crime", "beta.crime"), actor=None)
+    as_(client, world, "analyst")
+    pages = [
+        client.post("/p/alpha/data/mappings/new/", {"text": MAPPING.replace("alpha.crime", source)})
+        for source in ("beta.crime", "gamma.crime")  # another's, held; and nobody's
+    ]
+    assert [page.status_code for page in pages] == [400, 400]
+    message = escape("'source' must start with 'alpha.' (your partnership's short name), e.g. 'alpha.crime'")
+    assert all(message in page.content.decode() for page in pages)
+    assert not ColumnMapping.objects.filter(partnership=alpha).exists()
+
+
 def test_a_mapping_that_cannot_be_used_is_an_error_on_the_textarea_and_not_saved(client, world, alpha):
     broken = MAPPING.replace("domestic =", "domestc =")
     response = as_(client, world, "analyst").post("/p/alpha/data/mappings/new/", {"text": broken})
@@ -491,7 +522,8 @@ def test_a_mapping_that_cannot_be_used_is_an_error_on_the_textarea_and_not_saved
 
 
 def test_another_partnerships_mapping_cannot_be_copied(client, world, alpha):
-    mapping = column_mapping_save(partnership=world.b, text=MAPPING, actor=None)
+    text = MAPPING.replace("alpha.crime", "beta.crime")
+    mapping = column_mapping_save(partnership=world.b, text=text, actor=None)
     response = as_(client, world, "analyst").get(f"/p/alpha/data/mappings/new/?from={mapping.public_id}")
     assert response.status_code == 404
     assert client.get("/p/alpha/data/mappings/new/?from=not-a-uuid").status_code == 404
@@ -646,11 +678,11 @@ def test_an_indicator_of_a_flag_counts_only_rows_with_it(client, world, alpha):
     upload(
         as_(client, world, "analyst"), SimpleUploadedFile("e.csv", extract.encode()), str(mapping.public_id)
     )
-    page = client.get("/p/alpha/data/indicators/new/?step=sources&sources=alpha-crime").content.decode()
+    page = client.get("/p/alpha/data/indicators/new/?step=sources&sources=alpha.crime").content.decode()
     assert "Domestic abuse flag" in page
     assert "Alcohol-related flag" not in page  # the mapping reads no alcohol flag
     form = indicator_form(
-        sources=["alpha-crime"], slug="domestic", categories=[], domestic="yes", per_1000=""
+        sources=["alpha.crime"], slug="domestic", categories=[], domestic="yes", per_1000=""
     )
     response = client.post("/p/alpha/data/indicators/new/", form)
     assert response.status_code == 302
@@ -690,7 +722,7 @@ def test_an_indicator_short_name_is_unique_in_the_partnership(client, world, alp
 def test_sources_that_are_not_held_send_the_analyst_back_to_the_first_step(client, world, alpha):
     import_for(alpha, "2023-01")
     response = as_(client, world, "analyst").post(
-        "/p/alpha/data/indicators/new/", indicator_form(sources=["beta-crime"])
+        "/p/alpha/data/indicators/new/", indicator_form(sources=["beta.crime"])
     )
     assert response.status_code == 400
     assert "Select from the data held" in response.content.decode()

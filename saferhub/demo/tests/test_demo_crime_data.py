@@ -16,7 +16,7 @@ def test_the_demo_loads_geography_police_data_extracts_and_indicators_once(crime
     call_command("load_demo", stdout=out)
     assert "police.uk: " in out.getvalue()
     sources = set(Partition.objects.values_list("source", flat=True))
-    assert sources == {"police.uk-street", "nwl-crime", "nwl-asb"}
+    assert sources == {"police.uk-street", "north-west-leicestershire.crime", "north-west-leicestershire.asb"}
     assert Partition.objects.filter(source="police.uk-street").count() == 24
     stored = sum(Partition.objects.filter(source="police.uk-street").values_list("rows", flat=True))
     archives = sorted(POLICEUK.glob("leicestershire-*.zip"))
