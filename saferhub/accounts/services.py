@@ -224,4 +224,36 @@ def account_invitation_send(*, user: User, partnership_name: str) -> None:
     body = render_to_string(
         "accounts/email/invitation.txt", {"user": user, "partnership": partnership_name, "link": link}
     )
-    send_mail(f"You have been added to {partnership_name} on Saferhub", body, None, [user.email])
+    send_mail(f"You have been invited to {partnership_name} on Saferhub", body, None, [user.email])
+
+
+def role_invitation_enqueue(*, user: User, partnership_name: str, role: str, invited_by: str) -> None:
+    """Queue the email that tells someone who already has an account of a role offered to them, on commit.
+
+    `role` is as it ends a sentence ("an analyst"); `invited_by` names who offered it.
+    """
+    from saferhub.accounts.tasks import role_invitation_email_send  # the task module imports this one
+
+    transaction.on_commit(
+        partial(
+            role_invitation_email_send.enqueue,
+            user_id=user.pk,
+            partnership_name=partnership_name,
+            role=role,
+            invited_by=invited_by,
+        )
+    )
+
+
+def role_invitation_send(*, user: User, partnership_name: str, role: str, invited_by: str) -> None:
+    body = render_to_string(
+        "accounts/email/role_invitation.txt",
+        {
+            "user": user,
+            "partnership": partnership_name,
+            "role": role,
+            "invited_by": invited_by,
+            "link": settings.SAFERHUB_BASE_URL + reverse("accounts:sign-in"),
+        },
+    )
+    send_mail(f"You have been invited to {partnership_name} on Saferhub", body, None, [user.email])

@@ -10,7 +10,6 @@ from saferhub.partnerships.models import (
     Group,
     GroupKind,
     Meeting,
-    Membership,
     Organisation,
     PartnerOrganisation,
     Partnership,
@@ -29,7 +28,7 @@ class MembershipAddForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
-        help_text="If they already have a Saferhub account, it keeps the name they gave it",
+        help_text="Shown with their invitation until they accept it",
         error_messages={"required": "Enter their full name"},
     )
     organisation = forms.ModelChoiceField(
@@ -47,23 +46,12 @@ class MembershipAddForm(forms.Form):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.partnership = partnership
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             pk__in=[organisation.pk for organisation in organisations_in(partnership)]
         )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        email = (data.get("email") or "").lower()
-        if not email:
-            return data
-        data["email"] = email
-        existing = Membership.objects.filter(
-            partnership=self.partnership, user__email=email, role=data.get("role")
-        )
-        if existing.exists():
-            self.add_error("role", "They already have this role in this partnership")
-        return data
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
 
 
 class PartnershipSettingsForm(forms.Form):

@@ -152,6 +152,52 @@ class Membership(PublicRecord):
         return self.partnership
 
 
+def role_with_article(role: str) -> str:
+    """The role as it ends a sentence: "to be an analyst", "to be a board member ..."."""
+    label = Role(role).label.lower()
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+class MembershipInvitation(PublicRecord):
+    """A role offered to a person by email: no access until they accept it, when it becomes a Membership.
+
+    Every address is invited the same way, whether or not it already has an account, and the invitation
+    names the person as the manager typed: so nothing the manager sees says whose the address is.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_invitations"
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    name_given = models.CharField(
+        max_length=200, help_text="Their name as the person who invited them typed it."
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role"], name="one_invitation_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_given} ({self.user.email}) – {self.get_role_display()}, {self.partnership}"
+
+    @property
+    def audit_partnership(self) -> Partnership:
+        return self.partnership
+
+    @property
+    def role_with_article(self) -> str:
+        return role_with_article(self.role)
+
+
 class GroupKind(models.TextChoices):
     BOARD = "board", "Board"
     SUB_GROUP = "sub_group", "Sub-group"

@@ -18,6 +18,7 @@ from saferhub.partnerships.models import (
     Group,
     Meeting,
     Membership,
+    MembershipInvitation,
     Organisation,
     PartnerOrganisation,
     Partnership,
@@ -33,7 +34,7 @@ def partnership_ids_visible_to(user: Any) -> set[int]:
 
 
 def _partnership_ids_visible_to(user: Any) -> set[int]:
-    visible = set(Membership.objects.filter(user=user).values_list("partnership_id", flat=True))
+    visible = {partnership_id for partnership_id, _, _ in _memberships_summary(user)}
     frontier = set(visible)
     while frontier:
         children = set(Partnership.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
@@ -79,14 +80,9 @@ def role_labels_in(user: Any, partnership: Partnership) -> list[str]:
 def roles_in(user: Any, partnership: Partnership) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(
-        memoised(
-            ("roles", user.pk, partnership.pk),
-            lambda: frozenset(
-                Membership.objects.filter(user=user, partnership=partnership).values_list("role", flat=True)
-            ),
-        )
-    )
+    return {
+        role for partnership_id, role, _ in _memberships_summary(user) if partnership_id == partnership.pk
+    }
 
 
 def has_managing_role(user: Any, partnership: Partnership) -> bool:
@@ -99,9 +95,21 @@ def memberships_of(user: Any) -> models.QuerySet[Membership]:
 
 def two_factor_required_for(user: Any) -> bool:
     """Whether any partnership this person works in as staff requires two-factor authentication."""
-    return Membership.objects.filter(
-        user=user, role__in=STAFF_ROLES, partnership__requires_two_factor=True
-    ).exists()
+    return any(role in STAFF_ROLES and required for _, role, required in _memberships_summary(user))
+
+
+def _memberships_summary(user: Any) -> frozenset[tuple[int, str, bool]]:
+    """(partnership id, role, whether the partnership requires two-factor authentication) of each of the
+    person's memberships: one query a request answers the two-factor middleware, what they may see and
+    their roles, which every page asks."""
+    return memoised(
+        ("memberships", user.pk),
+        lambda: frozenset(
+            Membership.objects.filter(user=user).values_list(
+                "partnership_id", "role", "partnership__requires_two_factor"
+            )
+        ),
+    )
 
 
 def memberships_in(partnership: Partnership) -> models.QuerySet[Membership]:
@@ -216,3 +224,30 @@ def organisations_in(partnership: Partnership) -> list[Any]:
 
 def role_choices() -> list[tuple[str, str]]:
     return list(Role.choices)
+
+
+def invitations_in(partnership: Partnership) -> models.QuerySet[MembershipInvitation]:
+    """The roles offered here and not yet accepted, for the People page."""
+    return MembershipInvitation.objects.filter(partnership=partnership).select_related("user", "organisation")
+
+
+def invitation_in(partnership: Partnership, public_id: Any) -> MembershipInvitation:
+    invitation = invitations_in(partnership).filter(public_id=public_id).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
+
+
+def invitations_for(user: Any) -> models.QuerySet[MembershipInvitation]:
+    """The roles offered to this person, for them alone to accept or decline."""
+    return MembershipInvitation.objects.filter(user=user).select_related(
+        "partnership", "organisation", "invited_by"
+    )
+
+
+def invitation_for(user: Any, public_id: Any) -> MembershipInvitation:
+    """One invitation addressed to this person; anyone else's does not exist for them."""
+    invitation = invitations_for(user).filter(public_id=public_id).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation

@@ -3,10 +3,11 @@
 import datetime as dt
 from typing import Any
 
+from django.core.validators import validate_slug
 from django.db import transaction
 
 from saferhub.accounts.models import User
-from saferhub.accounts.services import account_invitation_enqueue, user_create
+from saferhub.accounts.services import account_invitation_enqueue, role_invitation_enqueue, user_create
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_update
 from saferhub.partnerships.models import (
@@ -15,9 +16,11 @@ from saferhub.partnerships.models import (
     Group,
     Meeting,
     Membership,
+    MembershipInvitation,
     Organisation,
     PartnerOrganisation,
     Partnership,
+    role_with_article,
 )
 from saferhub.partnerships.selectors import partner_removal_refusal
 
@@ -32,6 +35,9 @@ def partnership_create(
     area_codes: list[str] | None = None,
     short_name: str = "",
 ) -> Partnership:
+    """Raises ValidationError for a slug that is not letters, digits, hyphens and underscores: a slug holds
+    no dot, so that '<slug>.' starts only its own partnership's local extract sources (crimedata)."""
+    validate_slug(slug)
     with transaction.atomic():
         partnership = Partnership.objects.create(
             slug=slug, name=name, kind=kind, parent=parent, area_codes=area_codes or [], short_name=short_name
@@ -192,19 +198,88 @@ def action_update(*, actor: Any, action: Action, values: dict[str, Any]) -> list
     return audited_update(actor=actor, record=action, values=values)
 
 
-def membership_add_person(
-    *, actor: Any, partnership: Partnership, email: str, full_name: str, organisation: Organisation, role: str
-) -> Membership:
-    """Give someone a role here, creating their account and inviting them by email if they are new."""
+def membership_invitation_create(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    email: str,
+    name_given: str,
+    organisation: Organisation,
+    role: str,
+) -> None:
+    """Invite the holder of `email` to a role here, creating their account if the address is new.
+
+    Returns nothing, and does the same for every address, so that the person inviting learns nothing
+    about the account behind it: a new account is emailed a link to choose its password, an existing one a
+    note of the invitation; either way the invitation waits for its holder to accept. Someone who already
+    has the role, or an invitation to it, is left as they are.
+    """
     email = email.strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
-        invite = user is None
         if user is None:
-            user = user_create(actor=actor, email=email, full_name=full_name)
-        membership = membership_create(
-            actor=actor, user=user, partnership=partnership, organisation=organisation, role=role
-        )
-        if invite:
+            user = user_create(actor=actor, email=email, full_name=name_given)
+        elif (
+            Membership.objects.filter(user=user, partnership=partnership, role=role).exists()
+            or MembershipInvitation.objects.filter(user=user, partnership=partnership, role=role).exists()
+        ):
+            return
+        # An account whose holder has not yet chosen a password (invited before, never signed in) gets the
+        # link to choose one again: without it they could not sign in to accept.
+        if user.has_usable_password():
+            role_invitation_enqueue(
+                user=user,
+                partnership_name=partnership.name,
+                role=role_with_article(role),
+                invited_by=str(actor) if actor is not None else partnership.name,
+            )
+        else:
             account_invitation_enqueue(user=user, partnership_name=partnership.name)
+        invitation = MembershipInvitation.objects.create(
+            user=user,
+            partnership=partnership,
+            organisation=organisation,
+            role=role,
+            name_given=name_given,
+            invited_by=actor,
+        )
+        audit_event_record(
+            actor=actor, verb=AuditVerb.CREATED, target=invitation, context={"user": email, "role": role}
+        )
+
+
+def _invitation_close(*, actor: Any, invitation: MembershipInvitation, outcome: str) -> None:
+    audit_event_record(
+        actor=actor,
+        verb=AuditVerb.DELETED,
+        target=invitation,
+        context={"user": invitation.user.email, "role": invitation.role, "outcome": outcome},
+    )
+    invitation.delete()
+
+
+def membership_invitation_accept(*, invitation: MembershipInvitation) -> Membership:
+    """The invited person takes the role: the membership that gives them access replaces the invitation."""
+    user = invitation.user
+    with transaction.atomic():
+        membership = Membership.objects.filter(
+            user=user, partnership=invitation.partnership, role=invitation.role
+        ).first() or membership_create(
+            actor=user,
+            user=user,
+            partnership=invitation.partnership,
+            organisation=invitation.organisation,
+            role=invitation.role,
+        )
+        _invitation_close(actor=user, invitation=invitation, outcome="accepted")
     return membership
+
+
+def membership_invitation_decline(*, invitation: MembershipInvitation) -> None:
+    with transaction.atomic():
+        _invitation_close(actor=invitation.user, invitation=invitation, outcome="declined")
+
+
+def membership_invitation_withdraw(*, actor: Any, invitation: MembershipInvitation) -> None:
+    with transaction.atomic():
+        _invitation_close(actor=actor, invitation=invitation, outcome="withdrawn")

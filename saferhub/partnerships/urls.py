@@ -6,12 +6,19 @@ app_name = "partnerships"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("invitations/<uuid:invitation_id>/accept/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<uuid:invitation_id>/decline/", views.invitation_decline, name="invitation-decline"),
     path("p/<slug:slug>/", views.partnership_overview, name="partnership"),
     path("p/<slug:slug>/settings/", views.partnership_settings, name="settings"),
     path("p/<slug:slug>/people/", views.people, name="people"),
     path("p/<slug:slug>/people/add/", views.membership_add, name="membership-add"),
     path(
         "p/<slug:slug>/people/<uuid:membership_id>/remove/", views.membership_remove, name="membership-remove"
+    ),
+    path(
+        "p/<slug:slug>/people/invitations/<uuid:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
     ),
     path("p/<slug:slug>/organisations/<uuid:partner_id>/edit/", views.partner_edit, name="partner-edit"),
     path(

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from saferhub.design_system.views import form_page
 from saferhub.partnerships import selectors, services
@@ -20,6 +21,7 @@ from saferhub.partnerships.forms import (
     PartnerOrganisationForm,
     PartnershipSettingsForm,
 )
+from saferhub.partnerships.models import role_with_article
 from saferhub.partnerships.permissions import require_permission
 
 MANAGE = "partnerships.manage_partnership"
@@ -31,8 +33,32 @@ def home(request: HttpRequest) -> HttpResponse:
     member_of = {membership.partnership_id for membership in memberships}
     also_visible = [p for p in selectors.partnerships_visible_to(request.user) if p.id not in member_of]
     return render(
-        request, "partnerships/home.html", {"memberships": memberships, "also_visible": also_visible}
+        request,
+        "partnerships/home.html",
+        {
+            "memberships": memberships,
+            "also_visible": also_visible,
+            "invitations": selectors.invitations_for(request.user),
+        },
     )
+
+
+@login_required
+@require_POST
+def invitation_accept(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    invitation = selectors.invitation_for(request.user, invitation_id)
+    membership = services.membership_invitation_accept(invitation=invitation)
+    messages.success(request, f"You are now {invitation.role_with_article} in {membership.partnership.name}")
+    return redirect("partnerships:partnership", slug=membership.partnership.slug)
+
+
+@login_required
+@require_POST
+def invitation_decline(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    invitation = selectors.invitation_for(request.user, invitation_id)
+    services.membership_invitation_decline(invitation=invitation)
+    messages.success(request, f"You have declined the invitation from {invitation.partnership.name}")
+    return redirect("partnerships:home")
 
 
 @login_required
@@ -62,6 +88,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "memberships": selectors.memberships_in(partnership),
+            "invitations": selectors.invitations_in(partnership),
             "can_manage": request.user.has_perm(MANAGE, partnership),
         },
     )
@@ -73,19 +100,22 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
     require_permission(request.user, MANAGE, partnership)
     form = MembershipAddForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        membership = services.membership_add_person(
+        data = form.cleaned_data
+        services.membership_invitation_create(
             actor=request.user,
             partnership=partnership,
-            email=form.cleaned_data["email"],
-            full_name=form.cleaned_data["full_name"],
-            organisation=form.cleaned_data["organisation"],
-            role=form.cleaned_data["role"],
+            email=data["email"],
+            name_given=data["full_name"],
+            organisation=data["organisation"],
+            role=data["role"],
         )
-        # Named by what the manager typed: the account's own name would tell them whether it already existed.
+        # Built from what the manager typed alone, whatever the address turned out to be (a new person, an
+        # existing account, someone who already has the role): the answer must not tell them which.
+        role = role_with_article(data["role"])
         messages.success(
             request,
-            f"{form.cleaned_data['full_name']} ({membership.user.email}) is now "
-            f"{membership.get_role_display().lower()}",
+            f"{data['full_name']} ({data['email']}) has been invited to be {role}. "
+            "They will appear under People once they accept.",
         )
         return redirect("partnerships:people", slug=slug)
     return form_page(
@@ -110,6 +140,29 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: UUID) -> H
         return redirect("partnerships:people", slug=slug)
     return render(
         request, "partnerships/membership_remove.html", {"partnership": partnership, "membership": membership}
+    )
+
+
+@login_required
+def invitation_withdraw(request: HttpRequest, slug: str, invitation_id: UUID) -> HttpResponse:
+    partnership = selectors.partnership_for(request.user, slug)
+    invitation = selectors.invitation_in(partnership, invitation_id)
+    require_permission(request.user, MANAGE, invitation)
+    if request.method == "POST":
+        services.membership_invitation_withdraw(actor=request.user, invitation=invitation)
+        messages.success(request, f"The invitation to {invitation.name_given} has been withdrawn")
+        return redirect("partnerships:people", slug=slug)
+    return _confirm_remove(
+        request,
+        partnership=partnership,
+        title=f"Withdraw the invitation to {invitation.name_given}?",
+        caption=partnership.name,
+        consequences=[
+            f"They will no longer be able to accept the role of {invitation.get_role_display().lower()}. "
+            "You can invite them again later."
+        ],
+        submit_text="Withdraw invitation",
+        cancel_url=reverse("partnerships:people", args=[slug]),
     )
 
 

@@ -26,7 +26,9 @@ class To:
 Outcome = int | To
 
 SIGN_IN = To("/sign-in/?next=")  # `login_required`: sent to sign in, and back afterwards
-REFUSALS: tuple[Outcome, ...] = (SIGN_IN, 401, 403, 404)
+# 400: a form that refuses what this person may not do with it (a police.uk upload by someone who is no
+# steward of its force), where the same page takes other forms from them.
+REFUSALS: tuple[Outcome, ...] = (SIGN_IN, 400, 401, 403, 404)
 
 
 class Row(NamedTuple):
@@ -70,6 +72,9 @@ API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    
 LEAD_OR_MANAGER_ONLY = Row(SIGN_IN, 200,   200,        404,     404,    404,    404,   404)
 # A record only the managers know of (another priority's return; a board pack not yet published).
 MANAGER_ONLY     = Row(SIGN_IN,   200,     404,        404,     404,    404,    404,   404)
+# A police.uk upload: A's analysts and managers may import, but none of them is a steward of the force (a
+# member of the force-area partnership), so the form refuses it.
+NOT_STEWARDS     = Row(SIGN_IN,   400,     403,        400,     403,    403,    404,   404)
 # Asking for a PDF sends whoever may read its record to the document (its file, or its progress page).
 _DOC = To("/p/alpha/documents/")
 TO_DOCUMENT      = Row(SIGN_IN,   _DOC,    _DOC,       _DOC,    _DOC,   _DOC,   404,   404)
@@ -91,3 +96,6 @@ class Expect:
     auth: str = "session"
     # The same URL on other records of A, with their own row: {label: ({kwarg: record key}, row)}.
     also: dict[str, tuple[dict[str, str], Row]] = field(default_factory=dict)
+    # Other forms POSTed to the same URL of A, each with its own row: {label: (form, row)}. Only refusals
+    # are checked (refused alike, and nothing changes).
+    posts: dict[str, tuple[Callable[[Any], dict[str, Any]], Row]] = field(default_factory=dict)

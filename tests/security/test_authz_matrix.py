@@ -32,6 +32,8 @@ are not vacuous.
 
 Adding a URL: add a row to `MATRIX` or `test_every_url_name_has_an_expectation` fails.
 The same URL on other records with other answers (the priority a theme lead does not lead): `Expect.also`.
+Another form POSTed to the same URL with other answers (a police.uk upload, which the form refuses with 400
+to anyone who is not a steward of its force): `Expect.posts`.
 A known security bug: add it to `KNOWN_BUGS` with the right expectation kept in the matrix; it is then
 left out of the big tests and checked on its own as a strict xfail, which fails once the bug is fixed.
 """
@@ -60,7 +62,9 @@ from saferhub.audit.models import AuditEvent, AuditVerb
 from saferhub.audit.views import HISTORY_MODELS
 from saferhub.core.csv import csv_text
 from saferhub.crimedata.models import ColumnMapping, ImportRun, Indicator, Partition, PartitionVersion
-from saferhub.partnerships.models import Organisation, Partnership, Role
+from saferhub.crimedata.schema import POLICEUK_STREET_HEADER
+from saferhub.crimedata.stewards import POLICEUK
+from saferhub.partnerships.models import MembershipInvitation, Organisation, Partnership, Role
 from saferhub.partnerships.tests.factories import PASSWORD
 from saferhub.plans.models import Plan
 from saferhub.plans.tests.factories import PriorityFactory
@@ -72,6 +76,7 @@ from tests.security.matrix_words import (
     API_SIGNED_IN,
     LEADS_OR_MANAGES,
     MANAGES,
+    NOT_STEWARDS,
     PERSONA_CLASS,
     PERSONAS,
     POST_ONLY,
@@ -127,9 +132,20 @@ def extract_upload(w: Any) -> dict[str, Any]:
     }
 
 
+def policeuk_upload(w: Any) -> dict[str, Any]:
+    """A police.uk street file of the force A lies in: only that force's stewards may load it."""
+    header = ",".join(POLICEUK_STREET_HEADER)
+    row = "x1,2023-02,Shire Police,Shire Police,,,No location,,,Burglary,Under investigation,"
+    return {
+        "kind": POLICEUK,
+        "file": SimpleUploadedFile("2023-02-shire-street.csv", f"{header}\n{row}\n".encode(), "text/csv"),
+    }
+
+
+# Its source is in A's namespace ('alpha.'), as every partnership's local extract source must be.
 COLUMN_MAPPING = """slug = "alpha-crime"
 name = "Alpha crime extract"
-source = "alpha-crime"
+source = "alpha.crime"
 force = "shire"
 
 [columns]
@@ -195,6 +211,20 @@ MATRIX: dict[str, Expect] = {
         },
     ),
     "partnerships:membership-remove": Expect(MANAGES, data=lambda w: {}),
+    "partnerships:invitation-withdraw": Expect(MANAGES, data=lambda w: {}),
+    # A's invitation is addressed to `nobody` alone: it does not exist for anyone else. POST only.
+    "partnerships:invitation-accept": Expect(
+        POST_ONLY,
+        data=lambda w: {},
+        post=Row(SIGN_IN, 404, 404, 404, 404, 404, 404, To("/p/alpha/")),
+        doer="nobody",
+    ),
+    "partnerships:invitation-decline": Expect(
+        POST_ONLY,
+        data=lambda w: {},
+        post=Row(SIGN_IN, 404, 404, 404, 404, 404, 404, To("/")),
+        doer="nobody",
+    ),
     "partnerships:group-new": Expect(MANAGES, data=lambda w: {"name": "New group", "kind": "board"}),
     "partnerships:group": Expect(READS),
     "partnerships:meeting-new": Expect(
@@ -240,7 +270,11 @@ MATRIX: dict[str, Expect] = {
     # Crime data: whoever can see the partnership reads it; its analysts and managers change it.
     "crimedata:index": Expect(READS),
     "crimedata:imports": Expect(READS),
-    "crimedata:import-new": Expect(ANALYSES, data=extract_upload),
+    "crimedata:import-new": Expect(
+        ANALYSES,
+        data=extract_upload,
+        posts={"a police.uk upload by no steward of its force": (policeuk_upload, NOT_STEWARDS)},
+    ),
     "crimedata:import": Expect(READS),
     "crimedata:import-progress": Expect(READS),
     # POST only. A's run waits for nothing, so confirming or discarding it answers why and changes nothing.
@@ -339,6 +373,7 @@ RECORD_KWARGS = {
     "group_id": "group",
     "action_id": "action",
     "membership_id": "membership",
+    "invitation_id": "invitation",
     "run_id": "import_run",
     "version_id": "partition_version",
     "indicator_id": "indicator",
@@ -413,7 +448,7 @@ def crime_records(world: Any) -> None:
         partnership=world.a,
         slug="alpha-crime",
         name="Alpha crime extract",
-        source="alpha-crime",
+        source="alpha.crime",
         text=COLUMN_MAPPING + "# saved before: the mapping-new row's POST then changes it\n",
     )
     Partition.objects.create(
@@ -442,6 +477,13 @@ def scene(world: Any, settings: Any, tmp_path: Path) -> Scene:
         # Not current, so that making it current is a change the refusals must prevent.
         Plan.objects.filter(pk=records["plan"].pk).update(is_current=False)
         records["plan"].refresh_from_db()
+        records["invitation"] = MembershipInvitation.objects.create(
+            user=world.people["nobody"],
+            partnership=records["plan"].partnership,
+            organisation=Organisation.objects.get(name="Alpha City Council"),
+            role=Role.ANALYST,
+            name_given="Invited Person",
+        )
     # The county manager was made its lead while working in A; that membership has since been removed.
     world.records["a"]["county_led_priority"] = PriorityFactory(
         plan=world.records["a"]["plan"], title="Serious violence", lead_user=world.people["county_manager"]
@@ -659,6 +701,16 @@ def test_get(scene):
     assert not problems, report(problems)
 
 
+def post_cases(route: Route, expect: Expect, scene: Scene) -> Iterator[tuple[Case, Callable[[Any], Any]]]:
+    """Each case POSTed to a URL name, with its form: its own `data`, then each of `posts` (by its label)."""
+    if expect.data:
+        for case in cases(route, expect, scene, post_row):
+            yield case, expect.data
+    for label, (data, row) in expect.posts.items():
+        for case in cases(route, Expect(row, auth=expect.auth), scene, post_row):
+            yield Case(f"{label}: {case.name}", case.url, case.expected), data
+
+
 def test_refused_post_changes_nothing(scene):
     """With a valid CSRF token and a valid form, whoever the row refuses is refused and nothing changes."""
     found, made = routes(), clients(scene)
@@ -666,11 +718,11 @@ def test_refused_post_changes_nothing(scene):
     problems = [
         problem
         for name, expect in sorted(MATRIX.items())
-        if name in found and expect.data
-        for case in cases(found[name], expect, scene, post_row)
+        if name in found
+        for case, data in post_cases(found[name], expect, scene)
         for persona in PERSONAS
         if not known(name, case, persona)
-        and (problem := posts.check(case, persona, made[persona, expect.auth], expect.data(scene.world)))
+        and (problem := posts.check(case, persona, made[persona, expect.auth], data(scene.world)))
     ]
     assert not problems, report(problems)
 

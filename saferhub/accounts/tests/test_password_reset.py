@@ -180,6 +180,7 @@ def test_adding_a_new_person_emails_them_an_invitation(invitation, world):
     assert invitation[0].to == ["new.person@alpha.example"]
     assert world.a.name in invitation[0].subject
     assert link_in(invitation[0]).startswith(RESET)
+    assert "You will be asked to accept the invitation" in invitation[0].body
 
 
 def test_the_invitation_is_plain_text_not_html_escaped(
@@ -211,20 +212,27 @@ def test_invitation_link_sets_a_password_and_then_they_can_sign_in(client, invit
     assert "This link has expired" in response.content.decode()
 
 
-def test_adding_someone_who_has_an_account_sends_no_invitation(client, world, manager):
+def test_adding_someone_who_has_an_account_tells_them_to_sign_in_not_to_choose_a_password(
+    client, world, manager, django_capture_on_commit_callbacks
+):
     client.force_login(manager)
     council = world.records["a"]["membership"].organisation
-    response = client.post(
-        "/p/alpha/people/add/",
-        {
-            "email": world.people["other_manager"].email,
-            "full_name": "B. Manager",
-            "organisation": council.pk,
-            "role": "analyst",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/p/alpha/people/add/",
+            {
+                "email": world.people["other_manager"].email,
+                "full_name": "B. Manager",
+                "organisation": council.pk,
+                "role": "analyst",
+            },
+        )
     assert response.status_code == 302
-    assert mail.outbox == []
+    (sent,) = mail.outbox
+    assert sent.to == [world.people["other_manager"].email]
+    assert "Hello Beta Manager" in sent.body
+    assert f"{manager.full_name} has invited you to {world.a.name} as an analyst" in sent.body
+    assert RESET not in sent.body
 
 
 def test_invited_person_who_lost_the_email_can_ask_for_a_new_link(client, invitation):

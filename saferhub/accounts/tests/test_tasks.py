@@ -16,12 +16,14 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # outside a wrapping transaction so that is harmless, and on_commit fires as it does in production.
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE)
-def test_an_invitation_waits_in_the_queue_until_the_worker_sends_it(world):
-    services.membership_add_person(
+@pytest.mark.parametrize("email", ["queued@alpha.example", "manager@beta.example"], ids=["new", "existing"])
+def test_an_invitation_waits_in_the_queue_until_the_worker_sends_it(world, email):
+    """To a new address (choose a password) and to an existing account (sign in to accept) alike."""
+    services.membership_invitation_create(
         actor=world.people["partnership_manager"],
         partnership=world.a,
-        email="queued@alpha.example",
-        full_name="Queued Person",
+        email=email,
+        name_given="Queued Person",
         organisation=world.records["a"]["membership"].organisation,
         role=Role.ANALYST,
     )
@@ -30,5 +32,5 @@ def test_an_invitation_waits_in_the_queue_until_the_worker_sends_it(world):
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
-    assert [message.to for message in mail.outbox] == [["queued@alpha.example"]]
+    assert [message.to for message in mail.outbox] == [[email]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -2,13 +2,15 @@
 
 import datetime as dt
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from saferhub.accounts.models import User
 from saferhub.audit.models import AuditEvent
 from saferhub.partnerships import services
-from saferhub.partnerships.models import Membership, Organisation, Role
+from saferhub.partnerships.models import Membership, MembershipInvitation, Organisation, Partnership, Role
 
 
 def audit_rows(target):
@@ -50,6 +52,13 @@ def test_partnership_create_audits_the_new_partnership(world):
     assert partnership.parent == world.county
     event = the_one_new_event(before)
     assert_event(event, verb="created", actor=manager, partnership=partnership, target=partnership)
+
+
+def test_partnership_create_refuses_a_slug_with_a_dot(world):
+    """A dot would let '<slug>.' begin another partnership's local extract sources (crimedata)."""
+    with pytest.raises(ValidationError):
+        services.partnership_create(actor=None, slug="gamma.csp", name="Gamma CSP", kind="district_csp")
+    assert not Partnership.objects.filter(name="Gamma CSP").exists()
 
 
 def test_partnership_settings_update_audits_the_changed_setting(world):
@@ -177,49 +186,51 @@ def test_action_update_with_nothing_changed_writes_nothing(world):
     assert action.history.count() == history_before
 
 
-def test_membership_add_person_creates_and_invites_a_new_person(world, django_capture_on_commit_callbacks):
+def invite(world, email, *, name_given="New Person", role=Role.ANALYST):
+    services.membership_invitation_create(
+        actor=world.people["partnership_manager"],
+        partnership=world.a,
+        email=email,
+        name_given=name_given,
+        organisation=world.records["a"]["membership"].organisation,
+        role=role,
+    )
+    return MembershipInvitation.objects.filter(
+        user__email=email.lower(), partnership=world.a, role=role
+    ).first()
+
+
+def test_inviting_a_new_address_creates_the_account_and_invites_it(world, django_capture_on_commit_callbacks):
     manager = world.people["partnership_manager"]
-    organisation = world.records["a"]["membership"].organisation
+    memberships_before = Membership.objects.count()
     before = last_event_id()
     with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_add_person(
-            actor=manager,
-            partnership=world.a,
-            email="new.person@alpha.example",
-            full_name="New Person",
-            organisation=organisation,
-            role=Role.ANALYST,
-        )
+        invitation = invite(world, "New.Person@alpha.example")
     user = User.objects.get(email="new.person@alpha.example")
-    assert (membership.user, membership.role, membership.partnership) == (user, "analyst", world.a)
     assert user.full_name == "New Person"
-    # Two events, both the manager's: the account they created and the role they gave it.
-    account_event, membership_event = AuditEvent.objects.filter(id__gt=before).order_by("id")
+    assert (invitation.user, invitation.name_given, invitation.invited_by) == (user, "New Person", manager)
+    # No role until they accept it.
+    assert Membership.objects.count() == memberships_before
+    # Two events, both the manager's: the account they created and the invitation.
+    account_event, invitation_event = AuditEvent.objects.filter(id__gt=before).order_by("id")
     assert_event(account_event, verb="created", actor=manager, partnership=None, target=user)
-    assert_event(membership_event, verb="created", actor=manager, partnership=world.a, target=membership)
-    assert len(mail.outbox) == 1
-    email = mail.outbox[0]
+    assert_event(invitation_event, verb="created", actor=manager, partnership=world.a, target=invitation)
+    (email,) = mail.outbox
     assert email.to == ["new.person@alpha.example"]
     assert world.a.name in email.subject
     assert "/password-reset/" in email.body
     assert "New Person" in email.body
+    assert "asked to accept the invitation" in email.body
 
 
-def test_membership_add_person_sends_nothing_before_commit(world, django_capture_on_commit_callbacks):
+def test_inviting_sends_nothing_before_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.membership_add_person(
-            actor=world.people["partnership_manager"],
-            partnership=world.a,
-            email="new.person@alpha.example",
-            full_name="New Person",
-            organisation=world.records["a"]["membership"].organisation,
-            role=Role.ANALYST,
-        )
+        invite(world, "new.person@alpha.example")
     assert mail.outbox == []
     assert len(callbacks) == 1
 
 
-def test_membership_add_person_reuses_an_existing_user_without_inviting(
+def test_inviting_an_existing_account_keeps_its_name_and_tells_its_holder(
     world, django_capture_on_commit_callbacks
 ):
     manager = world.people["partnership_manager"]
@@ -227,30 +238,77 @@ def test_membership_add_person_reuses_an_existing_user_without_inviting(
     users_before = User.objects.count()
     before = last_event_id()
     with django_capture_on_commit_callbacks(execute=True):
-        membership = services.membership_add_person(
-            actor=manager,
-            partnership=world.a,
-            email=beta_manager.email,
-            full_name="Ignored Name",
-            organisation=world.records["a"]["membership"].organisation,
-            role=Role.BOARD_MEMBER,
-        )
-    assert membership.user == beta_manager
+        invitation = invite(world, "Manager@Beta.example", name_given="Typed Name", role=Role.BOARD_MEMBER)
+    assert (invitation.user, invitation.name_given) == (beta_manager, "Typed Name")
     assert User.objects.count() == users_before
     beta_manager.refresh_from_db()
     assert beta_manager.full_name == "Beta Manager"
-    event = the_one_new_event(before)
-    assert_event(event, verb="created", actor=manager, partnership=world.a, target=membership)
+    assert not Membership.objects.filter(user=beta_manager, partnership=world.a).exists()
+    assert_event(
+        the_one_new_event(before), verb="created", actor=manager, partnership=world.a, target=invitation
+    )
+    (email,) = mail.outbox
+    assert email.to == ["manager@beta.example"]
+    assert (
+        "Alpha Partnership manager has invited you to Alpha Community Safety Partnership as a board member"
+        in email.body
+    )
+    assert "/sign-in/" in email.body
+    assert "/password-reset/" not in email.body
+
+
+def test_inviting_an_account_that_never_chose_a_password_sends_the_link_again(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(world, "new.person@alpha.example", role=Role.ANALYST)
+        invite(world, "new.person@alpha.example", role=Role.THEME_LEAD)
+    assert ["/password-reset/" in email.body for email in mail.outbox] == [True, True]
+
+
+def test_inviting_someone_who_has_the_role_or_its_invitation_changes_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(world, "manager@beta.example")
+    mail.outbox.clear()
+    invitations_before = MembershipInvitation.objects.count()
+    before = last_event_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(world, "manager@beta.example", name_given="Another Name")
+        assert invite(world, "analyst@alpha.example") is None
+    assert MembershipInvitation.objects.count() == invitations_before
+    assert last_event_id() == before
     assert mail.outbox == []
 
 
-def test_membership_add_person_finds_an_existing_user_whatever_the_case(world):
-    membership = services.membership_add_person(
-        actor=world.people["partnership_manager"],
-        partnership=world.a,
-        email="Manager@Beta.example",
-        full_name="",
-        organisation=world.records["a"]["membership"].organisation,
-        role=Role.BOARD_MEMBER,
-    )
-    assert membership.user == world.people["other_manager"]
+def test_accepting_makes_the_membership_and_closes_the_invitation(world):
+    invitation = invite(world, "nobody@example.org", name_given="Typed Name")
+    nobody = world.people["nobody"]
+    before = last_event_id()
+    membership = services.membership_invitation_accept(invitation=invitation)
+    assert (membership.user, membership.partnership, membership.role) == (nobody, world.a, "analyst")
+    assert membership.organisation == world.records["a"]["membership"].organisation
+    assert not MembershipInvitation.objects.exists()
+    membership_event, invitation_event = AuditEvent.objects.filter(id__gt=before).order_by("id")
+    assert_event(membership_event, verb="created", actor=nobody, partnership=world.a, target=membership)
+    assert_event(invitation_event, verb="deleted", actor=nobody, partnership=world.a, target=invitation)
+    assert invitation_event.context["outcome"] == "accepted"
+
+
+def test_declining_and_withdrawing_close_the_invitation_and_give_no_role(world):
+    manager, nobody = world.people["partnership_manager"], world.people["nobody"]
+    declined = invite(world, "nobody@example.org", role=Role.ANALYST)
+    withdrawn = invite(world, "nobody@example.org", role=Role.THEME_LEAD)
+    before = last_event_id()
+    services.membership_invitation_decline(invitation=declined)
+    event = the_one_new_event(before)
+    assert_event(event, verb="deleted", actor=nobody, partnership=world.a, target=declined)
+    assert event.context["outcome"] == "declined"
+    before = last_event_id()
+    services.membership_invitation_withdraw(actor=manager, invitation=withdrawn)
+    event = the_one_new_event(before)
+    assert_event(event, verb="deleted", actor=manager, partnership=world.a, target=withdrawn)
+    assert event.context["outcome"] == "withdrawn"
+    assert not MembershipInvitation.objects.exists()
+    assert not Membership.objects.filter(user=nobody).exists()

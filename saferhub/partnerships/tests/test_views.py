@@ -1,5 +1,7 @@
 """The partnership pages as people use them: home, people and roles, groups, meetings, actions, settings."""
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
@@ -14,6 +16,7 @@ from saferhub.partnerships.models import (
     Group,
     Meeting,
     Membership,
+    MembershipInvitation,
     Organisation,
     PartnerOrganisation,
     Partnership,
@@ -78,9 +81,12 @@ def test_home_asks_a_stranger_to_sign_in(client, world):
 # Adding and removing people
 
 
-def test_manager_adds_a_new_person_who_is_invited(client, world, django_capture_on_commit_callbacks):
+def test_manager_invites_a_new_person_who_gets_no_role_until_they_accept(
+    client, world, django_capture_on_commit_callbacks
+):
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(world.people["partnership_manager"])
+    memberships_before = Membership.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         response = csrf_post(
             csrf_client,
@@ -94,12 +100,20 @@ def test_manager_adds_a_new_person_who_is_invited(client, world, django_capture_
         )
     assert response.status_code == 302
     assert response["Location"] == "/p/alpha/people/"
-    membership = Membership.objects.get(user__email="new.person@alpha.example", partnership=world.a)
-    assert membership.role == "analyst"
+    invitation = MembershipInvitation.objects.get(user__email="new.person@alpha.example", partnership=world.a)
+    assert (invitation.role, invitation.name_given) == ("analyst", "New Person")
+    assert Membership.objects.count() == memberships_before
     assert [message.to for message in mail.outbox] == [["new.person@alpha.example"]]
     page = csrf_client.get("/p/alpha/people/").content.decode()
-    assert "New Person (new.person@alpha.example) is now analyst" in page
-    assert "new.person@alpha.example" in page
+    assert (
+        "New Person (new.person@alpha.example) has been invited to be an analyst. "
+        "They will appear under People once they accept."
+    ) in page
+    invited = page.split("Invited, not yet accepted</caption>")[1]
+    assert "New Person" in invited
+    assert "new.person@alpha.example" in invited
+    assert "Alpha City Council" in invited
+    assert "Withdraw" in invited
 
 
 def test_posting_without_the_csrf_token_is_refused(world):
@@ -113,7 +127,7 @@ def test_posting_without_the_csrf_token_is_refused(world):
     assert not User.objects.filter(email="x@alpha.example").exists()
 
 
-def test_manager_gives_an_existing_person_a_role_without_an_invitation(
+def test_manager_invites_an_existing_person_who_is_told_by_email(
     client, world, django_capture_on_commit_callbacks
 ):
     users_before = User.objects.count()
@@ -129,18 +143,23 @@ def test_manager_gives_an_existing_person_a_role_without_an_invitation(
         )
     assert response.status_code == 302
     assert User.objects.count() == users_before
-    assert Membership.objects.filter(user=world.people["other_manager"], partnership=world.a).exists()
-    assert mail.outbox == []
+    assert not Membership.objects.filter(user=world.people["other_manager"], partnership=world.a).exists()
+    assert MembershipInvitation.objects.filter(
+        user=world.people["other_manager"], partnership=world.a
+    ).exists()
+    (email,) = mail.outbox
+    assert email.to == ["manager@beta.example"]
+    assert "Sign in to Saferhub to accept" in email.body
 
 
 def assert_add_person_refused(client, data, message):
-    memberships_before, users_before = Membership.objects.count(), User.objects.count()
+    before = Membership.objects.count(), MembershipInvitation.objects.count(), User.objects.count()
     response = client.post("/p/alpha/people/add/", data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
     assert message in page
-    assert (Membership.objects.count(), User.objects.count()) == (memberships_before, users_before)
+    assert (Membership.objects.count(), MembershipInvitation.objects.count(), User.objects.count()) == before
 
 
 def test_add_person_without_an_email(client, world):
@@ -159,18 +178,46 @@ def test_add_a_person_without_their_name(client, world):
     )
 
 
-def add_person_answer(client, world, email):
-    """What the manager sees after adding `email` under a made-up name: the page and its message."""
-    data = {"email": email, "full_name": "Made Up", "organisation": council(world).pk, "role": "board_member"}
-    return client.post("/p/alpha/people/add/", data, follow=True).content.decode()
+def add_person_answer(client, world, email, role="board_member"):
+    """What the manager sees after adding `email` under a made-up name: the message and the invitation's row.
+
+    The address is replaced by EMAIL and the invitation's id by ID, so that answers about two addresses
+    compare equal when they say the same thing."""
+    data = {"email": email, "full_name": "Made Up", "organisation": council(world).pk, "role": role}
+    response = client.post("/p/alpha/people/add/", data, follow=True)
+    page = response.content.decode()
+    notice = page.split('class="govuk-notification-banner__content"')[1].split("</div>")[0]
+    invited = page.split("Invited, not yet accepted</caption>")[1].split("</table>")[0]
+    row = next((row for row in invited.split("<tr") if email in row), "")
+    answer = (str(response.redirect_chain), notice, re.sub(r"[0-9a-f-]{36}", "ID", row))
+    return page, tuple(part.replace(email, "EMAIL") for part in answer)
 
 
-def test_adding_someone_by_email_never_reveals_their_own_name(client, world):
+def test_adding_someone_by_email_answers_the_same_whether_or_not_they_have_an_account(client, world):
     signed_in(client, world)
-    with_account = add_person_answer(client, world, "manager@beta.example")
-    assert "Made Up (manager@beta.example) is now board member" in with_account
-    notice = with_account.split('class="govuk-notification-banner__content"')[1].split("</div>")[0]
-    assert "Beta Manager" not in notice
+    _, stranger = add_person_answer(client, world, "stranger@example.org")
+    known_page, known = add_person_answer(client, world, "manager@beta.example")
+    _, notice, row = stranger
+    assert "Made Up (EMAIL) has been invited to be a board member" in notice
+    assert "Made Up" in row and "EMAIL" in row
+    assert known == stranger
+    # The account's own name, "Beta Manager", is nowhere the manager looks: not the answer, not the People
+    # page, not the audit log.
+    assert "Beta Manager" not in known_page
+    assert "Beta Manager" not in client.get("/p/alpha/people/").content.decode()
+    assert "Beta Manager" not in client.get("/p/alpha/audit/").content.decode()
+
+
+def test_adding_someone_who_already_has_the_role_or_its_invitation_answers_the_same(client, world):
+    signed_in(client, world)
+    _, fresh = add_person_answer(client, world, "stranger@example.org", role="analyst")
+    invitations = MembershipInvitation.objects.count()
+    _, invited_again = add_person_answer(client, world, "stranger@example.org", role="analyst")
+    _, already_analyst = add_person_answer(client, world, "analyst@alpha.example", role="analyst")
+    assert invited_again == fresh
+    # Someone with the role is listed among the people, so there is no invitation's row to compare.
+    assert already_analyst[:-1] == fresh[:-1]
+    assert MembershipInvitation.objects.count() == invitations
 
 
 def test_adding_someone_needs_their_name_whether_or_not_they_have_an_account(client, world):
@@ -186,12 +233,107 @@ def test_adding_someone_needs_their_name_whether_or_not_they_have_an_account(cli
     assert "Enter their full name" in answers[0]
 
 
-def test_add_a_role_they_already_have(client, world):
-    assert_add_person_refused(
-        signed_in(client, world),
-        {"email": "ANALYST@alpha.example", "organisation": council(world).pk, "role": "analyst"},
-        "They already have this role in this partnership",
+def invite_nobody(client, world, role="analyst"):
+    """The manager invites the person with no roles; returns their invitation."""
+    signed_in(client, world).post(
+        "/p/alpha/people/add/",
+        {
+            "email": "nobody@example.org",
+            "full_name": "Nobody",
+            "organisation": council(world).pk,
+            "role": role,
+        },
     )
+    return MembershipInvitation.objects.get(user=world.people["nobody"], role=role)
+
+
+def test_the_invited_person_accepts_on_their_home_page_and_then_has_the_role(world):
+    invitation = invite_nobody(Client(), world)
+    invitee = Client(enforce_csrf_checks=True)
+    invitee.force_login(world.people["nobody"])
+    home = invitee.get("/").content.decode()
+    assert "Alpha Community Safety Partnership invites you to be an analyst for Alpha City Council" in home
+    assert "Invited by Alpha Partnership manager" in home
+    assert "You do not have a role in any partnership yet" not in home
+    # Until they accept, the partnership is not theirs to see.
+    assert invitee.get("/p/alpha/").status_code == 404
+    accept_url = f"/invitations/{invitation.public_id}/accept/"
+    assert invitee.get(accept_url).status_code == 405
+    response = csrf_post(invitee, "/", {}, post_url=accept_url)
+    assert response.status_code == 302
+    assert response["Location"] == "/p/alpha/"
+    page = invitee.get("/p/alpha/").content.decode()
+    assert "You are now an analyst in Alpha Community Safety Partnership" in page
+    assert Membership.objects.filter(
+        user=world.people["nobody"], partnership=world.a, role="analyst"
+    ).exists()
+    assert not MembershipInvitation.objects.exists()
+    assert "invites you" not in invitee.get("/").content.decode()
+    # Now a member, they appear under People by their own name.
+    people = signed_in(Client(), world).get("/p/alpha/people/").content.decode()
+    assert "No Memberships" in people
+    assert "Invited, not yet accepted" not in people
+
+
+def test_the_invited_person_declines_and_gets_no_role(client, world):
+    invitation = invite_nobody(client, world)
+    signed_in(client, world, "nobody")
+    response = client.post(f"/invitations/{invitation.public_id}/decline/", follow=True)
+    assert (
+        "You have declined the invitation from Alpha Community Safety Partnership"
+        in response.content.decode()
+    )
+    assert not MembershipInvitation.objects.exists()
+    assert not Membership.objects.filter(user=world.people["nobody"]).exists()
+    assert client.get("/p/alpha/").status_code == 404
+    event = AuditEvent.objects.get(verb="deleted", target_id=str(invitation.public_id))
+    assert (event.actor, event.context["outcome"]) == (world.people["nobody"], "declined")
+
+
+def test_nobody_else_can_accept_or_decline_an_invitation(client, world):
+    invitation = invite_nobody(client, world)
+    for who in ("partnership_manager", "other_manager", "analyst"):
+        signed_in(client, world, who)
+        for answer in ("accept", "decline"):
+            assert client.post(f"/invitations/{invitation.public_id}/{answer}/").status_code == 404
+    assert MembershipInvitation.objects.filter(pk=invitation.pk).exists()
+    assert not Membership.objects.filter(user=world.people["nobody"]).exists()
+
+
+def test_someone_invited_cannot_yet_own_an_action(client, world):
+    invite_nobody(client, world)
+    response = signed_in(client, world).post(
+        group_url(world) + "actions/new/",
+        {"description": "Given to the invitee", "status": "open", "owner": world.people["nobody"].pk},
+    )
+    assert response.status_code == 400
+    assert not Action.objects.filter(description="Given to the invitee").exists()
+
+
+def test_manager_withdraws_an_invitation_after_confirming(client, world):
+    invitation = invite_nobody(client, world)
+    url = f"/p/alpha/people/invitations/{invitation.public_id}/withdraw/"
+    page = client.get(url).content.decode()
+    assert "Withdraw the invitation to Nobody?" in page
+    assert MembershipInvitation.objects.filter(pk=invitation.pk).exists()
+    response = client.post(url, follow=True)
+    assert "The invitation to Nobody has been withdrawn" in response.content.decode()
+    assert not MembershipInvitation.objects.exists()
+    event = AuditEvent.objects.get(verb="deleted", target_id=str(invitation.public_id))
+    assert (event.actor, event.context["outcome"]) == (world.people["partnership_manager"], "withdrawn")
+    assert "invites you" not in signed_in(client, world, "nobody").get("/").content.decode()
+
+
+def test_only_managers_see_the_withdraw_link_or_may_withdraw(client, world):
+    invitation = invite_nobody(client, world)
+    url = f"/p/alpha/people/invitations/{invitation.public_id}/withdraw/"
+    signed_in(client, world, "board_member")
+    page = client.get("/p/alpha/people/").content.decode()
+    assert "Invited, not yet accepted" in page
+    assert "Withdraw" not in page
+    assert client.post(url).status_code == 403
+    assert signed_in(client, world, "other_manager").post(url).status_code == 404
+    assert MembershipInvitation.objects.filter(pk=invitation.pk).exists()
 
 
 def test_manager_removes_a_role_after_confirming(client, world):
