@@ -248,14 +248,20 @@ def figure_for_quarter(status: MeasureStatus, reporting_round: ReportingRound) -
 
 
 def measures_by_priority(priorities: list[Priority]) -> dict[int, list[Measure]]:
-    """The measures of these priorities, with their figures, in two queries whatever their number."""
-    grouped: dict[int, list[Measure]] = {priority.pk: [] for priority in priorities}
+    """The measures of these priorities, with their figures, in two queries whatever their number.
+
+    Each measure's priority is the one given, not read again: give priorities whose plan and its
+    partnership are loaded (a plan's `priorities` of a plan read with its partnership), which a measure's
+    status reads."""
+    by_id = {priority.pk: priority for priority in priorities}
+    grouped: dict[int, list[Measure]] = {priority_id: [] for priority_id in by_id}
     measures = (
-        Measure.objects.filter(priority__in=list(grouped))
-        .select_related("indicator", "deliverable", "priority__plan__partnership")
+        Measure.objects.filter(priority__in=list(by_id))
+        .select_related("indicator", "deliverable")
         .prefetch_related("values")
     )
     for measure in measures:
+        measure.priority = by_id[measure.priority_id]
         grouped[measure.priority_id].append(measure)
     return grouped
 
@@ -311,7 +317,11 @@ def returns_visible_to(user: Any, partnership: Partnership) -> models.QuerySet[Q
 
 
 def return_in(user: Any, partnership: Partnership, public_id: Any) -> QuarterlyReturn:
-    found = returns_visible_to(user, partnership).filter(public_id=public_id).first()
+    # The partnership through both paths: the record of viewing the return and its measures' figures read it.
+    returns = returns_visible_to(user, partnership).select_related(
+        "reporting_round__partnership", "priority__plan__partnership"
+    )
+    found = returns.filter(public_id=public_id).first()
     if found is None:
         raise Http404("No such return")
     return found
@@ -388,7 +398,8 @@ def county_view(partnership: Partnership) -> CountyView:
     above = [partnership, *[p for p in partnership.ancestors() if p.kind == "force_area"]]
     plans = current_plans_of([*above, *districts])
     priorities_of_plan: dict[int, list[Priority]] = {plan.pk: [] for plan in plans.values() if plan}
-    for priority in Priority.objects.filter(plan__in=list(priorities_of_plan)).prefetch_related("aligned_to"):
+    in_plans = Priority.objects.filter(plan__in=list(priorities_of_plan)).select_related("plan__partnership")
+    for priority in in_plans.prefetch_related("aligned_to"):
         priorities_of_plan[priority.plan_id].append(priority)
 
     def priorities_of(owner: Partnership) -> list[Priority]:

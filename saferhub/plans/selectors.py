@@ -44,14 +44,20 @@ def current_plans_of(partnerships: list[Partnership]) -> dict[int, Plan | None]:
     return plans
 
 
+def _with_plan_and_partnership(relation: str) -> models.Prefetch:
+    """The priorities on the other end of an alignment with their plans and partnerships joined: one query,
+    where prefetching "relation__plan__partnership" takes three."""
+    return models.Prefetch(relation, queryset=Priority.objects.select_related("plan__partnership"))
+
+
 def priorities_of(plan: Plan) -> models.QuerySet[Priority]:
     return plan.priorities.select_related("lead_user", "lead_organisation").prefetch_related(
-        "deliverables", "aligned_to__plan__partnership"
+        "deliverables", _with_plan_and_partnership("aligned_to")
     )
 
 
 def priority_in(plan: Plan, public_id: Any) -> Priority:
-    found = priorities_of(plan).prefetch_related("supported_by__plan__partnership")
+    found = priorities_of(plan).prefetch_related(_with_plan_and_partnership("supported_by"))
     priority = found.filter(public_id=public_id).first()
     if priority is None:
         raise Http404("No such priority")

@@ -42,3 +42,20 @@ def test_the_plan_pages_query_the_same_however_many_priorities(client, world):
     before = [queries_for(client, url) for url in urls]
     add_priorities(world, plan, 8)
     assert [queries_for(client, url) for url in urls] == before
+
+
+def test_the_plan_page_reads_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    plan = world.records["a"]["plan"]
+    PriorityFactory(plan=PlanFactory(partnership=world.county), title="Violence")
+    add_priorities(world, plan, 8)
+    client.force_login(world.people["partnership_manager"])
+    url = f"/p/alpha/plans/{plan.public_id}/"
+    client.get(url)  # once first: caches (content types, the session) fill on the first request
+    # Guards against N+1: a query per priority, deliverable, alignment or permission check would pass this
+    # at once. The session, the person, their memberships, the partnerships beneath, the partnership, the
+    # plan, the record of viewing it, a later plan, the priorities, their deliverables, what they support
+    # (with its plan and partnership), the themes and the revisions.
+    with django_assert_max_num_queries(13):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Priority 7" in response.text and "Deliverable 7.2" in response.text
