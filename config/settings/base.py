@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "saferhub.core",
     "saferhub.design_system",
     "saferhub.audit",
+    "saferhub.workflow",
     "saferhub.accounts",
     "saferhub.geography",
     "saferhub.partnerships",

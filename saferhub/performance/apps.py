@@ -6,4 +6,5 @@ class PerformanceConfig(AppConfig):
     label = "performance"
 
     def ready(self) -> None:
-        from saferhub.performance import permissions  # noqa: F401 - registers the rules
+        # Registering: the rules of its permissions, and the return's workflow with the engine.
+        from saferhub.performance import permissions, workflows  # noqa: F401

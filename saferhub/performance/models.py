@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +15,7 @@ from saferhub.core.models import PublicRecord
 from saferhub.crimedata.models import Indicator
 from saferhub.partnerships.models import Partnership
 from saferhub.plans.models import Deliverable, Priority
+from saferhub.workflow.models import Deadline
 
 
 class MeasureKind(models.TextChoices):
@@ -264,6 +266,8 @@ class QuarterlyReturn(PublicRecord):
     reminders_sent = models.JSONField(
         default=list, blank=True, help_text="Kinds of reminder already emailed: 'before', 'after'."
     )
+    # Its lifecycle is performance/workflows.py; this relation only removes its deadlines with it.
+    deadlines = GenericRelation(Deadline, content_type_field="target_type", object_id_field="target_id")
 
     history = HistoricalRecords()
 
@@ -288,6 +292,11 @@ class QuarterlyReturn(PublicRecord):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.is_editable and self.reporting_round.due_on < today
+
+    @property
+    def missing_sections(self) -> list[str]:
+        """The sections not yet completed, by their labels: a return is submitted only without any."""
+        return [s.label for s in ReturnSection if s.value not in self.sections_completed]
 
 
 class ReturnStepKind(models.TextChoices):

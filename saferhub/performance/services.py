@@ -1,9 +1,9 @@
 """Writes about measures, returns and board packs. Each runs in one transaction and is audited.
 
-A return moves draft -> submitted -> (returned -> submitted ->)* accepted. Each move is a ReturnStep (who,
-when, the manager's comment) as well as an audit event; the return's fields keep their history too.
-Manual figures in a return become the measure's figures when the manager accepts it, so a figure sent back
-for correction never reaches the series or the board pack.
+A return's lifecycle (draft -> submitted -> (returned -> submitted ->)* accepted) is declared in
+workflows.py and applied by the workflow engine; the functions here are its entry points for views and
+commands. Manual figures in a return become the measure's figures when the manager accepts it, so a figure
+sent back for correction never reaches the series or the board pack.
 """
 
 import datetime as dt
@@ -11,11 +11,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.audit.models import AuditVerb
@@ -24,6 +20,7 @@ from saferhub.design_system.filters import govuk_date
 from saferhub.partnerships.models import GroupKind, Partnership
 from saferhub.partnerships.selectors import actions_of, groups_of
 from saferhub.performance import rag, selectors
+from saferhub.performance.emails import AFTER, BEFORE
 from saferhub.performance.models import (
     EDITABLE_STATUSES,
     BoardPack,
@@ -32,18 +29,13 @@ from saferhub.performance.models import (
     QuarterlyReturn,
     RagRule,
     ReportingRound,
-    ReturnSection,
     ReturnStatus,
-    ReturnStep,
-    ReturnStepKind,
 )
+from saferhub.performance.tasks import return_email_send
+from saferhub.performance.workflows import ACCEPT, OPEN, SEND_BACK, SUBMIT, ReturnNotAllowed
 from saferhub.plans.models import CrossCuttingTheme, Priority
 from saferhub.plans.selectors import current_plan_of
-
-
-class ReturnNotAllowed(Exception):
-    """The return is not in a state that allows this; the message says why, for the person."""
-
+from saferhub.workflow.services import transition
 
 # --- Measures and the RAG rule --------------------------------------------------------------------
 
@@ -162,14 +154,13 @@ def reporting_round_open(
         for priority in plan.priorities.all() if plan else []:
             if reporting_round.returns.filter(priority=priority).exists():
                 continue
-            quarterly_return = QuarterlyReturn.objects.create(
-                reporting_round=reporting_round, priority=priority
+            opened.append(
+                transition(
+                    actor=actor,
+                    record=QuarterlyReturn(reporting_round=reporting_round, priority=priority),
+                    name=OPEN,
+                )
             )
-            ReturnStep.objects.create(
-                quarterly_return=quarterly_return, kind=ReturnStepKind.OPENED, actor=actor
-            )
-            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=quarterly_return)
-            opened.append(quarterly_return)
     return reporting_round, opened
 
 
@@ -201,63 +192,28 @@ def return_section_save(
 
 
 def return_missing_sections(quarterly_return: QuarterlyReturn) -> list[str]:
-    return [s.label for s in ReturnSection if s.value not in quarterly_return.sections_completed]
+    """What the check page lists as still to do: the labels of the sections not completed."""
+    return quarterly_return.missing_sections
 
 
 def return_submit(*, actor: Any, quarterly_return: QuarterlyReturn) -> None:
-    with transaction.atomic():
-        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
-        _require_editable(locked)
-        missing = return_missing_sections(locked)
-        if missing:
-            raise ReturnNotAllowed("Complete every section before you submit: " + ", ".join(missing))
-        locked.status = ReturnStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.save()
-        ReturnStep.objects.create(quarterly_return=locked, kind=ReturnStepKind.SUBMITTED, actor=actor)
-        audit_event_record(
-            actor=actor, verb=AuditVerb.UPDATED, target=locked, context={"status": ReturnStatus.SUBMITTED}
-        )
+    transition(actor=actor, record=quarterly_return, name=SUBMIT)
     quarterly_return.refresh_from_db()
 
 
 def return_send_back(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str) -> None:
     """The manager returns a submitted return to its lead with what to change; the lead is emailed."""
-    with transaction.atomic():
-        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
-        if locked.status != ReturnStatus.SUBMITTED:
-            raise ReturnNotAllowed("Only a submitted return can be returned to its lead")
-        locked.status = ReturnStatus.RETURNED
-        locked.decided_at = timezone.now()
-        locked.save()
-        ReturnStep.objects.create(
-            quarterly_return=locked, kind=ReturnStepKind.RETURNED, actor=actor, comment=comment
-        )
-        audit_event_record(
-            actor=actor, verb=AuditVerb.UPDATED, target=locked, context={"status": ReturnStatus.RETURNED}
-        )
-        _email_lead_on_commit(locked, kind="returned")
+    transition(actor=actor, record=quarterly_return, name=SEND_BACK, comment=comment)
     quarterly_return.refresh_from_db()
 
 
 def return_accept(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str = "") -> None:
     """Accept a submitted return; its manual figures become the measures' figures for the quarter."""
     with transaction.atomic():
-        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
-        if locked.status != ReturnStatus.SUBMITTED:
-            raise ReturnNotAllowed("Only a submitted return can be accepted")
-        locked.status = ReturnStatus.ACCEPTED
-        locked.decided_at = timezone.now()
-        locked.save()
-        ReturnStep.objects.create(
-            quarterly_return=locked, kind=ReturnStepKind.ACCEPTED, actor=actor, comment=comment
-        )
-        audit_event_record(
-            actor=actor, verb=AuditVerb.UPDATED, target=locked, context={"status": ReturnStatus.ACCEPTED}
-        )
-        reporting_round = locked.reporting_round
-        for measure in locked.priority.measures.filter(kind="manual"):
-            figure = locked.measure_figures.get(str(measure.public_id), {})
+        accepted = transition(actor=actor, record=quarterly_return, name=ACCEPT, comment=comment)
+        reporting_round = accepted.reporting_round
+        for measure in accepted.priority.measures.filter(kind="manual"):
+            figure = accepted.measure_figures.get(str(measure.public_id), {})
             if figure.get("value") not in (None, ""):
                 measure_value_record(
                     actor=actor,
@@ -271,43 +227,6 @@ def return_accept(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str
 
 
 # --- Reminders ------------------------------------------------------------------------------------
-
-BEFORE, AFTER = "before", "after"
-
-
-def _email_lead_on_commit(quarterly_return: QuarterlyReturn, *, kind: str) -> None:
-    from saferhub.performance.tasks import return_email_send  # the task module imports this one
-
-    transaction.on_commit(partial(return_email_send.enqueue, return_id=quarterly_return.pk, kind=kind))
-
-
-def return_email_send(*, quarterly_return: QuarterlyReturn, kind: str) -> bool:
-    """Email the return's lead: a reminder ('before', 'after') or that it was returned ('returned')."""
-    lead = quarterly_return.priority.lead_user
-    if lead is None or not lead.is_active:
-        return False
-    partnership = quarterly_return.audit_partnership
-    link = settings.SAFERHUB_BASE_URL + reverse(
-        "performance:return", args=[partnership.slug, quarterly_return.public_id]
-    )
-    subjects = {
-        BEFORE: f"Your {quarterly_return.reporting_round.label} return is due soon",
-        AFTER: f"Your {quarterly_return.reporting_round.label} return is overdue",
-        "returned": f"Your {quarterly_return.reporting_round.label} return has been returned to you",
-    }
-    body = render_to_string(
-        "performance/email/return.txt",
-        {
-            "lead": lead,
-            "kind": kind,
-            "quarterly_return": quarterly_return,
-            "partnership": partnership,
-            "comment": quarterly_return.steps.filter(kind=ReturnStepKind.RETURNED).last(),
-            "link": link,
-        },
-    )
-    send_mail(f"{subjects[kind]}: {quarterly_return.priority.title}", body, None, [lead.email])
-    return True
 
 
 def reminder_due(quarterly_return: QuarterlyReturn, *, today: dt.date) -> str | None:
@@ -343,7 +262,7 @@ def return_reminders_send(*, today: dt.date) -> int:
             locked.reminders_sent = [*locked.reminders_sent, kind]
             locked.save(update_fields=["reminders_sent", "updated_at"])
             audit_event_record(actor=None, verb=AuditVerb.UPDATED, target=locked, context={"reminder": kind})
-            _email_lead_on_commit(locked, kind=kind)
+            transaction.on_commit(partial(return_email_send.enqueue, return_id=locked.pk, kind=kind))
         sent += 1
     return sent
 
