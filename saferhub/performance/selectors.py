@@ -390,6 +390,14 @@ class CountyView:
     not_aligned: dict[int, list[Priority]]  # district id -> its priorities aligned to none of the above
     pcc: Partnership | None  # the force area above (the Police and Crime Commissioner's), if any
 
+    def ended_plans(self, today: dt.date) -> list[Plan]:
+        """The current plans shown here whose period is over: their priorities stand until a later plan is
+        made current, and the reader must know they are out of date."""
+        return sorted(
+            (plan for plan in self.plans.values() if plan and plan.has_ended(today)),
+            key=lambda plan: plan.partnership.name,
+        )
+
 
 def county_view(partnership: Partnership) -> CountyView:
     """The county's and the PCC's current priorities, each with the district priorities that support it.

@@ -499,7 +499,11 @@ def county(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "performance/county.html",
-        {"partnership": partnership, "view": selectors.county_view(partnership)},
+        {
+            "partnership": partnership,
+            "view": selectors.county_view(partnership),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from saferhub.accounts.services import api_token_create
 from saferhub.audit.models import AuditEvent, AuditVerb
@@ -287,3 +288,22 @@ def test_the_board_reads_the_pack_pdf_only_once_the_pack_is_published(
         assert client.get(f"/p/alpha/documents/{document.public_id}/{suffix}").status_code == 404
     services.board_pack_publish(actor=manager, pack=pack)
     assert client.get(f"/p/alpha/documents/{document.public_id}/download/").status_code == 200
+
+
+def test_the_county_view_says_which_plans_shown_have_ended(client, world):
+    county_plan = PlanFactory(
+        partnership=world.county,
+        title="County strategy",
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2028, 3, 31),
+    )
+    PriorityFactory(plan=county_plan, title="Reducing re-offending")
+    district_plan = world.records["a"]["plan"]
+    district_plan.period_start, district_plan.period_end = dt.date(2020, 4, 1), dt.date(2023, 3, 31)
+    district_plan.save()
+    client.force_login(world.people["county_manager"])
+    with time_machine.travel(dt.date(2026, 12, 1)):
+        page = client.get(f"/p/{world.county.slug}/performance/county/").content.decode()
+    ended = page[page.index('data-testid="county-plans-ended"') :][:600]
+    assert f"{world.a.name}: {district_plan.title} ended on 31 March 2023" in ended
+    assert "County strategy" not in ended  # still in its period
