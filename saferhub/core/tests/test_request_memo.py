@@ -9,7 +9,12 @@ from saferhub.partnerships.selectors import roles_in
 
 
 def _role_queries(queries: list[dict]) -> list[str]:
-    return [q["sql"] for q in queries if 'SELECT "partnerships_membership"."role"' in q["sql"]]
+    """The reads of the person's own memberships (their roles, what they may see, two-factor)."""
+    return [
+        q["sql"]
+        for q in queries
+        if 'FROM "partnerships_membership"' in q["sql"] and '"partnerships_membership"."user_id" =' in q["sql"]
+    ]
 
 
 def test_a_page_asks_for_a_persons_roles_once(client, world):
