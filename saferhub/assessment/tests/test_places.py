@@ -96,6 +96,12 @@ def test_a_cell_is_named_by_its_most_frequent_street_before_any_kind_of_place():
     assert street_of([]) is None
 
 
+def test_a_streets_possessive_and_numerals_are_written_as_on_the_street_sign():
+    assert street_of(["On or near St Margaret'S Street"]) == "St Margaret's Street"
+    assert street_of(["On or near Richard Iii Road"]) == "Richard III Road"
+    assert street_of(["On or near Ivy Road"]) == "Ivy Road"  # a word is not a numeral
+
+
 def test_a_cells_name_keeps_its_grid_reference_whatever_else_is_known():
     assert cell_name(street="Granby Street", ward="Castle", reference="SK 587 045") == (
         "Granby Street, Castle ward (SK 587 045)"
@@ -126,7 +132,9 @@ def test_leicesters_hotspots_are_named_by_street_ward_and_grid_reference(leicest
         assert spot.through_neighbours == (spot.label.startswith("Hot") and spot.count == 0)
         if spot.through_neighbours:
             assert re.fullmatch(
-                r"[^,]+ ward \([A-Z]{2} \d{3} \d{3}\), none of its own: hot through the .+", spot.name
+                r"[^,]+ ward \([A-Z]{2} \d{3} \d{3}\), none of its own: "
+                r"hot through the [\d,]+ crimes in the cells around it",
+                spot.name,
             )
             assert spot.neighbours > 0
     named = [spot for spot in places.hotspots if " ward (" in spot.name]

@@ -307,3 +307,5 @@ def test_the_county_view_says_which_plans_shown_have_ended(client, world):
     ended = page[page.index('data-testid="county-plans-ended"') :][:600]
     assert f"{world.a.name}: {district_plan.title} ended on 31 March 2023" in ended
     assert "County strategy" not in ended  # still in its period
+    row = page[page.index(f"{world.a.name}</th>") :][:400]
+    assert "From a plan that ended on 31 March 2023" in row
