@@ -212,17 +212,14 @@ def membership_invitation_create(
     Returns nothing, and does the same for every address, so that the person inviting learns nothing
     about the account behind it: a new account is emailed a link to choose its password, an existing one a
     note of the invitation; either way the invitation waits for its holder to accept. Someone who already
-    has the role, or an invitation to it, is left as they are.
+    has the role is left as they are; someone already invited to it is sent the invitation again.
     """
     email = email.strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
         if user is None:
             user = user_create(actor=actor, email=email, full_name=name_given)
-        elif (
-            Membership.objects.filter(user=user, partnership=partnership, role=role).exists()
-            or MembershipInvitation.objects.filter(user=user, partnership=partnership, role=role).exists()
-        ):
+        elif Membership.objects.filter(user=user, partnership=partnership, role=role).exists():
             return
         # An account whose holder has not yet chosen a password (invited before, never signed in) gets the
         # link to choose one again: without it they could not sign in to accept.
@@ -235,6 +232,8 @@ def membership_invitation_create(
             )
         else:
             account_invitation_enqueue(user=user, partnership_name=partnership.name)
+        if MembershipInvitation.objects.filter(user=user, partnership=partnership, role=role).exists():
+            return
         invitation = MembershipInvitation.objects.create(
             user=user,
             partnership=partnership,

@@ -11,6 +11,7 @@ from saferhub.accounts.models import User
 from saferhub.audit.models import AuditEvent
 from saferhub.partnerships import services
 from saferhub.partnerships.models import Membership, MembershipInvitation, Organisation, Partnership, Role
+from tests.helpers import assert_event, last_event_id, the_one_new_event
 
 
 def audit_rows(target):
@@ -20,27 +21,6 @@ def audit_rows(target):
             target_id=str(getattr(target, "public_id", None) or target.pk),
         )
     )
-
-
-def the_one_new_event(before_id):
-    """The single audit row written since `before_id`; fails if there is not exactly one."""
-    rows = list(AuditEvent.objects.filter(id__gt=before_id))
-    assert len(rows) == 1, [(row.verb, row.target_label) for row in rows]
-    return rows[0]
-
-
-def last_event_id():
-    latest = AuditEvent.objects.order_by("-id").first()
-    return latest.id if latest else 0
-
-
-def assert_event(event, *, verb, actor, partnership, target):
-    assert event.verb == verb
-    assert event.actor == actor
-    assert event.partnership == partnership
-    assert event.target_type == ContentType.objects.get_for_model(target)
-    assert event.target_id == str(getattr(target, "public_id", None) or target.pk)
-    assert event.target_label == str(target)[:300]
 
 
 def test_partnership_create_audits_the_new_partnership(world):
@@ -266,7 +246,7 @@ def test_inviting_an_account_that_never_chose_a_password_sends_the_link_again(
     assert ["/password-reset/" in email.body for email in mail.outbox] == [True, True]
 
 
-def test_inviting_someone_who_has_the_role_or_its_invitation_changes_nothing(
+def test_inviting_someone_who_has_the_role_changes_nothing_and_an_invitation_is_sent_again(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -279,7 +259,8 @@ def test_inviting_someone_who_has_the_role_or_its_invitation_changes_nothing(
         assert invite(world, "analyst@alpha.example") is None
     assert MembershipInvitation.objects.count() == invitations_before
     assert last_event_id() == before
-    assert mail.outbox == []
+    # The pending invitation is sent again, as a reminder; the one who has the role hears nothing.
+    assert [email.to for email in mail.outbox] == [["manager@beta.example"]]
 
 
 def test_accepting_makes_the_membership_and_closes_the_invitation(world):
