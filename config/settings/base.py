@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "saferhub.partnerships",
     "saferhub.plans",
     "saferhub.crimedata",
+    "saferhub.reporting",
     "saferhub.assessment",
     "saferhub.performance",
     "saferhub.documents",

@@ -15,3 +15,6 @@ STATIC_ROOT = BASE_DIR / "build" / "static"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# The second kind of return that saferhub/reporting's tests declare, with migrations of its own (the backup
+# tests' installation, tests/installation_settings.py, installs it too).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.reporting_example"]  # noqa: F405

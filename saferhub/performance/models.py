@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -15,7 +14,8 @@ from saferhub.core.models import PublicRecord
 from saferhub.crimedata.models import Indicator
 from saferhub.partnerships.models import Partnership
 from saferhub.plans.models import Deliverable, Priority
-from saferhub.workflow.models import Deadline
+from saferhub.reporting.models import ReportingRoundBase, ReturnBase, ReturnStepBase
+from saferhub.reporting.models import ReturnStatus as ReturnStatus  # the quarterly return's, re-exported
 
 
 class MeasureKind(models.TextChoices):
@@ -174,7 +174,7 @@ def quarter_bounds(financial_year: int, quarter: int) -> tuple[dt.date, dt.date]
     return start, end
 
 
-class ReportingRound(PublicRecord):
+class ReportingRound(ReportingRoundBase):
     """A quarter of the financial year for which every priority's lead sends a return, by a due date."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reporting_rounds")
@@ -182,12 +182,6 @@ class ReportingRound(PublicRecord):
         help_text="The year the financial year starts: 2025 for 2025/26."
     )
     quarter = models.PositiveSmallIntegerField(choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)])
-    due_on = models.DateField()
-    remind_days_before = models.PositiveSmallIntegerField(default=7)
-    remind_days_after = models.PositiveSmallIntegerField(default=3)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     history = HistoricalRecords()
 
@@ -199,13 +193,6 @@ class ReportingRound(PublicRecord):
             ),
             models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_1_to_4"),
         ]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def audit_partnership(self) -> Partnership:
-        return self.partnership
 
     @property
     def label(self) -> str:
@@ -224,17 +211,6 @@ class ReportingRound(PublicRecord):
         return f"{self.period_start:%B} to {self.period_end:%B %Y}"
 
 
-class ReturnStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for changes"
-    ACCEPTED = "accepted", "Accepted"
-
-
-# The statuses in which the lead may still change the return.
-EDITABLE_STATUSES = frozenset({ReturnStatus.DRAFT, ReturnStatus.RETURNED})
-
-
 class ReturnSection(models.TextChoices):
     """The sections of the monitoring template, in the order the lead fills them in."""
 
@@ -245,12 +221,15 @@ class ReturnSection(models.TextChoices):
     ASSESSMENT = "assessment", "RAG self-assessment and summary"
 
 
-class QuarterlyReturn(PublicRecord):
-    """A priority lead's report to the partnership for one quarter: the seeds' monitoring template."""
+class QuarterlyReturn(ReturnBase):
+    """A priority lead's report to the partnership for one quarter: the seeds' monitoring template.
+
+    The first kind of return of the reporting rounds (workflows.py declares it): its status, sections,
+    time stamps, reminders and deadlines are the reporting app's; its answers are its own.
+    """
 
     reporting_round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="returns")
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="quarterly_returns")
-    status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
     # {deliverable public id: text}, {theme public id: text}
     deliverable_progress = models.JSONField(default=dict, blank=True)
     theme_contributions = models.JSONField(default=dict, blank=True)
@@ -260,14 +239,6 @@ class QuarterlyReturn(PublicRecord):
     help_needed = models.TextField(blank=True)
     self_assessment = models.CharField(max_length=10, choices=Rag.choices, blank=True)
     summary = models.TextField(blank=True, help_text="The lead's narrative for the board.")
-    sections_completed = models.JSONField(default=list, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent = models.JSONField(
-        default=list, blank=True, help_text="Kinds of reminder already emailed: 'before', 'after'."
-    )
-    # Its lifecycle is performance/workflows.py; this relation only removes its deadlines with it.
-    deadlines = GenericRelation(Deadline, content_type_field="target_type", object_id_field="target_id")
 
     history = HistoricalRecords()
 
@@ -282,39 +253,11 @@ class QuarterlyReturn(PublicRecord):
     def __str__(self) -> str:
         return f"{self.priority}: {self.reporting_round.label} return"
 
-    @property
-    def audit_partnership(self) -> Partnership:
-        return self.reporting_round.partnership
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return self.is_editable and self.reporting_round.due_on < today
-
-    @property
-    def missing_sections(self) -> list[str]:
-        """The sections not yet completed, by their labels: a return is submitted only without any."""
-        return [s.label for s in ReturnSection if s.value not in self.sections_completed]
-
-
-class ReturnStepKind(models.TextChoices):
-    OPENED = "opened", "Opened"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for changes"
-    ACCEPTED = "accepted", "Accepted"
-
-
-class ReturnStep(PublicRecord):
-    """One step in a return's life: opened, submitted, returned with a comment, accepted."""
+class ReturnStep(ReturnStepBase):
+    """One step in a quarterly return's life: opened, submitted, returned with a comment, accepted."""
 
     quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(max_length=20, choices=ReturnStepKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from saferhub.crimedata.selectors import indicator_preview
 from saferhub.partnerships.models import Partnership
-from saferhub.partnerships.selectors import has_managing_role, roles_in
+from saferhub.partnerships.selectors import has_managing_role
 from saferhub.performance import rag
 from saferhub.performance.models import (
     BoardPack,
@@ -25,13 +25,20 @@ from saferhub.performance.models import (
     QuarterlyReturn,
     RagRule,
     ReportingRound,
-    ReturnSection,
     financial_year_label,
     quarter_bounds,
 )
 from saferhub.performance.rag import figure_text
-from saferhub.plans.models import Deliverable, Plan, Priority
-from saferhub.plans.selectors import current_plans_of
+from saferhub.performance.returns import QUARTERLY_RETURN
+from saferhub.plans.models import Plan, Priority
+from saferhub.plans.selectors import (
+    current_plans_of,
+    deliverables_as_of,
+    priorities_as_of,
+    priorities_of_plans,
+    priority_of_partnership,
+)
+from saferhub.reporting import selectors as reporting_selectors
 
 # --- Measures --------------------------------------------------------------------------------------
 
@@ -55,10 +62,7 @@ def measures_of_priority(priority: Priority) -> models.QuerySet[Measure]:
 
 def priority_in(partnership: Partnership, public_id: Any) -> Priority:
     """A priority of any of the partnership's plans."""
-    priority = Priority.objects.filter(plan__partnership=partnership, public_id=public_id).first()
-    if priority is None:
-        raise Http404("No such priority")
-    return priority
+    return priority_of_partnership(partnership, public_id)
 
 
 def amber_margin_of(partnership: Partnership) -> Decimal:
@@ -294,26 +298,26 @@ def priority_measure_statuses(
 
 
 def rounds_of(partnership: Partnership) -> models.QuerySet[ReportingRound]:
-    return ReportingRound.objects.filter(partnership=partnership)
+    return reporting_selectors.rounds_of(QUARTERLY_RETURN, partnership)
 
 
 def round_in(partnership: Partnership, public_id: Any) -> ReportingRound:
-    found = rounds_of(partnership).filter(public_id=public_id).first()
-    if found is None:
-        raise Http404("No such reporting round")
+    found: ReportingRound = reporting_selectors.round_in(QUARTERLY_RETURN, partnership, public_id)
     return found
 
 
 def returns_visible_to(user: Any, partnership: Partnership) -> models.QuerySet[QuarterlyReturn]:
     """All of the partnership's returns for its managers; a lead's own (while they work here) for a lead."""
-    returns = QuarterlyReturn.objects.filter(reporting_round__partnership=partnership).select_related(
-        "reporting_round", "priority__lead_user", "priority__plan"
+    return reporting_selectors.returns_visible_to(QUARTERLY_RETURN, user, partnership).select_related(
+        "priority__plan"
     )
-    if has_managing_role(user, partnership):
-        return returns
-    if not roles_in(user, partnership):
-        return returns.none()
-    return returns.filter(priority__lead_user=user)
+
+
+def round_returns(user: Any, reporting_round: ReportingRound) -> models.QuerySet[QuarterlyReturn]:
+    """The round's returns the person may see, with their priorities, for the round's page."""
+    return reporting_selectors.round_returns(QUARTERLY_RETURN, user, reporting_round).select_related(
+        "priority__plan"
+    )
 
 
 def return_in(user: Any, partnership: Partnership, public_id: Any) -> QuarterlyReturn:
@@ -328,10 +332,7 @@ def return_in(user: Any, partnership: Partnership, public_id: Any) -> QuarterlyR
 
 
 def overdue_returns(partnership: Partnership, *, today: dt.date) -> list[QuarterlyReturn]:
-    returns = QuarterlyReturn.objects.filter(
-        reporting_round__partnership=partnership, reporting_round__due_on__lt=today
-    ).select_related("reporting_round", "priority__lead_user")
-    return [r for r in returns if r.is_overdue(today)]
+    return reporting_selectors.overdue_returns(QUARTERLY_RETURN, partnership=partnership, today=today)
 
 
 def return_deliverables(quarterly_return: QuarterlyReturn) -> list[Any]:
@@ -348,7 +349,7 @@ def return_measures(quarterly_return: QuarterlyReturn) -> list[MeasureStatus]:
 
 
 def return_section_names() -> list[tuple[str, str]]:
-    return [(section.value, section.label) for section in ReturnSection]
+    return reporting_selectors.section_names(QUARTERLY_RETURN)
 
 
 # --- Board packs ----------------------------------------------------------------------------------
@@ -406,8 +407,7 @@ def county_view(partnership: Partnership) -> CountyView:
     above = [partnership, *[p for p in partnership.ancestors() if p.kind == "force_area"]]
     plans = current_plans_of([*above, *districts])
     priorities_of_plan: dict[int, list[Priority]] = {plan.pk: [] for plan in plans.values() if plan}
-    in_plans = Priority.objects.filter(plan__in=list(priorities_of_plan)).select_related("plan__partnership")
-    for priority in in_plans.prefetch_related("aligned_to"):
+    for priority in priorities_of_plans(list(priorities_of_plan)).prefetch_related("aligned_to"):
         priorities_of_plan[priority.plan_id].append(priority)
 
     def priorities_of(owner: Partnership) -> list[Priority]:
@@ -453,9 +453,9 @@ class RevisionChanges:
 
 def _plan_state_at(plan: Plan, when: dt.datetime) -> set[str]:
     """The plan's priorities, deliverables and measures (with targets) at a moment, as lines of text."""
-    priorities = {p.id: p.title for p in Priority.history.as_of(when).filter(plan_id=plan.id)}
+    priorities = {p.id: p.title for p in priorities_as_of(plan, when)}
     lines = {f"Priority: {title}" for title in priorities.values()}
-    for deliverable in Deliverable.history.as_of(when).filter(priority_id__in=list(priorities)):
+    for deliverable in deliverables_as_of(list(priorities), when):
         lines.add(f"Deliverable of {priorities[deliverable.priority_id]}: {deliverable.text}")
     for measure in Measure.history.as_of(when).filter(priority_id__in=list(priorities)):
         lines.add(

@@ -1,14 +1,14 @@
 """Writes about measures, returns and board packs. Each runs in one transaction and is audited.
 
-A return's lifecycle (draft -> submitted -> (returned -> submitted ->)* accepted) is declared in
-workflows.py and applied by the workflow engine; the functions here are its entry points for views and
+The quarterly return is a kind of return of the reporting rounds (workflows.py declares it): opening a
+round, saving a section, its lifecycle (draft -> submitted -> (returned -> submitted ->)* accepted) and
+its reminders are saferhub.reporting's, and the functions here are their entry points for views and
 commands. Manual figures in a return become the measure's figures when the manager accepts it, so a figure
 sent back for correction never reaches the series or the board pack.
 """
 
 import datetime as dt
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +20,7 @@ from saferhub.design_system.filters import govuk_date
 from saferhub.partnerships.models import GroupKind, Partnership
 from saferhub.partnerships.selectors import actions_of, groups_of
 from saferhub.performance import rag, selectors
-from saferhub.performance.emails import AFTER, BEFORE
 from saferhub.performance.models import (
-    EDITABLE_STATUSES,
     BoardPack,
     Measure,
     MeasureValue,
@@ -31,11 +29,11 @@ from saferhub.performance.models import (
     ReportingRound,
     ReturnStatus,
 )
-from saferhub.performance.tasks import return_email_send
-from saferhub.performance.workflows import ACCEPT, OPEN, SEND_BACK, SUBMIT, ReturnNotAllowed
+from saferhub.performance.returns import QUARTERLY_RETURN
 from saferhub.plans.models import CrossCuttingTheme, Priority
 from saferhub.plans.selectors import current_plan_of
-from saferhub.workflow.services import transition
+from saferhub.reporting import services as reporting_services
+from saferhub.reporting.definitions import ReturnNotAllowed
 
 # --- Measures and the RAG rule --------------------------------------------------------------------
 
@@ -114,7 +112,7 @@ def rag_rule_set(*, actor: Any, partnership: Partnership, amber_margin_percent: 
     return rule
 
 
-# --- Opening a round ------------------------------------------------------------------------------
+# --- Rounds and returns: the reporting app's, for the quarterly return ------------------------------
 
 
 def reporting_round_open(
@@ -132,85 +130,44 @@ def reporting_round_open(
     Idempotent: a round already open keeps its dates, and a priority that already has its return keeps it;
     a priority added to the plan since gets one. Returns the round and the returns opened now.
     """
-    with transaction.atomic():
-        reporting_round = ReportingRound.objects.filter(
-            partnership=partnership, financial_year=financial_year, quarter=quarter
-        ).first()
-        if reporting_round is None:
-            reporting_round = ReportingRound.objects.create(
-                partnership=partnership,
-                financial_year=financial_year,
-                quarter=quarter,
-                due_on=due_on,
-                remind_days_before=remind_days_before,
-                remind_days_after=remind_days_after,
-                opened_by=actor,
-            )
-            audit_event_record(
-                actor=actor, verb=AuditVerb.CREATED, target=reporting_round, context={"due_on": str(due_on)}
-            )
-        plan = current_plan_of(partnership)
-        opened = []
-        for priority in plan.priorities.all() if plan else []:
-            if reporting_round.returns.filter(priority=priority).exists():
-                continue
-            opened.append(
-                transition(
-                    actor=actor,
-                    record=QuarterlyReturn(reporting_round=reporting_round, priority=priority),
-                    name=OPEN,
-                )
-            )
-    return reporting_round, opened
-
-
-# --- Filling in a return --------------------------------------------------------------------------
-
-
-def _require_editable(quarterly_return: QuarterlyReturn) -> None:
-    if quarterly_return.status not in EDITABLE_STATUSES:
-        raise ReturnNotAllowed(
-            f"This return is {quarterly_return.get_status_display().lower()}: it cannot be changed now"
-        )
+    return reporting_services.round_open(
+        kind=QUARTERLY_RETURN,
+        actor=actor,
+        partnership=partnership,
+        period={"financial_year": financial_year, "quarter": quarter},
+        due_on=due_on,
+        remind_days_before=remind_days_before,
+        remind_days_after=remind_days_after,
+    )
 
 
 def return_section_save(
     *, actor: Any, quarterly_return: QuarterlyReturn, section: str, values: dict[str, Any]
 ) -> list[str]:
     """Save one section of the template (the fields that section owns) and mark it completed."""
-    with transaction.atomic():
-        locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
-        _require_editable(locked)
-        completed = list(locked.sections_completed)
-        if section not in completed:
-            completed.append(section)
-        changed = audited_update(
-            actor=actor, record=locked, values={**values, "sections_completed": completed}
-        )
-    quarterly_return.refresh_from_db()
-    return changed
+    return reporting_services.section_save(
+        actor=actor, record=quarterly_return, section=section, values=values
+    )
 
 
 def return_missing_sections(quarterly_return: QuarterlyReturn) -> list[str]:
     """What the check page lists as still to do: the labels of the sections not completed."""
-    return quarterly_return.missing_sections
+    return reporting_services.missing_sections(quarterly_return)
 
 
 def return_submit(*, actor: Any, quarterly_return: QuarterlyReturn) -> None:
-    transition(actor=actor, record=quarterly_return, name=SUBMIT)
-    quarterly_return.refresh_from_db()
+    reporting_services.return_submit(actor=actor, record=quarterly_return)
 
 
 def return_send_back(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str) -> None:
     """The manager returns a submitted return to its lead with what to change; the lead is emailed."""
-    transition(actor=actor, record=quarterly_return, name=SEND_BACK, comment=comment)
-    quarterly_return.refresh_from_db()
+    reporting_services.return_send_back(actor=actor, record=quarterly_return, comment=comment)
 
 
 def return_accept(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str = "") -> None:
     """Accept a submitted return; its manual figures become the measures' figures for the quarter."""
     with transaction.atomic():
-        accepted = transition(actor=actor, record=quarterly_return, name=ACCEPT, comment=comment)
+        accepted = reporting_services.return_accept(actor=actor, record=quarterly_return, comment=comment)
         reporting_round = accepted.reporting_round
         for measure in accepted.priority.measures.filter(kind="manual"):
             figure = accepted.measure_figures.get(str(measure.public_id), {})
@@ -223,48 +180,16 @@ def return_accept(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str
                     value=Decimal(figure["value"]),
                     note=figure.get("comment", ""),
                 )
-    quarterly_return.refresh_from_db()
-
-
-# --- Reminders ------------------------------------------------------------------------------------
 
 
 def reminder_due(quarterly_return: QuarterlyReturn, *, today: dt.date) -> str | None:
     """Which reminder (if any) this return should get today and has not had yet."""
-    if not quarterly_return.is_editable or quarterly_return.priority.lead_user_id is None:
-        return None
-    due = quarterly_return.reporting_round.due_on
-    sent = set(quarterly_return.reminders_sent)
-    if AFTER not in sent and today >= due + dt.timedelta(
-        days=quarterly_return.reporting_round.remind_days_after
-    ):
-        return AFTER
-    before_from = due - dt.timedelta(days=quarterly_return.reporting_round.remind_days_before)
-    if BEFORE not in sent and before_from <= today <= due:
-        return BEFORE
-    return None
+    return reporting_services.reminder_due(quarterly_return, today=today)
 
 
 def return_reminders_send(*, today: dt.date) -> int:
     """Send every reminder due today; each kind goes once per return, however often this runs."""
-    sent = 0
-    candidates = QuarterlyReturn.objects.filter(status__in=EDITABLE_STATUSES).select_related(
-        "reporting_round__partnership", "priority__lead_user"
-    )
-    for quarterly_return in candidates:
-        kind = reminder_due(quarterly_return, today=today)
-        if kind is None:
-            continue
-        with transaction.atomic():
-            locked = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
-            if kind in locked.reminders_sent:
-                continue
-            locked.reminders_sent = [*locked.reminders_sent, kind]
-            locked.save(update_fields=["reminders_sent", "updated_at"])
-            audit_event_record(actor=None, verb=AuditVerb.UPDATED, target=locked, context={"reminder": kind})
-            transaction.on_commit(partial(return_email_send.enqueue, return_id=locked.pk, kind=kind))
-        sent += 1
-    return sent
+    return reporting_services.reminders_send(kind=QUARTERLY_RETURN, today=today)
 
 
 # --- Board packs ----------------------------------------------------------------------------------

@@ -259,9 +259,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: UUID) -> HttpRespons
         {
             "partnership": partnership,
             "round": reporting_round,
-            "returns": selectors.returns_visible_to(request.user, partnership).filter(
-                reporting_round=reporting_round
-            ),
+            "returns": selectors.round_returns(request.user, reporting_round),
             "pack": BoardPack.objects.filter(reporting_round=reporting_round).first(),
             "today": timezone.localdate(),
         },

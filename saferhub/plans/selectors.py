@@ -6,7 +6,7 @@ from django.db import models
 from django.http import Http404
 
 from saferhub.partnerships.models import Partnership
-from saferhub.plans.models import CrossCuttingTheme, Plan, Priority
+from saferhub.plans.models import CrossCuttingTheme, Deliverable, Plan, Priority
 
 
 def plans_of(partnership: Partnership) -> models.QuerySet[Plan]:
@@ -78,3 +78,32 @@ def priorities_to_align_with(plan: Plan) -> models.QuerySet[Priority]:
         .select_related("plan__partnership")
         .order_by("plan__partnership__name", "position")
     )
+
+
+def current_plan_priorities(partnership: Partnership) -> list[Priority]:
+    """The priorities of the partnership's current plan, in order (none without a current plan)."""
+    plan = current_plan_of(partnership)
+    return list(plan.priorities.all()) if plan else []
+
+
+def priority_of_partnership(partnership: Partnership, public_id: Any) -> Priority:
+    """A priority of any of the partnership's plans, current or not."""
+    priority = Priority.objects.filter(plan__partnership=partnership, public_id=public_id).first()
+    if priority is None:
+        raise Http404("No such priority")
+    return priority
+
+
+def priorities_of_plans(plan_ids: list[int]) -> models.QuerySet[Priority]:
+    """The priorities of these plans, each with its plan and partnership joined."""
+    return Priority.objects.filter(plan__in=plan_ids).select_related("plan__partnership")
+
+
+def priorities_as_of(plan: Plan, when: Any) -> list[Any]:
+    """The plan's priorities as they stood at a moment (historical records: title, id, ...)."""
+    return list(Priority.history.as_of(when).filter(plan_id=plan.id))
+
+
+def deliverables_as_of(priority_ids: list[int], when: Any) -> list[Any]:
+    """The deliverables of these priorities as they stood at a moment."""
+    return list(Deliverable.history.as_of(when).filter(priority_id__in=priority_ids))

@@ -12,10 +12,12 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from saferhub.crimedata import importing as crime_importing
 from saferhub.crimedata import services as crime_services
 from saferhub.crimedata.models import Partition
 from saferhub.crimedata.store import file_checksum
@@ -44,7 +46,12 @@ def _installation(tmp_path: Path, name: str) -> Iterator[dict[str, str]]:
     """The environment of an empty installation: a new data directory and a database never migrated."""
     data_dir = tmp_path / name
     data_dir.mkdir()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "SAFERHUB_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.installation_settings",
+        "PYTHONPATH": str(settings.BASE_DIR),
+        "SAFERHUB_DATA_DIR": str(data_dir),
+    }
     if connection.vendor != "postgresql":
         env["DATABASE_URL"] = f"sqlite:///{data_dir / 'saferhub.sqlite3'}"
         yield env
@@ -90,7 +97,7 @@ def test_a_backup_taken_mid_import_restores_the_same_records_and_counts(
     crime_services.crime_import(paths=[january], partnership=world.a, replace=True)  # keeps the first
     backup = tmp_path / "backup"
     at_backup: dict[str, Any] = {}
-    commit = crime_services._commit
+    commit = crime_importing._commit
 
     def backed_up_then_committed(*args: Any, **kwargs: Any) -> Any:
         # The second import has written its partition files and not yet committed its manifest rows.
@@ -101,7 +108,7 @@ def test_a_backup_taken_mid_import_restores_the_same_records_and_counts(
         return commit(*args, **kwargs)
 
     january.write_bytes(street_csv("2023-01", good=7, bad=0))
-    with mock.patch.object(crime_services, "_commit", backed_up_then_committed):
+    with mock.patch.object(crime_importing, "_commit", backed_up_then_committed):
         crime_services.crime_import(paths=[january], partnership=world.a, replace=True)
     assert json.loads(_here(*COUNTS))["counts"] != at_backup["counts"]
 
