@@ -11,22 +11,12 @@ from django.shortcuts import render
 
 from saferhub.audit.selectors import audit_events_for_partnership, audit_events_for_record
 from saferhub.audit.services import value_changed
+from saferhub.core.registry import history_models, history_parts
 from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 
-# The records whose history can be shown, by the name used in their URL.
-HISTORY_MODELS = {
-    "partnership": "partnerships.Partnership",
-    "group": "partnerships.Group",
-    "action": "partnerships.Action",
-    "membership": "partnerships.Membership",
-    "plan": "plans.Plan",
-    "priority": "plans.Priority",
-    "theme": "plans.CrossCuttingTheme",
-    "assessment": "assessment.Assessment",
-    "measure": "performance.Measure",
-    "return": "performance.QuarterlyReturn",
-}
+# The records whose history can be shown, by the name used in their URL: each app declares its own.
+HISTORY_MODELS = history_models()
 VIEW_AUDIT = "audit.view_audit"
 
 
@@ -53,9 +43,8 @@ def _as_text(record: Any, field_name: str, value: Any) -> str:
     return str(value)
 
 
-# Records whose history includes their parts': the model of the parts, the field naming the record, the field
-# that says what a part is, and what the history calls one.
-HISTORY_PARTS = {"priority": ("plans.Deliverable", "priority_id", "text", "deliverable")}
+# Records whose history includes their parts' (a priority's deliverables), by the same name.
+HISTORY_PARTS = history_parts()
 
 
 def _field_changes(record: Any, version: Any, previous: Any) -> list[dict[str, Any]]:
@@ -97,24 +86,24 @@ def _part_changes(kind: str, record: Any) -> list[dict[str, Any]]:
     """What was added to, changed in and removed from the record's parts (a priority's deliverables)."""
     if kind not in HISTORY_PARTS:
         return []
-    model_name, parent_field, text_field, noun = HISTORY_PARTS[kind]
+    parts = HISTORY_PARTS[kind]
     versions = (
-        apps.get_model(model_name)
-        .history.filter(**{parent_field: record.pk})
+        apps.get_model(parts.model)
+        .history.filter(**{parts.record_field: record.pk})
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
     changes = []
     last_text: dict[int, str] = {}
     for version in versions:
-        before, text = last_text.get(version.id), getattr(version, text_field)
+        before, text = last_text.get(version.id), getattr(version, parts.text_field)
         last_text[version.id] = text
         if version.history_type == "+":
-            field = {"field": f"{noun} added", "new": text}
+            field = {"field": f"{parts.noun} added", "new": text}
         elif version.history_type == "-":
-            field = {"field": f"{noun} removed", "old": text}
+            field = {"field": f"{parts.noun} removed", "old": text}
         elif before is not None and before != text:
-            field = {"field": noun, "old": before, "new": text}
+            field = {"field": parts.noun, "old": before, "new": text}
         else:
             continue  # moved, not reworded
         changes.append(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from saferhub.core.registry import navigation
 from saferhub.design_system.views import form_page
 from saferhub.partnerships import selectors, services
 from saferhub.partnerships.forms import (
@@ -75,6 +76,11 @@ def partnership_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "children": selectors.partnerships_visible_to(request.user).filter(parent=partnership),
             "can_manage": request.user.has_perm(MANAGE, partnership),
             "your_roles": selectors.role_labels_in(request.user, partnership),
+            "navigation": [
+                entry
+                for entry in navigation()
+                if entry.permission is None or request.user.has_perm(entry.permission, partnership)
+            ],
         },
     )
 

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from saferhub.accounts.models import User
-from saferhub.demo.crime_data import demo_crime_data_load
-from saferhub.demo.loader import DEMO_PASSWORD, demo_load, demo_performance_load
+from saferhub.demo.loader import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
@@ -19,16 +18,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = demo_load()
-        loaded = [] if options["without_crime_data"] else demo_crime_data_load()
-        if loaded:
-            # Automatic measures count indicators that arrive with the crime data.
-            for kind, count in demo_performance_load().created.items():
-                summary.created[kind] = summary.created.get(kind, 0) + count
-        if summary.created or loaded:
-            made = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.created.items()))
+        run = demo_load(with_evidence=not options["without_crime_data"])
+        if run.created or run.loaded:
+            made = ", ".join(f"{count} {kind}" for kind, count in sorted(run.created.items()))
             self.stdout.write(f"Demo loaded: {made or 'partnerships already there'}.")
-            for line in loaded:
+            for line in run.loaded:
                 self.stdout.write(f"  {line}")
         else:
             self.stdout.write("Demo already loaded; nothing changed.")
