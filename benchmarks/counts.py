@@ -66,7 +66,7 @@ def selector_timings(*, area: str, month_from: str, month_to: str, warmup: int, 
     from benchmarks import django_setup
 
     django_setup()
-    from saferhub.crimedata.selectors import CountFilter, area_scope, period_counts
+    from saferhub.crimedata.counting import CountFilter, area_scope, period_counts
 
     started = time.perf_counter()
     scope = area_scope(area)

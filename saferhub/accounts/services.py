@@ -7,35 +7,26 @@ from functools import partial
 from typing import Any
 
 from axes.utils import reset as axes_reset
-from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from saferhub.accounts.emails import TwoFactorChange
 from saferhub.accounts.models import ApiToken, User
+from saferhub.accounts.tasks import (
+    invitation_email_send,
+    role_invitation_email_send,
+    two_factor_change_email_send,
+)
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record
 
 TOKEN_PREFIX = "shb_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot
 # A security code is six digits; a password cannot be (the validators refuse short or all-numeric ones).
 SECURITY_CODE = re.compile(r"\d{6}")
-
-
-class TwoFactorChange(models.TextChoices):
-    """What happened to a person's two-factor authentication, as their email tells them."""
-
-    SET_UP = "set_up", "set up"
-    REPLACED = "replaced", "moved to a new authenticator app"
-    REMOVED = "removed", "removed"
 
 
 def user_create(
@@ -127,29 +118,12 @@ def totp_device_remove(*, user: User) -> None:
 
 def two_factor_change_notice_enqueue(*, user: User, change: TwoFactorChange) -> None:
     """Queue the email that tells the person, once the change commits: if it was not them, they can act."""
-    from saferhub.accounts.tasks import two_factor_change_email_send  # the task module imports this one
-
     now = timezone.localtime()
     changed_at = f"{now.day} {now:%B %Y at %H:%M}"
     transaction.on_commit(
         partial(
             two_factor_change_email_send.enqueue, user_id=user.pk, change=change.value, changed_at=changed_at
         )
-    )
-
-
-def two_factor_change_notice_send(*, user: User, change: TwoFactorChange, changed_at: str) -> None:
-    body = render_to_string(
-        "accounts/email/two_factor_changed.txt",
-        {
-            "user": user,
-            "change": change.label,
-            "changed_at": changed_at,
-            "reset_link": settings.SAFERHUB_BASE_URL + reverse("accounts:password-reset"),
-        },
-    )
-    send_mail(
-        f"Two-factor authentication was {change.label} on your Saferhub account", body, None, [user.email]
     )
 
 
@@ -209,22 +183,9 @@ def user_details_update(*, user: User, full_name: str, job_title: str) -> User:
 
 def account_invitation_enqueue(*, user: User, partnership_name: str) -> None:
     """Queue the invitation email to go out once the transaction that created the account commits."""
-    from saferhub.accounts.tasks import invitation_email_send  # the task module imports this one
-
     transaction.on_commit(
         partial(invitation_email_send.enqueue, user_id=user.pk, partnership_name=partnership_name)
     )
-
-
-def account_invitation_send(*, user: User, partnership_name: str) -> None:
-    """Email a new person a link to choose their password (the password-reset link, which works once)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = settings.SAFERHUB_BASE_URL + reverse("accounts:password-reset-confirm", args=[uid, token])
-    body = render_to_string(
-        "accounts/email/invitation.txt", {"user": user, "partnership": partnership_name, "link": link}
-    )
-    send_mail(f"You have been invited to {partnership_name} on Saferhub", body, None, [user.email])
 
 
 def role_invitation_enqueue(*, user: User, partnership_name: str, role: str, invited_by: str) -> None:
@@ -232,8 +193,6 @@ def role_invitation_enqueue(*, user: User, partnership_name: str, role: str, inv
 
     `role` is as it ends a sentence ("an analyst"); `invited_by` names who offered it.
     """
-    from saferhub.accounts.tasks import role_invitation_email_send  # the task module imports this one
-
     transaction.on_commit(
         partial(
             role_invitation_email_send.enqueue,
@@ -243,17 +202,3 @@ def role_invitation_enqueue(*, user: User, partnership_name: str, role: str, inv
             invited_by=invited_by,
         )
     )
-
-
-def role_invitation_send(*, user: User, partnership_name: str, role: str, invited_by: str) -> None:
-    body = render_to_string(
-        "accounts/email/role_invitation.txt",
-        {
-            "user": user,
-            "partnership": partnership_name,
-            "role": role,
-            "invited_by": invited_by,
-            "link": settings.SAFERHUB_BASE_URL + reverse("accounts:sign-in"),
-        },
-    )
-    send_mail(f"You have been invited to {partnership_name} on Saferhub", body, None, [user.email])

@@ -4,15 +4,15 @@ docs/documents.md). Declared here; the documents app finds this module when it i
 import json
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils.text import slugify
 
 from saferhub.assessment import selectors
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
 from saferhub.assessment.report import assessment_report_pdf
-from saferhub.crimedata.models import Indicator
-from saferhub.crimedata.selectors import UnknownArea, store_version
+from saferhub.crimedata.counting import UnknownArea
+from saferhub.crimedata.selectors import indicators_among, store_version
 from saferhub.documents.registry import (
     DocumentKind,
     DocumentSubject,
@@ -21,7 +21,7 @@ from saferhub.documents.registry import (
     ProgressCallback,
     document_kind_register,
 )
-from saferhub.geography.models import Area
+from saferhub.geography.selectors import areas_held
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.permissions import require_permission
 from saferhub.plans.models import Plan, Priority
@@ -65,10 +65,9 @@ def _fingerprint(partnership: Partnership, params: Params) -> str:
     definitions, the crime store, the populations of the areas, and the scoring model in force."""
     assessment = _assessment_of(partnership, params)
     chosen = ChosenPriority.objects.filter(assessment=assessment)
-    indicators = Indicator.objects.filter(
-        Q(pk__in=assessment.assessed.values("indicator")) | Q(pk__in=assessment.issues.values("indicator"))
+    indicators = indicators_among(
+        assessment.assessed.values("indicator"), assessment.issues.values("indicator")
     )
-    populations = Area.objects.aggregate(count=Count("pk"), people=Sum("population"))
     return json.dumps(
         [
             str(assessment.updated_at),
@@ -83,7 +82,7 @@ def _fingerprint(partnership: Partnership, params: Params) -> str:
             _latest(Priority.objects.filter(assessment_choice__in=chosen)),
             _latest(Plan.objects.filter(priorities__assessment_choice__in=chosen).distinct()),
             store_version(),  # every import (or restore) of the crime store changes it
-            [populations["count"], populations["people"]],
+            list(areas_held()),
         ],
         sort_keys=True,
         default=str,

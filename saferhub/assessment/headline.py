@@ -15,7 +15,7 @@ from typing import Literal
 
 from saferhub.assessment.methods.change import benjamini_hochberg, poisson_e_test
 from saferhub.assessment.methods.intervals import garwood_interval
-from saferhub.crimedata import selectors as crime
+from saferhub.crimedata import counting
 from saferhub.crimedata.models import Indicator
 
 PeriodKind = Literal["financial-year", "rolling-12"]
@@ -188,23 +188,23 @@ def headline_table_for(
     Every indicator is counted in the same area. `population` defaults to the area's Census 2021 residents.
     `names` gives a row's name by indicator id where it is not the indicator's own (the assessment's issue).
     """
-    scope = crime.area_scope(area_code)
+    scope = counting.area_scope(area_code)
     periods = periods_ending(last_month, kind=kind, years=years)
     if population is None:
-        population = crime.population_of_scope(area_code)
+        population = counting.population_of_scope(area_code)
     first, last = periods[0].first, periods[-1].last
     indicators = list(indicators)
-    filters = [crime.indicator_filter(indicator) for indicator in indicators]
+    filters = [counting.indicator_filter(indicator) for indicator in indicators]
     # Every indicator's series in one read, and when each began in another: not three reads an indicator.
-    all_series = crime.indicator_series_of(
+    all_series = counting.indicator_series_of(
         indicators=indicators, scope=scope, month_from=first, month_to=last
     )
-    all_began = crime.first_months_recorded(filters)
+    all_began = counting.first_months_recorded(filters)
     held_of: dict[tuple[str, ...], frozenset[dt.date]] = {}
     rows = []
     for indicator, what, series, began in zip(indicators, filters, all_series, all_began, strict=True):
         if what.sources not in held_of:
-            held_of[what.sources] = crime.months_held(sources=what.sources)
+            held_of[what.sources] = counting.months_held(sources=what.sources)
         held = held_of[what.sources]
         counts = dict(series)
         cells = []

@@ -28,7 +28,7 @@ from saferhub.assessment.methods.grid import (
     to_british_national_grid,
 )
 from saferhub.assessment.methods.hotspots import grid_neighbour_weights, hotspot_classes, local_g
-from saferhub.crimedata import selectors as crime
+from saferhub.crimedata import counting
 from saferhub.crimedata.models import Indicator
 from saferhub.design_system.maps import (
     HOTSPOT_PALETTE,
@@ -127,11 +127,15 @@ class Places:
 
 
 def _counts_by(
-    scope: crime.AreaScope, indicator: Indicator, span: PeriodSpan, by: crime.GroupBy
+    scope: counting.AreaScope, indicator: Indicator, span: PeriodSpan, by: counting.GroupBy
 ) -> dict[str, int]:
     totals: dict[str, int] = {}
-    for _, _, key, count in crime.monthly_counts(
-        scope=scope, what=crime.indicator_filter(indicator), month_from=span.first, month_to=span.last, by=by
+    for _, _, key, count in counting.monthly_counts(
+        scope=scope,
+        what=counting.indicator_filter(indicator),
+        month_from=span.first,
+        month_to=span.last,
+        by=by,
     ):
         if key:
             totals[key] = totals.get(key, 0) + count
@@ -141,7 +145,7 @@ def _counts_by(
 def _ward_counts(lsoa_counts: dict[str, int]) -> dict[str, int]:
     """The LSOAs' counts summed by the ward each is placed in: what counting by ward gives, without reading
     the crimes again."""
-    wards = crime.wards_of_lsoas(set(lsoa_counts))
+    wards = geography.wards_of_lsoas(set(lsoa_counts))
     totals: dict[str, int] = {}
     for code, count in lsoa_counts.items():
         ward = wards.get(code)
@@ -151,7 +155,7 @@ def _ward_counts(lsoa_counts: dict[str, int]) -> dict[str, int]:
 
 
 def _place_counts(counts: dict[str, int], names: dict[str, str]) -> tuple[PlaceCount, ...]:
-    populations = crime.populations_of_places(set(counts))
+    populations = geography.populations_of_places(set(counts))
     return tuple(
         sorted(
             (
@@ -309,7 +313,18 @@ def street_of(locations: Iterable[str | None]) -> str | None:
     )
     streets = {place: n for place, n in places.items() if _is_street(place)}
     chosen = streets or places
-    return min(chosen, key=lambda place: (-chosen[place], place)) if chosen else None
+    return _capitalised(min(chosen, key=lambda place: (-chosen[place], place))) if chosen else None
+
+
+_ROMAN_NUMERALS = {"Ii", "Iii", "Iv", "Vi", "Vii", "Viii", "Ix"}
+_POSSESSIVE_CAPITAL_S = re.compile(r"(?<=\w)'S\b")
+
+
+def _capitalised(place: str) -> str:
+    """police.uk capitalises every word of a location, possessives and numerals too ("St Margaret'S
+    Street", "Richard Iii Road"): put those two back as they are written."""
+    place = _POSSESSIVE_CAPITAL_S.sub("'s", place)
+    return " ".join(word.upper() if word in _ROMAN_NUMERALS else word for word in place.split(" "))
 
 
 def cell_name(*, street: str | None, ward: str | None, reference: str) -> str:
@@ -349,7 +364,7 @@ def _to_bng(xy: np.ndarray) -> np.ndarray:
 def _hotspots(
     *,
     indicator: Indicator,
-    scope: crime.AreaScope,
+    scope: counting.AreaScope,
     span: PeriodSpan,
     outline: list[dict[str, Any]],
     area_codes: list[str],
@@ -359,8 +374,8 @@ def _hotspots(
     crimes are most often on or near, its ward and its grid reference, and the map of them."""
     if not outline:
         return (), None, 0, np.zeros(0)
-    longitudes, latitudes, locations = crime.crime_points(
-        scope=scope, what=crime.indicator_filter(indicator), month_from=span.first, month_to=span.last
+    longitudes, latitudes, locations = counting.crime_points(
+        scope=scope, what=counting.indicator_filter(indicator), month_from=span.first, month_to=span.last
     )
     area = shapely.union_all([shape(geometry) for geometry in outline])
     area_bng = shapely.transform(area, _to_bng)
@@ -396,7 +411,7 @@ def _hotspots(
             reference=grid_reference(x_centre, y_centre),
         )
         if cell.through_neighbours:
-            name += f", none of its own: hot through the {cell.neighbours:,} around it"
+            name += f", none of its own: hot through the {cell.neighbours:,} crimes in the cells around it"
         hotspots.append(
             Hotspot(
                 name=name,
@@ -445,17 +460,17 @@ def _comparators(
             codes.extend(sorted(geography.districts_in_same_force(district)))
     codes = list(dict.fromkeys([*codes, *family]))
     names = geography.area_names(codes)
-    held = crime.months_held(sources=indicator.sources)
+    held = counting.months_held(sources=indicator.sources)
     whole = all(month in held for month in months_of(span))
     counts: dict[str, int | None] = dict.fromkeys(codes)
     if whole:
-        counts = crime.comparator_counts(
-            what=crime.indicator_filter(indicator),
+        counts = counting.comparator_counts(
+            what=counting.indicator_filter(indicator),
             codes=[code for code in codes if code in names],
             month_from=span.first,
             month_to=span.last,
         )
-    populations = crime.district_populations(codes)
+    populations = geography.district_populations(codes)
     found = []
     for code in codes:
         population = populations.get(code)
@@ -473,13 +488,13 @@ def _comparators(
     return tuple(sorted(found, key=lambda c: -(c.rate if c.rate is not None else -1)))
 
 
-def _lsoas_counted_in(scope: crime.AreaScope, counts: dict[str, int]) -> list[str]:
+def _lsoas_counted_in(scope: counting.AreaScope, counts: dict[str, int]) -> list[str]:
     """Every LSOA of the area of the vintage the counts mostly use (police.uk moved to 2021 LSOAs in 2023),
     so that places with no crime count as 0 in the concentration."""
-    vintages = crime.lsoa_vintages_in(scope, set(counts))
+    vintages = geography.lsoa_vintages_in(lsoas=scope.lsoas, districts=scope.districts, codes=set(counts))
     counted = [vintages.get(code) for code in counts if vintages.get(code)]
     vintage = 2021 if counted.count(2021) >= counted.count(2011) else 2011
-    area = scope.lsoas if scope.lsoas is not None else crime.lsoas_of_districts(scope.districts)
+    area = scope.lsoas if scope.lsoas is not None else geography.lsoas_of_districts(scope.districts)
     return sorted(code for code in area if vintages.get(code) in (vintage, 0))
 
 
@@ -492,7 +507,7 @@ def places_for(
     cell_size: int = 250,
     family: list[str] | None = None,
 ) -> Places:
-    scope = crime.area_scope(scope_code)
+    scope = counting.area_scope(scope_code)
     lsoa_counts = _counts_by(scope, indicator, span, "lsoa")
     ward_counts = _ward_counts(lsoa_counts)
     wards = _place_counts(ward_counts, geography.area_names(ward_counts))

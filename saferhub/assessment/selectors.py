@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, QuerySet, When
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -35,6 +35,7 @@ from saferhub.assessment.scoring import (
     trend_key,
     volume_scores,
 )
+from saferhub.crimedata import counting
 from saferhub.crimedata import selectors as crime
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.partnerships.models import Partnership
@@ -90,7 +91,7 @@ def indicators_available_to(partnership: Partnership) -> QuerySet[Indicator]:
 
 
 def indicator_sets_available_to(partnership: Partnership) -> QuerySet[IndicatorSet]:
-    return IndicatorSet.objects.filter(Q(partnership=partnership) | Q(partnership__isnull=True)).order_by(
+    return crime.indicator_sets_for(partnership).order_by(
         Case(When(partnership__isnull=True, then=0), default=1), Lower("name")
     )
 
@@ -119,7 +120,7 @@ def default_indicator_choice(partnership: Partnership) -> dict[str, Any]:
     }
     last_month = crime.latest_month(sources=sources) if sources else None
     if last_month is not None:
-        held = crime.months_held(sources=sources)
+        held = counting.months_held(sources=sources)
         years = periods_held(held=held, kind=DEFAULT_KIND, last_month=last_month, most=MOST_YEARS)
         initial |= {"last_month": last_month, "years": max(years, 2)}
     return initial
@@ -144,7 +145,7 @@ def periods_without_data_of(
     labels = source_labels(partnership)
     found: dict[str, tuple[str, ...]] = {}
     for sources in dict.fromkeys(tuple(indicator.sources) for indicator in indicators):
-        empty = periods_without_data(periods, crime.months_held(sources=sources))
+        empty = periods_without_data(periods, counting.months_held(sources=sources))
         if empty:
             found[", ".join(labels.get(source, source) for source in sources)] = tuple(s.label for s in empty)
     return found
@@ -161,7 +162,7 @@ def indicator_names_of(assessment: Assessment) -> dict[int, str]:
 
 def _definition_of(indicator: Indicator) -> tuple[Any, ...]:
     """What an indicator's figures depend on, for a cache key: what it counts, where, and its name."""
-    return (indicator.pk, crime.indicator_filter(indicator), indicator.area_code, indicator.name)
+    return (indicator.pk, counting.indicator_filter(indicator), indicator.area_code, indicator.name)
 
 
 def _area_of(assessment: Assessment) -> tuple[Any, ...]:

@@ -30,7 +30,7 @@ from saferhub.assessment.report import report_of
 from saferhub.assessment.scoring import GROUP_LABELS, shipped_models
 from saferhub.assessment.trends import trend_of
 from saferhub.core.csv import csv_text
-from saferhub.crimedata.selectors import UnknownArea
+from saferhub.crimedata.counting import UnknownArea
 from saferhub.design_system.views import form_page
 from saferhub.documents.services import document_request
 from saferhub.documents.shortcuts import document_redirect

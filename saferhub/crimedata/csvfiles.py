@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from saferhub.crimedata.sources import InputFileError
+from saferhub.crimedata.input_errors import InputFileError
 
 
 @dataclass(frozen=True)

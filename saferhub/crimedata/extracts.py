@@ -30,9 +30,10 @@ from shapely.geometry import shape
 
 from saferhub.crimedata import schema
 from saferhub.crimedata.csvfiles import CsvGrid, Rejection, csv_grid, without_blank_rows
+from saferhub.crimedata.input_errors import InputFileError
 from saferhub.crimedata.models import SOURCE_MAX_LENGTH
 from saferhub.crimedata.policeuk import LsoaIndex, ParsedFile
-from saferhub.crimedata.sources import InputFile, InputFileError
+from saferhub.crimedata.sources import InputFile
 from saferhub.geography import selectors as geography
 
 ASB_TYPES = ("personal", "nuisance", "environmental")

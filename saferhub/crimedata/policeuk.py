@@ -23,7 +23,7 @@ from saferhub.crimedata.csvfiles import (
     csv_head,
     without_blank_rows,
 )
-from saferhub.crimedata.sources import InputFileError
+from saferhub.crimedata.input_errors import InputFileError
 from saferhub.crimedata.stopsearch import PointPlacer, stop_search_rows
 
 # ASCII digits only: a month that passes must also be a date Arrow can read.

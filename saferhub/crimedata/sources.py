@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-
-class InputFileError(Exception):
-    """A file cannot be imported at all. The message names the file and says why."""
+from saferhub.crimedata.input_errors import InputFileError
+from saferhub.crimedata.zipmembers import zip_member_opener, zip_members_checked
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,6 @@ def _from_file(path: Path, suffixes: tuple[str, ...], *, inside_folder: bool) ->
 
 
 def _zip_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
-    # zipmembers raises this module's InputFileError: imported here, not at the top, to make no cycle.
-    from saferhub.crimedata.zipmembers import zip_member_opener, zip_members_checked
-
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:

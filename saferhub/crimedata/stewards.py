@@ -10,7 +10,6 @@ from typing import Any
 from saferhub.crimedata.permissions import DATA_ROLES
 from saferhub.crimedata.policeuk import force_slug
 from saferhub.geography import selectors as geography
-from saferhub.geography.models import LsoaPlacement
 from saferhub.partnerships.models import Partnership, PartnershipKind
 
 # The kind of a police.uk import run, and the start of every police.uk source's name (reserved to them).
@@ -32,13 +31,7 @@ def force_of_area(name: str) -> str:
 
 def forces_of_districts(districts: frozenset[str] | set[str]) -> frozenset[str]:
     """The police.uk force slugs whose areas hold these districts (the LSOAs placed in them say which)."""
-    force_areas = set(
-        LsoaPlacement.objects.filter(lad_code__in=districts)
-        .exclude(pfa_code="")
-        .order_by()
-        .values_list("pfa_code", flat=True)
-        .distinct()
-    )
+    force_areas = set().union(*geography.force_areas_of_districts(districts).values())
     names = geography.area_names(force_areas)
     return frozenset(force_of_area(name) for name in names.values())
 

@@ -4,8 +4,8 @@ import contextlib
 
 from django.tasks import task
 
+from saferhub.crimedata.importing import ImportRefused, import_run_fail, import_upload_run
 from saferhub.crimedata.models import ColumnMapping, ImportRun, ImportStatus
-from saferhub.crimedata.services import ImportRefused, import_run_fail, import_upload_run
 
 
 @task

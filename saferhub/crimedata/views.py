@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from saferhub.audit.services import access_refused
-from saferhub.crimedata import selectors, services
+from saferhub.crimedata import importing, selectors, services
 from saferhub.crimedata.extracts import MappingError
 from saferhub.crimedata.forms import ConfirmForm, ImportForm, IndicatorForm, MappingForm, SourcesForm
 from saferhub.crimedata.indicator_definitions import IndicatorFileError
@@ -234,7 +234,7 @@ def _run_action(
         raise PermissionDenied
     try:
         done = act()
-    except services.ImportRefused as refused:
+    except importing.ImportRefused as refused:
         messages.error(request, f"Nothing changed: {refused}")
     else:
         messages.success(request, done)
@@ -249,7 +249,7 @@ def import_confirm(request: HttpRequest, slug: str, run_id: UUID) -> HttpRespons
         request,
         partnership,
         run,
-        lambda: _imported_text(services.import_run_confirm(run=run, actor=request.user)),
+        lambda: _imported_text(importing.import_run_confirm(run=run, actor=request.user)),
     )
 
 
@@ -259,7 +259,7 @@ def import_discard(request: HttpRequest, slug: str, run_id: UUID) -> HttpRespons
     run = selectors.import_run_in(partnership, run_id)
 
     def discard() -> str:
-        services.import_run_discard(run=run, actor=request.user)
+        importing.import_run_discard(run=run, actor=request.user)
         return "The import was discarded: nothing changed"
 
     return _run_action(request, partnership, run, discard)
@@ -271,7 +271,7 @@ def version_restore(request: HttpRequest, slug: str, run_id: UUID, version_id: U
     version = selectors.replaced_version_in(partnership, run_id, version_id)
 
     def restore() -> str:
-        restored = services.partition_version_restore(
+        restored = importing.partition_version_restore(
             version=version, actor=request.user, partnership=partnership
         )
         return f"Restored {restored.replaced[0]} as it was before this import"

@@ -27,7 +27,7 @@ from typing import IO, BinaryIO, cast
 from django.conf import settings
 from isal import isal_zlib
 
-from saferhub.crimedata.sources import InputFileError
+from saferhub.crimedata.input_errors import InputFileError
 
 # A member that unpacks to less than this cannot hurt, whatever its ratio (a small file of repeated rows
 # compresses very well).

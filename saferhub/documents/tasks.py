@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from saferhub.documents.services import document_make
+from saferhub.documents.making import document_make
 
 
 @task

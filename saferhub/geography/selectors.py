@@ -4,11 +4,12 @@ Nothing is cached: the crime data engine asks a handful of indexed questions per
 would have to be emptied by every import, in every process.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from saferhub.geography.models import (
     LSOA_LEVELS,
@@ -200,3 +201,106 @@ def districts_in_same_force(district: str) -> frozenset[str]:
         .values_list("lad_code", flat=True)
         .distinct()
     )
+
+
+def lsoas_of_districts(districts: frozenset[str]) -> frozenset[str]:
+    return frozenset().union(*((lsoa_codes_in(code) or frozenset()) for code in districts))
+
+
+def populations_of_places(codes: set[str] | frozenset[str]) -> dict[str, int]:
+    """populations_of, reading only the LSOAs it needs: Census 2021 residents of each of these
+    LSOAs and wards that has a figure, a ward's the sum over the 2021 LSOAs placed in it."""
+    found = {
+        code: population
+        for code, (level, population) in levels_and_populations(codes).items()
+        if level in (AreaLevel.LSOA11, AreaLevel.LSOA21) and population is not None
+    }
+    in_wards = list(
+        LsoaPlacement.objects.filter(ward_code__in=codes, vintage__in=VINTAGES_OF_2021)
+        .order_by()
+        .values_list("ward_code", "lsoa_code")
+    )
+    lsoa_population = _lsoa21_populations({lsoa for _, lsoa in in_wards})
+    for ward, lsoa in in_wards:
+        if lsoa in lsoa_population:
+            found[ward] = found.get(ward, 0) + lsoa_population[lsoa]
+    return found
+
+
+def levels_and_populations(codes: set[str] | frozenset[str]) -> dict[str, tuple[str, int | None]]:
+    """The level and population of each of these codes that is known: looked up by code alone, which
+    SQLite answers from the code's index (with the level too, it would read every area of that level)."""
+    return {
+        code: (level, population)
+        for code, level, population in Area.objects.filter(code__in=codes)
+        .order_by()
+        .values_list("code", "level", "population")
+    }
+
+
+def _lsoa21_populations(codes: set[str] | frozenset[str]) -> dict[str, int]:
+    return {
+        code: population
+        for code, (level, population) in levels_and_populations(codes).items()
+        if level == AreaLevel.LSOA21 and population is not None
+    }
+
+
+def wards_of_lsoas(codes: set[str] | frozenset[str]) -> dict[str, str]:
+    """The ward each of these LSOAs is placed in, for those placed in one."""
+    return dict(
+        LsoaPlacement.objects.filter(lsoa_code__in=codes)
+        .exclude(ward_code="")
+        .order_by()
+        .values_list("lsoa_code", "ward_code")
+    )
+
+
+def lsoa_vintages_in(
+    *, lsoas: frozenset[str] | None, districts: frozenset[str], codes: set[str] | frozenset[str]
+) -> dict[str, int]:
+    """lsoa_vintages for these LSOAs (with None, every LSOA of these districts) and these codes only."""
+    inside = Q(lsoa_code__in=lsoas) if lsoas is not None else Q(lad_code__in=districts)
+    return {
+        code: VINTAGE_NUMBERS[Vintage(vintage)]
+        for code, vintage in LsoaPlacement.objects.filter(inside | Q(lsoa_code__in=codes))
+        .order_by()
+        .values_list("lsoa_code", "vintage")
+    }
+
+
+def district_populations(districts: list[str]) -> dict[str, int | None]:
+    """population_of of each district, in three queries: the sum over its 2021 LSOAs; None when
+    the district is unknown or none of its LSOAs has a figure."""
+    known = {
+        code for code, (level, _) in levels_and_populations(set(districts)).items() if level == AreaLevel.LAD
+    }
+    placed = list(
+        LsoaPlacement.objects.filter(lad_code__in=known).order_by().values_list("lad_code", "lsoa_code")
+    )
+    population = _lsoa21_populations({lsoa for _, lsoa in placed})
+    totals: dict[str, int | None] = dict.fromkeys(districts)
+    for lad, lsoa in placed:
+        if lsoa in population:
+            totals[lad] = (totals[lad] or 0) + population[lsoa]
+    return totals
+
+
+def force_areas_of_districts(districts: Iterable[str]) -> dict[str, set[str]]:
+    """The police force areas (by code) each of these districts lies in, as the LSOAs placed in it say."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for lad, pfa in (
+        LsoaPlacement.objects.filter(lad_code__in=districts)
+        .exclude(pfa_code="")
+        .order_by()
+        .values_list("lad_code", "pfa_code")
+        .distinct()
+    ):
+        found[lad].add(pfa)
+    return found
+
+
+def areas_held() -> tuple[int, int | None]:
+    """How many areas are held, and the people they hold in all: any geography import changes one or both."""
+    held = Area.objects.aggregate(count=Count("pk"), people=Sum("population"))
+    return held["count"], held["people"]

@@ -35,8 +35,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from saferhub.crimedata import store
+from saferhub.crimedata.counting import aggregates_refresh
 from saferhub.crimedata.models import ImportRun, ImportStatus, Partition, StaleAggregate
-from saferhub.crimedata.services import aggregates_refresh, crime_store_check
+from saferhub.crimedata.services import crime_store_check
 
 FORMAT = 2  # 2: the manifest records the database's applied migrations
 MANIFEST = "backup.json"

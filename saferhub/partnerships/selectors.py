@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
+from saferhub.accounts.models import User
 from saferhub.core.request_memo import memoised
 from saferhub.geography.selectors import area_names
 from saferhub.partnerships.models import (
@@ -251,3 +252,15 @@ def invitation_for(user: Any, public_id: Any) -> MembershipInvitation:
     if invitation is None:
         raise Http404("No such invitation")
     return invitation
+
+
+def people_choices_in(partnership: Partnership) -> models.QuerySet[User]:
+    """people_in as a queryset: what a form's choice of a person here (a lead) offers and checks against."""
+    return User.objects.filter(pk__in=[person.pk for person in people_in(partnership)])
+
+
+def organisation_choices_in(partnership: Partnership) -> models.QuerySet[Organisation]:
+    """organisations_in as a queryset: what a form's choice of a partner organisation here offers."""
+    return Organisation.objects.filter(
+        pk__in=[organisation.pk for organisation in organisations_in(partnership)]
+    )

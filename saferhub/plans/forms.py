@@ -7,7 +7,7 @@ from saferhub.audit.services import normalised_line_endings
 from saferhub.design_system.forms import ValidatingModelForm
 from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import Organisation, Partnership
-from saferhub.partnerships.selectors import organisations_in, people_in
+from saferhub.partnerships.selectors import organisation_choices_in, people_choices_in
 from saferhub.plans.models import CrossCuttingTheme, Plan, PlanRevision, Priority
 from saferhub.plans.selectors import priorities_to_align_with
 
@@ -133,11 +133,9 @@ class PriorityForm(LineEndingsNormalised, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["deliverables"].label = plan.deliverables_label
         if can_assign_lead:
-            self.fields["lead_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-                pk__in=[person.pk for person in people_in(plan.partnership)]
-            )
-            self.fields["lead_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-                pk__in=[organisation.pk for organisation in organisations_in(plan.partnership)]
+            self.fields["lead_user"].queryset = people_choices_in(plan.partnership)  # type: ignore[attr-defined]
+            self.fields["lead_organisation"].queryset = organisation_choices_in(  # type: ignore[attr-defined]
+                plan.partnership
             )
         else:
             del self.fields["lead_user"]

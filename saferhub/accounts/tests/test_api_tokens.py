@@ -31,11 +31,6 @@ def revoke_url(token):
 
 
 @pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
 def signed_in(client, manager):
     client.force_login(manager)
     return client

@@ -38,11 +38,6 @@ def signs_in(email, password):
 
 
 @pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
 def reset_link(client, manager):
     ask_for_reset(client, manager.email)
     return link_in(mail.outbox[0])

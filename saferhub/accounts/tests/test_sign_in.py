@@ -42,11 +42,6 @@ def is_signed_in(client):
 
 
 @pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
 def device(manager):
     return TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
 

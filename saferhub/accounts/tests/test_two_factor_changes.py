@@ -17,11 +17,6 @@ SETUP = "/account/two-factor/"
 
 
 @pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
 def device(manager):
     return TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
 

@@ -18,10 +18,10 @@ from saferhub.assessment.headline import headline_csv, headline_json, headline_t
 from saferhub.assessment.scoring import shipped_models
 from saferhub.assessment.tests.conftest import ARCHIVES
 from saferhub.crimedata import schema
-from saferhub.crimedata import selectors as crime
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.crimedata.services import crime_import
 from saferhub.crimedata.tests import independent
+from saferhub.geography import selectors as geography
 from saferhub.partnerships.models import Partnership
 
 LEICESTER = "E06000016"
@@ -216,14 +216,14 @@ def test_the_headline_is_computed_once_per_version_of_the_store_and_again_after_
         model=shipped_models()["morile-style"],
     )
     with mock.patch.object(
-        headline.crime, "indicator_series_of", wraps=headline.crime.indicator_series_of
+        headline.counting, "indicator_series_of", wraps=headline.counting.indicator_series_of
     ) as read:
         before = selectors.headline_of(assessment).rows[0].cells[-1]
         assert selectors.headline_of(assessment).rows[0].cells[-1] == before
         assert read.call_count == 1
         assert before.missing == (dt.date(2024, 1, 1),)
 
-        lsoa = sorted(crime.lsoas_of_districts(frozenset({LEICESTER})))[-1]
+        lsoa = sorted(geography.lsoas_of_districts(frozenset({LEICESTER})))[-1]
         month = tmp_path / "2024-01-leicestershire-street.csv"
         month.write_text(
             ",".join(schema.POLICEUK_STREET_HEADER)

@@ -13,7 +13,8 @@ def _role_queries(queries: list[dict]) -> list[str]:
     return [
         q["sql"]
         for q in queries
-        if 'FROM "partnerships_membership"' in q["sql"] and '"partnerships_membership"."user_id" =' in q["sql"]
+        if 'FROM "partnerships_membership"' in q["sql"]
+        and '"partnerships_membership"."user_id" =' in q["sql"]
     ]
 
 

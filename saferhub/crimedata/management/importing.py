@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from saferhub.crimedata.importing import ImportRefused
 from saferhub.crimedata.models import ImportRun
-from saferhub.crimedata.services import ImportRefused
 from saferhub.crimedata.summaries import import_summary, summary_lines
 
 # How many rejected rows a refused import lists on standard error.

@@ -24,10 +24,12 @@ from saferhub.crimedata.extracts import (
     extract_mapping_parse,
     extract_mapping_read,
 )
+from saferhub.crimedata.importing import ImportRefused
+from saferhub.crimedata.input_errors import InputFileError
 from saferhub.crimedata.models import ColumnMapping, ImportRun, Partition
 from saferhub.crimedata.policeuk import LsoaIndex
-from saferhub.crimedata.services import ImportRefused, column_mapping_save, extract_import
-from saferhub.crimedata.sources import InputFile, InputFileError
+from saferhub.crimedata.services import column_mapping_save, extract_import
+from saferhub.crimedata.sources import InputFile
 from saferhub.geography.models import Area
 from saferhub.partnerships.tests.factories import PartnershipFactory
 

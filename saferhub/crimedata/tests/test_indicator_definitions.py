@@ -9,9 +9,10 @@ from django.core.management import call_command
 
 from saferhub.audit.models import AuditEvent
 from saferhub.crimedata import schema
+from saferhub.crimedata.counting import indicator_filter
 from saferhub.crimedata.indicator_definitions import IndicatorFileError, indicator_file_parse
 from saferhub.crimedata.models import Indicator, IndicatorSet
-from saferhub.crimedata.selectors import indicator_filter, indicator_set_for
+from saferhub.crimedata.selectors import indicator_set_for
 from saferhub.crimedata.services import indicators_load
 from saferhub.partnerships.tests.factories import PartnershipFactory
 

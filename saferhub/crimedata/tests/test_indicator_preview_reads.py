@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from saferhub.crimedata.importing import import_run_confirm, partition_version_restore
 from saferhub.crimedata.models import Indicator, PartitionVersion
 from saferhub.crimedata.selectors import indicator_preview
-from saferhub.crimedata.services import import_run_confirm, partition_version_restore
 from saferhub.crimedata.tests.test_views import LEICESTER, as_, extract_for, import_for
 from saferhub.performance.models import Measure
 

@@ -15,8 +15,9 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from saferhub.crimedata.counting import area_scope, indicator_series
 from saferhub.crimedata.extracts import extract_mapping_read
-from saferhub.crimedata.selectors import area_scope, indicator_series, indicator_set_for
+from saferhub.crimedata.selectors import indicator_set_for
 from saferhub.crimedata.services import extract_import, indicators_load
 
 PACKAGE = Path(__file__).resolve().parents[1]

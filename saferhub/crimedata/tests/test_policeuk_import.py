@@ -14,9 +14,10 @@ from django.db.models import Sum
 
 from saferhub.audit.models import AuditEvent
 from saferhub.crimedata import schema, store
+from saferhub.crimedata.counting import CountFilter, area_scope, lsoa_districts, monthly_counts, period_counts
+from saferhub.crimedata.importing import ImportRefused
 from saferhub.crimedata.models import ImportRun, Partition
-from saferhub.crimedata.selectors import CountFilter, area_scope, monthly_counts, period_counts
-from saferhub.crimedata.services import ImportRefused, crime_import, lsoa_districts
+from saferhub.crimedata.services import crime_import
 from saferhub.crimedata.tests import independent
 from saferhub.crimedata.tests.conftest import POLICEUK
 

@@ -20,8 +20,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from saferhub.crimedata import csvfiles, policeuk, schema, store
+from saferhub.crimedata.input_errors import InputFileError
 from saferhub.crimedata.policeuk import LsoaIndex, ParsedFile, policeuk_file_read
-from saferhub.crimedata.sources import InputFileError
 
 LSOAS = LsoaIndex.of({"E01025924": 2011, "E01033102": 2011, "E01035000": 2021, "E01025913": 0})
 STREET = ",".join(schema.POLICEUK_STREET_HEADER) + "\n"

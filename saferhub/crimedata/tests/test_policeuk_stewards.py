@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from saferhub.audit.models import AuditEvent
-from saferhub.crimedata import selectors
+from saferhub.crimedata import counting
+from saferhub.crimedata.importing import ImportRefused
 from saferhub.crimedata.models import ImportRun, Partition, PartitionVersion
-from saferhub.crimedata.services import ImportRefused, crime_import, crime_store_check
+from saferhub.crimedata.services import crime_import, crime_store_check
 from saferhub.crimedata.tests.test_views import LEICESTER, street_csv
 from saferhub.partnerships.models import Role
 from saferhub.partnerships.tests.factories import (
@@ -59,9 +60,9 @@ def month_file(month="2023-01", **rows):
 
 def leicester_january():
     """Leicester's January 2023 crimes, by category, as every page counts them."""
-    rows = selectors.period_counts(
-        scope=selectors.area_scope(LEICESTER),
-        what=selectors.CountFilter(),
+    rows = counting.period_counts(
+        scope=counting.area_scope(LEICESTER),
+        what=counting.CountFilter(),
         period="month",
         month_from=JANUARY,
         month_to=JANUARY,

@@ -7,8 +7,8 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from saferhub.audit.models import AuditEvent
+from saferhub.crimedata.importing import upload_folder
 from saferhub.crimedata.models import ImportRun, Partition
-from saferhub.crimedata.services import upload_folder
 from saferhub.crimedata.tests.test_views import street_file, upload
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -14,14 +14,9 @@ from markupsafe import escape
 from saferhub.audit.models import AuditEvent
 from saferhub.crimedata import schema
 from saferhub.crimedata.extracts import extract_mapping_parse
+from saferhub.crimedata.importing import upload_folder
 from saferhub.crimedata.models import ColumnMapping, ImportRun, Indicator, Partition
-from saferhub.crimedata.services import (
-    column_mapping_save,
-    crime_import,
-    extract_import,
-    indicators_load,
-    upload_folder,
-)
+from saferhub.crimedata.services import column_mapping_save, crime_import, extract_import, indicators_load
 
 pytestmark = pytest.mark.usefixtures("geography")
 

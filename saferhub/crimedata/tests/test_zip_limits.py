@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from saferhub.crimedata import csvfiles, schema
+from saferhub.crimedata.importing import ImportRefused
+from saferhub.crimedata.input_errors import InputFileError
 from saferhub.crimedata.models import ImportRun, ImportStatus, Partition
 from saferhub.crimedata.policeuk import LsoaIndex, policeuk_file_read
-from saferhub.crimedata.services import ImportRefused, crime_import
-from saferhub.crimedata.sources import InputFileError, input_files
+from saferhub.crimedata.services import crime_import
+from saferhub.crimedata.sources import input_files
 from saferhub.crimedata.zipmembers import zip_member_opener, zip_members_checked
 
 MIB = 1 << 20

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from saferhub.audit.models import AuditEvent
+from saferhub.documents.making import FAILED_TEXT, GONE_TEXT, document_make
 from saferhub.documents.models import Document
 from saferhub.documents.registry import DocumentKind, DocumentUnavailable, document_kind_register
 from saferhub.documents.selectors import document_file, document_path
-from saferhub.documents.services import FAILED_TEXT, GONE_TEXT, document_make, document_request
+from saferhub.documents.services import document_request
 from saferhub.documents.tests.conftest import NOTE
 from saferhub.documents.tests.fakes import note_kind
 

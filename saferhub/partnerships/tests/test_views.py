@@ -26,11 +26,6 @@ SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def signed_in(client, world, who="partnership_manager"):
-    client.force_login(world.people[who])
-    return client
-
-
 def group_url(world, key="a"):
     group = world.records[key]["group"]
     return f"/p/{group.partnership.slug}/groups/{group.public_id}/"
@@ -50,8 +45,8 @@ def csrf_post(client, get_url, data, post_url=None):
 # Home
 
 
-def test_home_lists_your_roles(client, world):
-    page = signed_in(client, world).get("/").content.decode()
+def test_home_lists_your_roles(sign_in):
+    page = sign_in("partnership_manager").get("/").content.decode()
     assert "Alpha Community Safety Partnership" in page
     assert "Partnership manager" in page
     assert "Alpha City Council" in page
@@ -59,16 +54,16 @@ def test_home_lists_your_roles(client, world):
     assert "Partnerships in your area" not in page
 
 
-def test_home_lists_the_partnerships_beneath_yours(client, world):
-    page = signed_in(client, world, "county_manager").get("/").content.decode()
+def test_home_lists_the_partnerships_beneath_yours(sign_in):
+    page = sign_in("county_manager").get("/").content.decode()
     assert "County Strategy Board" in page
     assert "Partnerships in your area" in page
     assert "Alpha Community Safety Partnership" in page
     assert "Beta Community Safety Partnership" in page
 
 
-def test_home_for_someone_without_roles(client, world):
-    page = signed_in(client, world, "nobody").get("/").content.decode()
+def test_home_for_someone_without_roles(sign_in):
+    page = sign_in("nobody").get("/").content.decode()
     assert "You do not have a role in any partnership yet" in page
 
 
@@ -128,11 +123,11 @@ def test_posting_without_the_csrf_token_is_refused(world):
 
 
 def test_manager_invites_an_existing_person_who_is_told_by_email(
-    client, world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, sign_in
 ):
     users_before = User.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in(client, world).post(
+        response = sign_in("partnership_manager").post(
             "/p/alpha/people/add/",
             {
                 "email": "manager@beta.example",
@@ -162,17 +157,17 @@ def assert_add_person_refused(client, data, message):
     assert (Membership.objects.count(), MembershipInvitation.objects.count(), User.objects.count()) == before
 
 
-def test_add_person_without_an_email(client, world):
+def test_add_person_without_an_email(world, sign_in):
     assert_add_person_refused(
-        signed_in(client, world),
+        sign_in("partnership_manager"),
         {"email": "", "full_name": "Someone", "organisation": council(world).pk, "role": "analyst"},
         "Enter their email address",
     )
 
 
-def test_add_a_person_without_their_name(client, world):
+def test_add_a_person_without_their_name(world, sign_in):
     assert_add_person_refused(
-        signed_in(client, world),
+        sign_in("partnership_manager"),
         {"email": "unknown@alpha.example", "organisation": council(world).pk, "role": "analyst"},
         "Enter their full name",
     )
@@ -193,8 +188,8 @@ def add_person_answer(client, world, email, role="board_member"):
     return page, tuple(part.replace(email, "EMAIL") for part in answer)
 
 
-def test_adding_someone_by_email_answers_the_same_whether_or_not_they_have_an_account(client, world):
-    signed_in(client, world)
+def test_adding_someone_by_email_answers_the_same_whether_or_not_they_have_an_account(client, world, sign_in):
+    sign_in("partnership_manager")
     _, stranger = add_person_answer(client, world, "stranger@example.org")
     known_page, known = add_person_answer(client, world, "manager@beta.example")
     _, notice, row = stranger
@@ -208,8 +203,8 @@ def test_adding_someone_by_email_answers_the_same_whether_or_not_they_have_an_ac
     assert "Beta Manager" not in client.get("/p/alpha/audit/").content.decode()
 
 
-def test_adding_someone_who_already_has_the_role_or_its_invitation_answers_the_same(client, world):
-    signed_in(client, world)
+def test_adding_someone_who_already_has_the_role_or_its_invitation_answers_the_same(client, world, sign_in):
+    sign_in("partnership_manager")
     _, fresh = add_person_answer(client, world, "stranger@example.org", role="analyst")
     invitations = MembershipInvitation.objects.count()
     _, invited_again = add_person_answer(client, world, "stranger@example.org", role="analyst")
@@ -220,8 +215,8 @@ def test_adding_someone_who_already_has_the_role_or_its_invitation_answers_the_s
     assert MembershipInvitation.objects.count() == invitations
 
 
-def test_adding_someone_needs_their_name_whether_or_not_they_have_an_account(client, world):
-    signed_in(client, world)
+def test_adding_someone_needs_their_name_whether_or_not_they_have_an_account(client, world, sign_in):
+    sign_in("partnership_manager")
     answers = []
     for email in ("manager@beta.example", "stranger@example.org"):
         data = {"email": email, "organisation": council(world).pk, "role": "analyst"}
@@ -233,9 +228,9 @@ def test_adding_someone_needs_their_name_whether_or_not_they_have_an_account(cli
     assert "Enter their full name" in answers[0]
 
 
-def invite_nobody(client, world, role="analyst"):
+def invite_nobody(sign_in, world, role="analyst"):
     """The manager invites the person with no roles; returns their invitation."""
-    signed_in(client, world).post(
+    sign_in("partnership_manager").post(
         "/p/alpha/people/add/",
         {
             "email": "nobody@example.org",
@@ -247,8 +242,8 @@ def invite_nobody(client, world, role="analyst"):
     return MembershipInvitation.objects.get(user=world.people["nobody"], role=role)
 
 
-def test_the_invited_person_accepts_on_their_home_page_and_then_has_the_role(world):
-    invitation = invite_nobody(Client(), world)
+def test_the_invited_person_accepts_on_their_home_page_and_then_has_the_role(world, sign_in):
+    invitation = invite_nobody(sign_in, world)
     invitee = Client(enforce_csrf_checks=True)
     invitee.force_login(world.people["nobody"])
     home = invitee.get("/").content.decode()
@@ -270,14 +265,14 @@ def test_the_invited_person_accepts_on_their_home_page_and_then_has_the_role(wor
     assert not MembershipInvitation.objects.exists()
     assert "invites you" not in invitee.get("/").content.decode()
     # Now a member, they appear under People by their own name.
-    people = signed_in(Client(), world).get("/p/alpha/people/").content.decode()
+    people = sign_in("partnership_manager").get("/p/alpha/people/").content.decode()
     assert "No Memberships" in people
     assert "Invited, not yet accepted" not in people
 
 
-def test_the_invited_person_declines_and_gets_no_role(client, world):
-    invitation = invite_nobody(client, world)
-    signed_in(client, world, "nobody")
+def test_the_invited_person_declines_and_gets_no_role(client, world, sign_in):
+    invitation = invite_nobody(sign_in, world)
+    sign_in("nobody")
     response = client.post(f"/invitations/{invitation.public_id}/decline/", follow=True)
     assert (
         "You have declined the invitation from Alpha Community Safety Partnership"
@@ -290,19 +285,19 @@ def test_the_invited_person_declines_and_gets_no_role(client, world):
     assert (event.actor, event.context["outcome"]) == (world.people["nobody"], "declined")
 
 
-def test_nobody_else_can_accept_or_decline_an_invitation(client, world):
-    invitation = invite_nobody(client, world)
+def test_nobody_else_can_accept_or_decline_an_invitation(client, world, sign_in):
+    invitation = invite_nobody(sign_in, world)
     for who in ("partnership_manager", "other_manager", "analyst"):
-        signed_in(client, world, who)
+        sign_in(who)
         for answer in ("accept", "decline"):
             assert client.post(f"/invitations/{invitation.public_id}/{answer}/").status_code == 404
     assert MembershipInvitation.objects.filter(pk=invitation.pk).exists()
     assert not Membership.objects.filter(user=world.people["nobody"]).exists()
 
 
-def test_someone_invited_cannot_yet_own_an_action(client, world):
-    invite_nobody(client, world)
-    response = signed_in(client, world).post(
+def test_someone_invited_cannot_yet_own_an_action(world, sign_in):
+    invite_nobody(sign_in, world)
+    response = sign_in("partnership_manager").post(
         group_url(world) + "actions/new/",
         {"description": "Given to the invitee", "status": "open", "owner": world.people["nobody"].pk},
     )
@@ -310,8 +305,8 @@ def test_someone_invited_cannot_yet_own_an_action(client, world):
     assert not Action.objects.filter(description="Given to the invitee").exists()
 
 
-def test_manager_withdraws_an_invitation_after_confirming(client, world):
-    invitation = invite_nobody(client, world)
+def test_manager_withdraws_an_invitation_after_confirming(client, world, sign_in):
+    invitation = invite_nobody(sign_in, world)
     url = f"/p/alpha/people/invitations/{invitation.public_id}/withdraw/"
     page = client.get(url).content.decode()
     assert "Withdraw the invitation to Nobody?" in page
@@ -321,25 +316,25 @@ def test_manager_withdraws_an_invitation_after_confirming(client, world):
     assert not MembershipInvitation.objects.exists()
     event = AuditEvent.objects.get(verb="deleted", target_id=str(invitation.public_id))
     assert (event.actor, event.context["outcome"]) == (world.people["partnership_manager"], "withdrawn")
-    assert "invites you" not in signed_in(client, world, "nobody").get("/").content.decode()
+    assert "invites you" not in sign_in("nobody").get("/").content.decode()
 
 
-def test_only_managers_see_the_withdraw_link_or_may_withdraw(client, world):
-    invitation = invite_nobody(client, world)
+def test_only_managers_see_the_withdraw_link_or_may_withdraw(client, world, sign_in):
+    invitation = invite_nobody(sign_in, world)
     url = f"/p/alpha/people/invitations/{invitation.public_id}/withdraw/"
-    signed_in(client, world, "board_member")
+    sign_in("board_member")
     page = client.get("/p/alpha/people/").content.decode()
     assert "Invited, not yet accepted" in page
     assert "Withdraw" not in page
     assert client.post(url).status_code == 403
-    assert signed_in(client, world, "other_manager").post(url).status_code == 404
+    assert sign_in("other_manager").post(url).status_code == 404
     assert MembershipInvitation.objects.filter(pk=invitation.pk).exists()
 
 
-def test_manager_removes_a_role_after_confirming(client, world):
+def test_manager_removes_a_role_after_confirming(client, world, sign_in):
     membership = Membership.objects.get(user=world.people["analyst"], partnership=world.a)
     url = f"/p/alpha/people/{membership.public_id}/remove/"
-    signed_in(client, world)
+    sign_in("partnership_manager")
     page = client.get(url).content.decode()
     assert "Remove Alpha Analyst as analyst?" in page
     assert Membership.objects.filter(pk=membership.pk).exists()
@@ -352,16 +347,16 @@ def test_manager_removes_a_role_after_confirming(client, world):
     assert "Alpha Analyst no longer has the role Analyst" in page
 
 
-def test_removing_a_role_in_another_partnership_is_not_found(client, world):
+def test_removing_a_role_in_another_partnership_is_not_found(world, sign_in):
     membership = world.records["b"]["membership"]
-    response = signed_in(client, world).post(f"/p/alpha/people/{membership.public_id}/remove/")
+    response = sign_in("partnership_manager").post(f"/p/alpha/people/{membership.public_id}/remove/")
     assert response.status_code == 404
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_people_page_shows_remove_links_only_to_managers(client, world):
-    assert "Add a person" in signed_in(client, world).get("/p/alpha/people/").content.decode()
-    page = signed_in(client, world, "board_member").get("/p/alpha/people/").content.decode()
+def test_people_page_shows_remove_links_only_to_managers(sign_in):
+    assert "Add a person" in sign_in("partnership_manager").get("/p/alpha/people/").content.decode()
+    page = sign_in("board_member").get("/p/alpha/people/").content.decode()
     assert "Alpha Analyst" in page
     assert "Add a person" not in page
     assert "/remove/" not in page
@@ -370,8 +365,8 @@ def test_people_page_shows_remove_links_only_to_managers(client, world):
 # Groups, meetings and actions
 
 
-def test_manager_adds_a_group(client, world):
-    response = signed_in(client, world).post(
+def test_manager_adds_a_group(client, world, sign_in):
+    response = sign_in("partnership_manager").post(
         "/p/alpha/groups/new/", {"name": "Hate Crime Group", "kind": "sub_group", "purpose": "Tackle hate"}
     )
     group = Group.objects.get(partnership=world.a, name="Hate Crime Group")
@@ -380,8 +375,8 @@ def test_manager_adds_a_group(client, world):
     assert "Hate Crime Group" in client.get("/p/alpha/").content.decode()
 
 
-def test_a_group_name_must_be_new_in_the_partnership(client, world):
-    response = signed_in(client, world).post(
+def test_a_group_name_must_be_new_in_the_partnership(world, sign_in):
+    response = sign_in("partnership_manager").post(
         "/p/alpha/groups/new/", {"name": "executive board", "kind": "board"}
     )
     assert response.status_code == 400
@@ -389,16 +384,16 @@ def test_a_group_name_must_be_new_in_the_partnership(client, world):
     assert Group.objects.filter(partnership=world.a).count() == 1
 
 
-def test_the_same_group_name_is_fine_in_another_partnership(client, world):
+def test_the_same_group_name_is_fine_in_another_partnership(world, sign_in):
     Group.objects.filter(partnership=world.a).delete()
-    response = signed_in(client, world).post(
+    response = sign_in("partnership_manager").post(
         "/p/alpha/groups/new/", {"name": "Executive Board", "kind": "board"}
     )
     assert response.status_code == 302
 
 
-def test_manager_adds_a_meeting(client, world):
-    response = signed_in(client, world).post(
+def test_manager_adds_a_meeting(client, world, sign_in):
+    response = sign_in("partnership_manager").post(
         group_url(world) + "meetings/new/", {"title": "Autumn board", "held_on": "2025-10-14", "notes": ""}
     )
     assert response.status_code == 302
@@ -407,9 +402,9 @@ def test_manager_adds_a_meeting(client, world):
     assert "Meeting added" in page
 
 
-def test_a_meeting_date_must_be_real(client, world):
+def test_a_meeting_date_must_be_real(world, sign_in):
     meetings_before = Meeting.objects.count()
-    response = signed_in(client, world).post(
+    response = sign_in("partnership_manager").post(
         group_url(world) + "meetings/new/", {"title": "Autumn board", "held_on": "2025-02-30"}
     )
     assert response.status_code == 400
@@ -417,8 +412,8 @@ def test_a_meeting_date_must_be_real(client, world):
     assert Meeting.objects.count() == meetings_before
 
 
-def test_manager_adds_an_action(client, world):
-    response = signed_in(client, world).post(
+def test_manager_adds_an_action(client, world, sign_in):
+    response = sign_in("partnership_manager").post(
         group_url(world) + "actions/new/",
         {
             "description": "Map shop theft hotspots",
@@ -437,9 +432,9 @@ def test_manager_adds_an_action(client, world):
     assert "31 January 2030" in page
 
 
-def test_an_action_needs_a_description(client, world):
+def test_an_action_needs_a_description(world, sign_in):
     actions_before = Action.objects.count()
-    response = signed_in(client, world).post(
+    response = sign_in("partnership_manager").post(
         group_url(world) + "actions/new/", {"description": "", "status": "open"}
     )
     assert response.status_code == 400
@@ -447,8 +442,8 @@ def test_an_action_needs_a_description(client, world):
     assert Action.objects.count() == actions_before
 
 
-def test_an_action_owner_must_belong_to_the_partnership(client, world):
-    response = signed_in(client, world).post(
+def test_an_action_owner_must_belong_to_the_partnership(world, sign_in):
+    response = sign_in("partnership_manager").post(
         group_url(world) + "actions/new/",
         {"description": "Sneaky", "status": "open", "owner": world.people["other_manager"].pk},
     )
@@ -456,10 +451,10 @@ def test_an_action_owner_must_belong_to_the_partnership(client, world):
     assert not Action.objects.filter(description="Sneaky").exists()
 
 
-def test_manager_updates_an_action_and_the_change_is_audited(client, world):
+def test_manager_updates_an_action_and_the_change_is_audited(client, world, sign_in):
     action = world.records["a"]["action"]
     url = group_url(world) + f"actions/{action.public_id}/edit/"
-    signed_in(client, world)
+    sign_in("partnership_manager")
     assert "Report on night-time economy" in client.get(url).content.decode()
     response = client.post(
         url,
@@ -483,18 +478,18 @@ def test_manager_updates_an_action_and_the_change_is_audited(client, world):
     assert "Action updated" in page
 
 
-def test_saving_an_unchanged_action_records_nothing(client, world):
+def test_saving_an_unchanged_action_records_nothing(world, sign_in):
     action = world.records["a"]["action"]
-    signed_in(client, world).post(
+    sign_in("partnership_manager").post(
         group_url(world) + f"actions/{action.public_id}/edit/",
         {"description": action.description, "status": action.status},
     )
     assert not AuditEvent.objects.filter(verb="updated", target_id=str(action.public_id)).exists()
 
 
-def test_an_action_of_another_partnership_is_not_found(client, world):
+def test_an_action_of_another_partnership_is_not_found(world, sign_in):
     action_b = world.records["b"]["action"]
-    response = signed_in(client, world).get(group_url(world) + f"actions/{action_b.public_id}/edit/")
+    response = sign_in("partnership_manager").get(group_url(world) + f"actions/{action_b.public_id}/edit/")
     assert response.status_code == 404
 
 
@@ -515,8 +510,8 @@ def manager_pages(world):
     ]
 
 
-def test_a_board_member_reads_the_partnership_and_its_groups(client, world):
-    signed_in(client, world, "board_member")
+def test_a_board_member_reads_the_partnership_and_its_groups(client, world, sign_in):
+    sign_in("board_member")
     overview = client.get("/p/alpha/").content.decode()
     assert "Executive Board" in overview
     assert "Add a group" not in overview
@@ -527,8 +522,8 @@ def test_a_board_member_reads_the_partnership_and_its_groups(client, world):
     assert "Add a meeting" not in group_page
 
 
-def test_a_board_member_is_refused_the_manager_pages_and_it_is_audited(client, world):
-    signed_in(client, world, "board_member")
+def test_a_board_member_is_refused_the_manager_pages_and_it_is_audited(client, world, sign_in):
+    sign_in("board_member")
     for url in manager_pages(world):
         assert client.get(url).status_code == 403, url
     refusals = AuditEvent.objects.filter(verb="refused", actor=world.people["board_member"])
@@ -537,22 +532,22 @@ def test_a_board_member_is_refused_the_manager_pages_and_it_is_audited(client, w
     assert {event.context["permission"] for event in refusals} == {"partnerships.manage_partnership"}
 
 
-def test_a_board_member_cannot_post_to_the_manager_pages(client, world):
-    signed_in(client, world, "board_member")
+def test_a_board_member_cannot_post_to_the_manager_pages(client, sign_in):
+    sign_in("board_member")
     response = client.post("/p/alpha/groups/new/", {"name": "Rogue group", "kind": "board"})
     assert response.status_code == 403
     assert not Group.objects.filter(name="Rogue group").exists()
 
 
-def test_another_partnerships_manager_finds_nothing(client, world):
-    signed_in(client, world, "other_manager")
+def test_another_partnerships_manager_finds_nothing(client, world, sign_in):
+    sign_in("other_manager")
     for url in ["/p/alpha/", "/p/alpha/people/", group_url(world), *manager_pages(world)]:
         assert client.get(url).status_code == 404, url
     assert not AuditEvent.objects.filter(verb="refused").exists()
 
 
-def test_the_county_reads_a_district_but_does_not_manage_it(client, world):
-    signed_in(client, world, "county_manager")
+def test_the_county_reads_a_district_but_does_not_manage_it(client, sign_in):
+    sign_in("county_manager")
     assert client.get("/p/alpha/").status_code == 200
     assert client.get("/p/alpha/groups/new/").status_code == 403
 
@@ -560,8 +555,8 @@ def test_the_county_reads_a_district_but_does_not_manage_it(client, world):
 # Settings
 
 
-def test_manager_requires_two_factor_and_is_then_sent_to_set_it_up(client, world):
-    signed_in(client, world)
+def test_manager_requires_two_factor_and_is_then_sent_to_set_it_up(client, world, sign_in):
+    sign_in("partnership_manager")
     response = client.post("/p/alpha/settings/", {"requires_two_factor": "on"})
     assert response.status_code == 302
     world.a.refresh_from_db()
@@ -592,8 +587,8 @@ def test_a_verified_manager_turns_two_factor_off(world):
 # What people type is shown, never run
 
 
-def test_html_in_a_group_name_is_shown_escaped(client, world):
-    signed_in(client, world).post("/p/alpha/groups/new/", {"name": SCRIPT, "kind": "board"})
+def test_html_in_a_group_name_is_shown_escaped(client, sign_in):
+    sign_in("partnership_manager").post("/p/alpha/groups/new/", {"name": SCRIPT, "kind": "board"})
     group = Group.objects.get(name=SCRIPT)
     for url in [
         "/p/alpha/",
@@ -605,9 +600,9 @@ def test_html_in_a_group_name_is_shown_escaped(client, world):
         assert ESCAPED_SCRIPT in page, url
 
 
-def test_html_in_an_action_is_shown_escaped(client, world):
+def test_html_in_an_action_is_shown_escaped(client, world, sign_in):
     action = world.records["a"]["action"]
-    response = signed_in(client, world).post(
+    response = sign_in("partnership_manager").post(
         group_url(world) + f"actions/{action.public_id}/edit/",
         {"description": SCRIPT, "status": "open", "update": SCRIPT},
     )
@@ -619,27 +614,28 @@ def test_html_in_an_action_is_shown_escaped(client, world):
     assert ESCAPED_SCRIPT in page
 
 
-def test_html_in_a_refused_form_is_shown_escaped(client, world):
-    response = signed_in(client, world).post("/p/alpha/groups/new/", {"name": SCRIPT, "kind": ""})
+def test_html_in_a_refused_form_is_shown_escaped(sign_in):
+    response = sign_in("partnership_manager").post("/p/alpha/groups/new/", {"name": SCRIPT, "kind": ""})
     assert response.status_code == 400
     page = response.content.decode()
     assert SCRIPT not in page
     assert ESCAPED_SCRIPT in page
 
 
-def test_audit_rows_name_the_records_they_are_about(client, world):
-    signed_in(client, world).post("/p/alpha/groups/new/", {"name": "Hate Crime Group", "kind": "sub_group"})
+def test_audit_rows_name_the_records_they_are_about(world, sign_in):
+    sign_in("partnership_manager").post(
+        "/p/alpha/groups/new/", {"name": "Hate Crime Group", "kind": "sub_group"}
+    )
     event = AuditEvent.objects.get(verb="created", target_label="Hate Crime Group")
     assert event.target_type == ContentType.objects.get_for_model(Group)
     assert event.partnership == world.a
 
 
-def test_the_partnership_page_names_the_areas_it_covers(client, world):
-    # The crime data tests keep the real geography for the whole session, where Leicester is already held.
+def test_the_partnership_page_names_the_areas_it_covers(world, sign_in):
     Area.objects.update_or_create(code="E06000016", defaults={"name": "Leicester", "level": AreaLevel.LAD})
     world.a.area_codes = ["E06000016", "E99999999"]
     world.a.save()
-    page = signed_in(client, world).get("/p/alpha/").content.decode()
+    page = sign_in("partnership_manager").get("/p/alpha/").content.decode()
     assert "Leicester (E06000016), E99999999" in page
 
 
@@ -651,8 +647,8 @@ def partner_url(world, organisation_name, action):
     return f"/p/alpha/organisations/{partner.public_id}/{action}/"
 
 
-def test_manager_changes_a_member_organisations_status_and_it_is_audited(client, world):
-    signed_in(client, world)
+def test_manager_changes_a_member_organisations_status_and_it_is_audited(client, world, sign_in):
+    sign_in("partnership_manager")
     page = client.get("/p/alpha/").content.decode()
     assert partner_url(world, "Shire Police", "edit") in page
     response = client.post(partner_url(world, "Shire Police", "edit"), {"status": "co_operating_body"})
@@ -670,8 +666,8 @@ def test_manager_changes_a_member_organisations_status_and_it_is_audited(client,
     ) == {"responsible_authority"}
 
 
-def test_an_organisation_that_peoples_roles_name_cannot_be_removed(client, world):
-    signed_in(client, world)
+def test_an_organisation_that_peoples_roles_name_cannot_be_removed(client, world, sign_in):
+    sign_in("partnership_manager")
     url = partner_url(world, "Alpha City Council", "remove")
     page = client.get(url)
     assert page.status_code == 409
@@ -686,16 +682,16 @@ def test_an_organisation_that_peoples_roles_name_cannot_be_removed(client, world
     assert not AuditEvent.objects.filter(verb="deleted").exists()
 
 
-def test_an_organisation_a_priority_or_an_action_names_cannot_be_removed(client, world):
+def test_an_organisation_a_priority_or_an_action_names_cannot_be_removed(world, sign_in):
     action = world.records["a"]["action"]
     action.owner_organisation = world.records["a"]["priority"].lead_organisation
     action.save()
-    response = signed_in(client, world).post(partner_url(world, "Shire Police", "remove"))
+    response = sign_in("partnership_manager").post(partner_url(world, "Shire Police", "remove"))
     assert response.status_code == 409
     assert "while 1 action and 1 priority in this partnership name it" in response.content.decode()
 
 
-def test_an_organisation_named_only_elsewhere_is_removed_from_here_and_stays_there(client, world):
+def test_an_organisation_named_only_elsewhere_is_removed_from_here_and_stays_there(client, world, sign_in):
     probation = Organisation.objects.create(name="Shire Probation", type="probation")
     for partnership in (world.a, world.b):
         PartnerOrganisation.objects.create(
@@ -704,7 +700,7 @@ def test_an_organisation_named_only_elsewhere_is_removed_from_here_and_stays_the
     Membership.objects.create(
         user=world.people["other_manager"], partnership=world.b, organisation=probation, role="analyst"
     )
-    signed_in(client, world)
+    sign_in("partnership_manager")
     assert (
         "Remove organisation" in client.get(partner_url(world, "Shire Probation", "remove")).content.decode()
     )
@@ -716,8 +712,8 @@ def test_an_organisation_named_only_elsewhere_is_removed_from_here_and_stays_the
     assert (event.partnership, event.context["organisation"]) == (world.a, "Shire Probation")
 
 
-def test_manager_changes_a_group_and_it_is_audited(client, world):
-    signed_in(client, world)
+def test_manager_changes_a_group_and_it_is_audited(client, world, sign_in):
+    sign_in("partnership_manager")
     assert group_url(world) + "edit/" in client.get(group_url(world)).content.decode()
     response = client.post(
         group_url(world) + "edit/", {"name": "Strategy Board", "kind": "board", "purpose": "Sets the plan"}
@@ -728,17 +724,17 @@ def test_manager_changes_a_group_and_it_is_audited(client, world):
     assert AuditEvent.objects.get(verb="updated").context == {"fields": ["name", "purpose"]}
 
 
-def test_a_group_cannot_be_renamed_to_another_groups_name(client, world):
+def test_a_group_cannot_be_renamed_to_another_groups_name(world, sign_in):
     Group.objects.create(partnership=world.a, name="JAG North", kind="jag")
-    response = signed_in(client, world).post(
+    response = sign_in("partnership_manager").post(
         group_url(world) + "edit/", {"name": "jag north", "kind": "board"}
     )
     assert response.status_code == 400
     assert "There is already a group with this name" in response.content.decode()
 
 
-def test_removing_a_group_says_what_goes_with_it_then_removes_it(client, world):
-    signed_in(client, world)
+def test_removing_a_group_says_what_goes_with_it_then_removes_it(client, world, sign_in):
+    sign_in("partnership_manager")
     page = client.get(group_url(world) + "remove/").content.decode()
     assert "Its 1 meeting and the 1 action on its log will be removed with it." in page
     response = client.post(group_url(world) + "remove/")
@@ -753,8 +749,8 @@ def meeting_url(world, action):
     return group_url(world) + f"meetings/{world.records['a']['meeting'].public_id}/{action}/"
 
 
-def test_manager_changes_a_meeting_and_its_minutes_keep_their_line_breaks(client, world):
-    signed_in(client, world)
+def test_manager_changes_a_meeting_and_its_minutes_keep_their_line_breaks(client, world, sign_in):
+    sign_in("partnership_manager")
     response = client.post(
         meeting_url(world, "edit"),
         {
@@ -772,11 +768,11 @@ def test_manager_changes_a_meeting_and_its_minutes_keep_their_line_breaks(client
     )
 
 
-def test_removing_a_meeting_keeps_the_actions_agreed_at_it(client, world):
+def test_removing_a_meeting_keeps_the_actions_agreed_at_it(client, world, sign_in):
     action = world.records["a"]["action"]
     action.meeting = world.records["a"]["meeting"]
     action.save()
-    signed_in(client, world)
+    sign_in("partnership_manager")
     assert (
         "Actions agreed at it stay on the action log"
         in client.get(meeting_url(world, "remove")).content.decode()
@@ -792,8 +788,8 @@ def test_removing_a_meeting_keeps_the_actions_agreed_at_it(client, world):
     }
 
 
-def test_board_members_see_no_change_links_and_are_refused_the_pages(client, world):
-    signed_in(client, world, "board_member")
+def test_board_members_see_no_change_links_and_are_refused_the_pages(client, world, sign_in):
+    sign_in("board_member")
     assert "/edit/" not in client.get(group_url(world)).content.decode()
     assert "/organisations/" not in client.get("/p/alpha/").content.decode()
     for url in [

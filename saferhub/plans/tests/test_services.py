@@ -2,47 +2,11 @@
 
 import datetime as dt
 
-import pytest
-from django.contrib.contenttypes.models import ContentType
-
 from saferhub.audit.models import AuditEvent
 from saferhub.plans import services
 from saferhub.plans.models import Deliverable, Plan
 from saferhub.plans.tests.factories import PlanFactory, PriorityFactory
-
-
-def last_event_id():
-    latest = AuditEvent.objects.order_by("-id").first()
-    return latest.id if latest else 0
-
-
-def the_one_new_event(before_id):
-    rows = list(AuditEvent.objects.filter(id__gt=before_id))
-    assert len(rows) == 1, [(row.verb, row.target_label) for row in rows]
-    return rows[0]
-
-
-def assert_event(event, *, verb, actor, partnership, target, context=None):
-    assert (event.verb, event.actor, event.partnership) == (verb, actor, partnership)
-    assert event.target_type == ContentType.objects.get_for_model(target)
-    assert event.target_id == str(target.public_id)
-    if context is not None:
-        assert event.context == context
-
-
-@pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
-def plan(world):
-    return world.records["a"]["plan"]
-
-
-@pytest.fixture
-def priority(world):
-    return world.records["a"]["priority"]
+from tests.helpers import assert_event, last_event_id, the_one_new_event
 
 
 def test_plan_create_saves_and_audits(world, manager):

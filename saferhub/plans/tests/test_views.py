@@ -17,16 +17,6 @@ DURING_THE_PLAN = dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC)  # the world's plan 
 
 
 @pytest.fixture
-def plan(world):
-    return world.records["a"]["plan"]
-
-
-@pytest.fixture
-def priority(world):
-    return world.records["a"]["priority"]
-
-
-@pytest.fixture
 def other_priority(plan):
     """A priority of alpha's plan that the theme lead does not lead."""
     other = PriorityFactory(plan=plan, title="Violent Crime", position=2)
@@ -38,11 +28,6 @@ def other_priority(plan):
 def county_priority(world):
     county_plan = PlanFactory(partnership=world.county, title="County Strategy 2023–2026")
     return PriorityFactory(plan=county_plan, title="Reducing Serious Violence")
-
-
-def as_(client, world, who):
-    client.force_login(world.people[who])
-    return client
 
 
 def plan_url(plan, slug="alpha"):
@@ -74,10 +59,10 @@ def refusals_of(user):
 # Reading
 
 
-def test_plan_list_shows_current_and_previous_plans(client, world, plan):
+def test_plan_list_shows_current_and_previous_plans(world, plan, sign_in):
     PlanFactory(partnership=world.a, title="Alpha Plan 2020–2023", is_current=False)
     with time_machine.travel(DURING_THE_PLAN, tick=False):
-        page = as_(client, world, "board_member").get("/p/alpha/plans/").content.decode()
+        page = sign_in("board_member").get("/p/alpha/plans/").content.decode()
     assert plan.title in page
     assert "Alpha Plan 2020–2023" in page
     assert "April 2023 – March 2026" in page
@@ -86,8 +71,8 @@ def test_plan_list_shows_current_and_previous_plans(client, world, plan):
     assert world.records["b"]["plan"].title not in page
 
 
-def test_plan_page_shows_its_priorities_and_audits_the_view(client, world, plan):
-    response = as_(client, world, "partnership_manager").get(plan_url(plan))
+def test_plan_page_shows_its_priorities_and_audits_the_view(world, plan, sign_in):
+    response = sign_in("partnership_manager").get(plan_url(plan))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Business Crime" in page
@@ -101,7 +86,9 @@ def test_plan_page_shows_its_priorities_and_audits_the_view(client, world, plan)
     )
 
 
-def test_a_current_plan_past_its_end_says_it_has_ended_and_prompts_its_managers_for_the_next(client, world):
+def test_a_current_plan_past_its_end_says_it_has_ended_and_prompts_its_managers_for_the_next(
+    client, world, sign_in
+):
     """North West Leicestershire's 2020–2023 plan, still its latest, seen in 2026."""
     ended = PlanFactory(
         partnership=world.a,
@@ -113,9 +100,9 @@ def test_a_current_plan_past_its_end_says_it_has_ended_and_prompts_its_managers_
         is_current=False, period_start=dt.date(2017, 4, 1), period_end=dt.date(2020, 3, 31)
     )
     with time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False):
-        manager_list = as_(client, world, "partnership_manager").get("/p/alpha/plans/").content.decode()
+        manager_list = sign_in("partnership_manager").get("/p/alpha/plans/").content.decode()
         manager_plan = client.get(plan_url(ended)).content.decode()
-        board_plan = as_(client, world, "board_member").get(plan_url(ended)).content.decode()
+        board_plan = sign_in("board_member").get(plan_url(ended)).content.decode()
     assert "Ended" in manager_list
     assert "govuk-tag--green" not in manager_list  # the "Current" tag
     for page in (manager_list, manager_plan):
@@ -146,7 +133,7 @@ AFTER_THE_END = dt.datetime(2023, 6, 1, 9, tzinfo=dt.UTC)
 
 
 def test_an_ended_plan_with_a_drafted_successor_links_it_and_does_not_prompt_for_a_new_one(
-    client, world, ended_plan_and_drafted_successor
+    client, ended_plan_and_drafted_successor, sign_in
 ):
     ended, successor = ended_plan_and_drafted_successor
     next_plan = (
@@ -154,9 +141,9 @@ def test_an_ended_plan_with_a_drafted_successor_links_it_and_does_not_prompt_for
         f'data-testid="later-plan">{successor.title}</a> (April 2023 – March 2026), not yet made current.'
     )
     with time_machine.travel(AFTER_THE_END, tick=False):
-        manager_list = as_(client, world, "partnership_manager").get("/p/alpha/plans/").content.decode()
+        manager_list = sign_in("partnership_manager").get("/p/alpha/plans/").content.decode()
         manager_plan = client.get(plan_url(ended)).content.decode()
-        board_plan = as_(client, world, "board_member").get(plan_url(ended)).content.decode()
+        board_plan = sign_in("board_member").get(plan_url(ended)).content.decode()
     for page in (manager_list, manager_plan):
         assert "This plan has ended" in page
         assert f'href="{plan_url(successor)}" data-testid="later-plan">{successor.title}</a>' in page
@@ -169,11 +156,11 @@ def test_an_ended_plan_with_a_drafted_successor_links_it_and_does_not_prompt_for
 
 
 def test_the_performance_page_says_the_current_plan_has_ended(
-    client, world, ended_plan_and_drafted_successor
+    client, ended_plan_and_drafted_successor, sign_in
 ):
     ended, successor = ended_plan_and_drafted_successor
     with time_machine.travel(AFTER_THE_END, tick=False):
-        page = as_(client, world, "board_member").get("/p/alpha/performance/").content.decode()
+        page = sign_in("board_member").get("/p/alpha/performance/").content.decode()
     assert f"{ended.title} ended on 31 March 2023." in page
     assert f'href="{plan_url(successor)}" data-testid="later-plan">' in page
     with time_machine.travel(dt.datetime(2022, 6, 1, 9, tzinfo=dt.UTC), tick=False):
@@ -192,23 +179,23 @@ def test_the_api_says_whether_a_plan_has_ended(world, ended_plan_and_drafted_suc
     assert (detail.json()["ended"], detail.json()["period_end"]) == (True, "2023-03-31")
 
 
-def test_a_current_plan_within_its_period_is_current(client, world, plan):
+def test_a_current_plan_within_its_period_is_current(plan, sign_in):
     with time_machine.travel(DURING_THE_PLAN, tick=False):
-        page = as_(client, world, "partnership_manager").get(plan_url(plan)).content.decode()
+        page = sign_in("partnership_manager").get(plan_url(plan)).content.decode()
     assert "Current plan" in page
     assert "This plan has ended" not in page
 
 
-def test_printable_plan_has_every_priority_and_deliverable(client, world, plan, other_priority):
-    page = as_(client, world, "board_member").get(plan_url(plan) + "print/").content.decode()
+def test_printable_plan_has_every_priority_and_deliverable(plan, other_priority, sign_in):
+    page = sign_in("board_member").get(plan_url(plan) + "print/").content.decode()
     for text in [plan.title, "1. Business Crime", "2. Violent Crime", "Target repeat shoplifting offenders"]:
         assert text in page
     assert "Fewer robberies" in page
     assert "Edit the plan" not in page
 
 
-def test_priority_page_lists_its_deliverables(client, world, priority):
-    page = as_(client, world, "board_member").get(priority_url(priority)).content.decode()
+def test_priority_page_lists_its_deliverables(priority, sign_in):
+    page = sign_in("board_member").get(priority_url(priority)).content.decode()
     assert "Business Crime" in page
     assert "Target repeat shoplifting offenders" in page
     assert "Alpha Theme lead" in page
@@ -244,8 +231,8 @@ def test_editing_the_plan_without_the_csrf_token_is_refused(world, plan):
     assert plan.vision == "A safer city for everyone."
 
 
-def test_a_plan_must_end_after_it_starts(client, world, plan):
-    response = as_(client, world, "partnership_manager").post(
+def test_a_plan_must_end_after_it_starts(plan, sign_in):
+    response = sign_in("partnership_manager").post(
         plan_url(plan) + "edit/", plan_form(plan, period_end="2022-01-01", vision="Changed")
     )
     assert response.status_code == 400
@@ -255,8 +242,8 @@ def test_a_plan_must_end_after_it_starts(client, world, plan):
     assert not AuditEvent.objects.filter(verb="updated").exists()
 
 
-def test_manager_records_a_revision(client, world, plan):
-    response = as_(client, world, "partnership_manager").post(
+def test_manager_records_a_revision(client, world, plan, sign_in):
+    response = sign_in("partnership_manager").post(
         plan_url(plan) + "revise/",
         {"label": "Revised April 2025", "revised_on": "2025-04-01", "summary": "Three priorities now"},
     )
@@ -269,8 +256,10 @@ def test_manager_records_a_revision(client, world, plan):
     assert AuditEvent.objects.filter(verb="created", target_id=str(revision.public_id)).count() == 1
 
 
-def test_manager_adds_a_priority_with_deliverables_and_alignment(client, world, plan, county_priority):
-    as_(client, world, "partnership_manager")
+def test_manager_adds_a_priority_with_deliverables_and_alignment(
+    client, world, plan, county_priority, sign_in
+):
+    sign_in("partnership_manager")
     form_page = client.get(plan_url(plan) + "priorities/new/").content.decode()
     assert "Reducing Serious Violence (County Strategy Board)" in form_page
     response = client.post(
@@ -298,8 +287,8 @@ def test_manager_adds_a_priority_with_deliverables_and_alignment(client, world, 
     assert "Supports: Reducing Serious Violence (County Strategy Board)" in page
 
 
-def test_deliverables_must_be_different(client, world, plan):
-    response = as_(client, world, "partnership_manager").post(
+def test_deliverables_must_be_different(plan, sign_in):
+    response = sign_in("partnership_manager").post(
         plan_url(plan) + "priorities/new/", {"title": "Violent Crime", "deliverables": "Same\nSame"}
     )
     assert response.status_code == 400
@@ -307,8 +296,8 @@ def test_deliverables_must_be_different(client, world, plan):
     assert not Priority.objects.filter(title="Violent Crime").exists()
 
 
-def test_manager_edits_a_priority(client, world, priority):
-    response = as_(client, world, "partnership_manager").post(
+def test_manager_edits_a_priority(world, priority, sign_in):
+    response = sign_in("partnership_manager").post(
         priority_url(priority) + "edit/",
         {
             "title": "Retail Crime",
@@ -333,8 +322,8 @@ def test_manager_edits_a_priority(client, world, priority):
 # The theme lead changes their own priority, and nothing else
 
 
-def test_theme_lead_edits_their_own_priority(client, world, priority):
-    as_(client, world, "theme_lead")
+def test_theme_lead_edits_their_own_priority(client, world, priority, sign_in):
+    sign_in("theme_lead")
     form = client.get(priority_url(priority) + "edit/")
     assert form.status_code == 200
     assert 'name="lead_user"' not in form.content.decode()
@@ -356,9 +345,9 @@ def test_theme_lead_edits_their_own_priority(client, world, priority):
     assert priority.lead_organisation.name == "Shire Police"
 
 
-def test_theme_lead_is_refused_another_priority(client, world, other_priority):
+def test_theme_lead_is_refused_another_priority(client, world, other_priority, sign_in):
     lead = world.people["theme_lead"]
-    as_(client, world, "theme_lead")
+    sign_in("theme_lead")
     assert "Edit the priority" not in client.get(priority_url(other_priority)).content.decode()
     response = client.post(priority_url(other_priority) + "edit/", {"title": "Hijacked"})
     assert response.status_code == 403
@@ -371,9 +360,9 @@ def test_theme_lead_is_refused_another_priority(client, world, other_priority):
     )
 
 
-def test_theme_lead_is_refused_the_plan_edit(client, world, plan):
+def test_theme_lead_is_refused_the_plan_edit(world, plan, sign_in):
     lead = world.people["theme_lead"]
-    response = as_(client, world, "theme_lead").get(plan_url(plan) + "edit/")
+    response = sign_in("theme_lead").get(plan_url(plan) + "edit/")
     assert response.status_code == 403
     refusal = refusals_of(lead).get()
     assert (refusal.target_id, refusal.partnership) == (str(plan.public_id), world.a)
@@ -383,8 +372,8 @@ def test_theme_lead_is_refused_the_plan_edit(client, world, plan):
 # Board members read only
 
 
-def test_board_member_sees_no_edit_buttons(client, world, plan, priority):
-    as_(client, world, "board_member")
+def test_board_member_sees_no_edit_buttons(client, plan, priority, sign_in):
+    sign_in("board_member")
     plan_page = client.get(plan_url(plan)).content.decode()
     for button in ["Edit the plan", "Add a priority", "Record a revision", "Add a cross-cutting theme"]:
         assert button not in plan_page
@@ -393,7 +382,7 @@ def test_board_member_sees_no_edit_buttons(client, world, plan, priority):
     assert "Edit the priority" not in client.get(priority_url(priority)).content.decode()
 
 
-def test_board_member_is_refused_every_edit_page(client, world, plan, priority):
+def test_board_member_is_refused_every_edit_page(client, world, plan, priority, sign_in):
     theme = world.records["a"]["theme"]
     urls = [
         "/p/alpha/plans/new/",
@@ -404,7 +393,7 @@ def test_board_member_is_refused_every_edit_page(client, world, plan, priority):
         plan_url(plan) + "themes/new/",
         plan_url(plan) + f"themes/{theme.public_id}/edit/",
     ]
-    as_(client, world, "board_member")
+    sign_in("board_member")
     for url in urls:
         assert client.get(url).status_code == 403, url
     assert client.post(plan_url(plan) + "make-current/").status_code == 403
@@ -414,8 +403,8 @@ def test_board_member_is_refused_every_edit_page(client, world, plan, priority):
 # Another partnership's plans do not exist for you
 
 
-def test_alphas_plan_is_not_found_by_betas_manager(client, world, plan, priority):
-    as_(client, world, "other_manager")
+def test_alphas_plan_is_not_found_by_betas_manager(client, plan, priority, sign_in):
+    sign_in("other_manager")
     assert client.get(plan_url(plan, slug="beta")).status_code == 404
     assert client.get(plan_url(plan, slug="alpha")).status_code == 404
     assert client.get(priority_url(priority, slug="beta")).status_code == 404
@@ -425,10 +414,10 @@ def test_alphas_plan_is_not_found_by_betas_manager(client, world, plan, priority
     assert not AuditEvent.objects.filter(verb__in=["viewed", "refused"]).exists()
 
 
-def test_manager_cannot_reach_another_partnerships_priority_through_their_own_plan(client, world, plan):
+def test_manager_cannot_reach_another_partnerships_priority_through_their_own_plan(world, plan, sign_in):
     priority_b = world.records["b"]["priority"]
     url = plan_url(plan) + f"priorities/{priority_b.public_id}/edit/"
-    assert as_(client, world, "partnership_manager").get(url).status_code == 404
+    assert sign_in("partnership_manager").get(url).status_code == 404
 
 
 # What people type is kept as typed and shown as text
@@ -438,8 +427,8 @@ def test_manager_cannot_reach_another_partnerships_priority_through_their_own_pl
     "title",
     ['=HYPERLINK("http://evil.example","Click")', SCRIPT, "+SUM(A1:A2) & <b>bold</b>"],
 )
-def test_priority_title_is_stored_as_typed_and_shown_escaped(client, world, plan, title):
-    as_(client, world, "partnership_manager").post(
+def test_priority_title_is_stored_as_typed_and_shown_escaped(client, plan, title, sign_in):
+    sign_in("partnership_manager").post(
         plan_url(plan) + "priorities/new/", {"title": title, "deliverables": title}
     )
     added = Priority.objects.get(plan=plan, position=2)
@@ -452,9 +441,9 @@ def test_priority_title_is_stored_as_typed_and_shown_escaped(client, world, plan
             assert title not in page, url
 
 
-def test_html_in_the_plan_text_is_shown_escaped(client, world, plan):
+def test_html_in_the_plan_text_is_shown_escaped(plan, sign_in):
     Plan.objects.filter(pk=plan.pk).update(vision=SCRIPT, foreword="<img src=x onerror=alert(1)>")
-    page = as_(client, world, "board_member").get(plan_url(plan)).content.decode()
+    page = sign_in("board_member").get(plan_url(plan)).content.decode()
     assert SCRIPT not in page
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -13,18 +13,9 @@ from saferhub.workflow.definitions import DeadlineRule, TransitionRefused, workf
 from saferhub.workflow.models import Deadline
 from saferhub.workflow.selectors import deadlines_due
 from saferhub.workflow.services import transition
+from tests.helpers import last_event_id, the_one_new_event
 
 DUE = dt.date(2025, 10, 31)
-
-
-@pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
-def lead(world):
-    return world.people["theme_lead"]
 
 
 @pytest.fixture
@@ -40,10 +31,6 @@ def complete(draft):
     QuarterlyReturn.objects.filter(pk=draft.pk).update(sections_completed=[s.value for s in ReturnSection])
     draft.refresh_from_db()
     return draft
-
-
-def new_events():
-    return list(AuditEvent.objects.order_by("id"))
 
 
 def test_a_refused_transition_says_the_state_and_what_is_needed(draft, manager):
@@ -65,18 +52,16 @@ def test_an_accepted_return_cannot_be_submitted_again(complete, lead, manager):
 
 
 def test_a_transition_records_its_step_and_exactly_one_audit_event(complete, lead):
-    before = len(new_events())
+    before = last_event_id()
     submitted = transition(actor=lead, record=complete, name="submit", comment="All five sections.")
-    events = new_events()[before:]
-    assert [(e.verb, e.actor, e.target_id, e.context, e.partnership) for e in events] == [
-        (
-            AuditVerb.UPDATED,
-            lead,
-            str(complete.public_id),
-            {"status": "submitted"},
-            complete.audit_partnership,
-        )
-    ]
+    event = the_one_new_event(before)
+    assert (event.verb, event.actor, event.target_id, event.context, event.partnership) == (
+        AuditVerb.UPDATED,
+        lead,
+        str(complete.public_id),
+        {"status": "submitted"},
+        complete.audit_partnership,
+    )
     step = ReturnStep.objects.filter(quarterly_return=complete).last()
     assert (step.kind, step.actor, step.comment) == ("submitted", lead, "All five sections.")
     assert submitted.status == ReturnStatus.SUBMITTED and submitted.submitted_at is not None

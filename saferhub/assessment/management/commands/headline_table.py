@@ -14,7 +14,8 @@ from saferhub.assessment.headline import (
 from saferhub.assessment.selectors import MOST_YEARS
 from saferhub.core.csv import csv_text
 from saferhub.core.months import month_parse
-from saferhub.crimedata.selectors import UnknownArea, area_scope, indicator_set_for, months_held
+from saferhub.crimedata.counting import UnknownArea, area_scope, months_held
+from saferhub.crimedata.selectors import indicator_set_for
 from saferhub.partnerships.selectors import partnership_of_area
 
 DEFAULT_SET = "policeuk-crime-types"

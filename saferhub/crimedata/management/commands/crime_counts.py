@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from saferhub.core.csv import csv_text
 from saferhub.core.months import month_parse
-from saferhub.crimedata.selectors import CountFilter, UnknownArea, area_scope, period_counts
+from saferhub.crimedata.counting import CountFilter, UnknownArea, area_scope, period_counts
 
 
 def _month(text: str) -> dt.date:

@@ -3,9 +3,10 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from saferhub.accounts.models import User
+from saferhub.crimedata.importing import ImportRefused, import_run_discard
 from saferhub.crimedata.management.importing import ImportCommand
 from saferhub.crimedata.models import ImportRun, ImportStatus
-from saferhub.crimedata.services import ImportRefused, crime_import, import_run_discard
+from saferhub.crimedata.services import crime_import
 
 
 class Command(ImportCommand):

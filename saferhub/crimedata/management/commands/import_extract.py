@@ -4,9 +4,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from saferhub.crimedata.extracts import MappingError, extract_mapping_read
+from saferhub.crimedata.importing import ImportRefused
 from saferhub.crimedata.management.importing import ImportCommand
 from saferhub.crimedata.models import ImportRun
-from saferhub.crimedata.services import ImportRefused, extract_import
+from saferhub.crimedata.services import extract_import
 
 
 class Command(ImportCommand):
