@@ -43,13 +43,16 @@ run: demo
 	  $(BIN)/saferhub db_worker --no-startup-delay & \
 	  $(BIN)/saferhub runserver $(HOST):$(PORT)
 
+# pytest-xdist workers, one a core of the 2-core machines we run on; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+
 test: install assets system-packages
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config saferhub tests conftest.py
+	$(BIN)/mypy config saferhub tests benchmarks conftest.py
 	$(BIN)/lint-imports
 
 bench: install assets

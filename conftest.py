@@ -1,22 +1,24 @@
-"""Named people every suite shares: partnerships A and B under a county board, one person per role in A."""
+"""The fixtures every suite shares: the named people of partnerships A and B under a county board (one
+person per role in A), signing in as one of them, and a data folder of the process's own."""
 
-import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client, override_settings
 
-from saferhub.partnerships.models import PartnerOrganisation, Partnership, Role
-from saferhub.partnerships.tests.factories import (
-    GroupFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    PartnershipFactory,
-    UserFactory,
-)
-from saferhub.plans.tests.factories import DeliverableFactory, PlanFactory, PriorityFactory, ThemeFactory
+from tests.world import World, world_build
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A data folder of the test process's own instead of the project's var/: each pytest-xdist worker has
+    its own base temporary folder, so the workers' documents and crime stores never meet (nor a developer's).
+    A test that needs an empty one of its own still asks for it (`crime_store`, `settings`)."""
+    with override_settings(SAFERHUB_DATA_DIR=tmp_path_factory.mktemp("data")):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -26,63 +28,33 @@ def _empty_cache() -> None:
     cache.clear()
 
 
-@dataclass
-class World:
-    county: Partnership
-    a: Partnership
-    b: Partnership
-    people: dict[str, Any]
-    records: dict[str, Any]
-
-
 @pytest.fixture
 def world(db: Any) -> World:
     """Partnership A (with its plan, priority, group, action) and partnership B with a record of each kind."""
-    county = PartnershipFactory(slug="county", name="County Strategy Board", kind="county_board")
-    a = PartnershipFactory(slug="alpha", name="Alpha Community Safety Partnership", parent=county)
-    b = PartnershipFactory(slug="beta", name="Beta Community Safety Partnership", parent=county)
-    council = OrganisationFactory(name="Alpha City Council")
-    police = OrganisationFactory(name="Shire Police", type="police")
-    for partnership in (county, a, b):
-        PartnerOrganisation.objects.create(
-            partnership=partnership, organisation=council, status="responsible_authority"
-        )
-        PartnerOrganisation.objects.create(
-            partnership=partnership, organisation=police, status="responsible_authority"
-        )
-    people: dict[str, Any] = {}
-    for role in Role:
-        user = UserFactory(email=f"{role.value}@alpha.example", full_name=f"Alpha {role.label}")
-        MembershipFactory(user=user, partnership=a, organisation=council, role=role)
-        people[role.value] = user
-    people["other_manager"] = UserFactory(email="manager@beta.example", full_name="Beta Manager")
-    MembershipFactory(
-        user=people["other_manager"], partnership=b, organisation=council, role=Role.PARTNERSHIP_MANAGER
-    )
-    people["county_manager"] = UserFactory(email="manager@county.example", full_name="County Manager")
-    MembershipFactory(
-        user=people["county_manager"], partnership=county, organisation=council, role=Role.PARTNERSHIP_MANAGER
-    )
-    people["nobody"] = UserFactory(email="nobody@example.org", full_name="No Memberships")
+    return world_build()
 
-    records: dict[str, Any] = {}
-    for key, partnership in (("a", a), ("b", b)):
-        plan = PlanFactory(partnership=partnership, title=f"{partnership.name} Plan 2023–2026")
-        priority = PriorityFactory(plan=plan, title="Business Crime", lead_organisation=police)
-        DeliverableFactory(priority=priority, text="Target repeat shoplifting offenders")
-        group = GroupFactory(partnership=partnership, name="Executive Board")
-        records[key] = {
-            "plan": plan,
-            "priority": priority,
-            "theme": ThemeFactory(plan=plan, title="Domestic Abuse"),
-            "group": group,
-            "action": group.actions.create(description="Report on night-time economy"),
-            "meeting": group.meetings.create(title="Quarterly board", held_on=dt.date(2025, 6, 1)),
-            "membership": partnership.memberships.first(),
-        }
-    records["a"]["priority"].lead_user = people["theme_lead"]
-    records["a"]["priority"].save()
-    return World(county=county, a=a, b=b, people=people, records=records)
+
+@pytest.fixture
+def manager(world: World) -> Any:
+    """A's partnership manager."""
+    return world.people["partnership_manager"]
+
+
+@pytest.fixture
+def lead(world: World) -> Any:
+    """A's theme lead, who leads A's priority "Business Crime"."""
+    return world.people["theme_lead"]
+
+
+@pytest.fixture
+def sign_in(client: Client, world: World) -> Callable[[str], Client]:
+    """`sign_in("analyst")`: the test's client, signed in as that person of the world (by their key)."""
+
+    def signed_in(who: str) -> Client:
+        client.force_login(world.people[who])
+        return client
+
+    return signed_in
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from saferhub.assessment.models import Assessment, ChosenPriority, Score
-from saferhub.crimedata.selectors import CountFilter, area_scope, monthly_counts
+from saferhub.crimedata.counting import CountFilter, area_scope, monthly_counts
 from saferhub.demo.loader import DEMO_PASSWORD
 from tests.e2e.test_crime_data_journey import load_demo_with_geography
 

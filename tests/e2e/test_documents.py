@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from saferhub.documents import registry
-from saferhub.documents.services import document_make, document_request
+from saferhub.documents.making import document_make
+from saferhub.documents.services import document_request
 from saferhub.documents.tests.fakes import Figures, note_kind
 from saferhub.partnerships.tests.factories import PASSWORD
 

@@ -6,8 +6,9 @@ partnership's managers only, so the rest of A are refused (403) and everyone els
 
 from typing import Any
 
+from saferhub.documents.making import document_make
 from saferhub.documents.registry import document_kind_register
-from saferhub.documents.services import document_make, document_request
+from saferhub.documents.services import document_request
 from saferhub.documents.tests.fakes import Figures, note_kind
 from tests.security.matrix_words import MANAGES, SIGN_IN, Expect, Row, To
 

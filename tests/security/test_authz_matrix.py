@@ -30,6 +30,11 @@ POST and nothing changes: the audit trail, the rows of every domain table and th
 A control test checks the same forms, posted by someone allowed, do change something, so the refusals
 are not vacuous.
 
+GET and the refused POSTs are a test per URL name (`test_get[plans:plan]`), so pytest-xdist spreads them over
+its workers. They share one scene, built once per module (per worker) in a transaction; each test runs in a
+savepoint rolled back after it, with a copy of the scene's data folder, so every case starts from the same
+rows and files.
+
 Adding a URL: add a row to `MATRIX` or `test_every_url_name_has_an_expectation` fails.
 The same URL on other records with other answers (the priority a theme lead does not lead): `Expect.also`.
 Another form POSTed to the same URL with other answers (a police.uk upload, which the form refuses with 400
@@ -39,7 +44,9 @@ left out of the big tests and checked on its own as a strict xfail, which fails 
 """
 
 import datetime as dt
+import functools
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +58,8 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -90,6 +97,7 @@ from tests.security.matrix_words import (
     Row,
     To,
 )
+from tests.world import world_build
 
 # The apps whose rows, record kwargs and records live in a file of their own beside this one.
 APP_MATRICES = (matrix_assessment, matrix_performance, matrix_documents, matrix_partnerships)
@@ -341,6 +349,7 @@ class Route:
     kwargs: tuple[str, ...]
 
 
+@functools.cache  # walked once per process, not once for each of the hundreds of tests
 def routes() -> dict[str, Route]:
     """Every named URL pattern in the project, by its namespaced name, with the kwargs it takes."""
     found: dict[str, Route] = {}
@@ -388,6 +397,7 @@ class Scene:
 
     world: Any
     api_secrets: dict[str, str]
+    sessions: dict[str, str]  # persona -> session key, signed in once for the module
     revocable_token: Any
 
     def reset(self) -> tuple[str, str]:
@@ -465,9 +475,8 @@ def crime_records(world: Any) -> None:
     )
 
 
-@pytest.fixture
-def scene(world: Any, settings: Any, tmp_path: Path) -> Scene:
-    settings.SAFERHUB_DATA_DIR = tmp_path  # the crime store of imports, uploads and reports
+def scene_build(world: Any) -> Scene:
+    """The matrix's records beside the world's, an API token per persona, and a session per persona."""
     crime_records(world)
     for app in APP_MATRICES:
         app.records(world)
@@ -488,12 +497,37 @@ def scene(world: Any, settings: Any, tmp_path: Path) -> Scene:
     world.records["a"]["county_led_priority"] = PriorityFactory(
         plan=world.records["a"]["plan"], title="Serious violence", lead_user=world.people["county_manager"]
     )
-    api_secrets = {}
+    api_secrets, sessions = {}, {}
     for persona in PERSONAS:
         if persona != "anonymous":
             api_secrets[persona] = api_token_create(user=person(world, persona), name="Matrix")[1]
+            signing_in = Client()
+            signing_in.force_login(person(world, persona))
+            sessions[persona] = signing_in.cookies[settings.SESSION_COOKIE_NAME].value
     token, _ = api_token_create(user=world.people["nobody"], name="Revocable")
-    return Scene(world, api_secrets, token)
+    return Scene(world, api_secrets, sessions, token)
+
+
+@pytest.fixture(scope="module")
+def built_scene(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Scene, Path]]:
+    """The scene and its data folder, built once per module (so once per pytest-xdist worker) in a transaction
+    rolled back after the module. Each test runs in a savepoint inside it that is rolled back after the test
+    (pytest-django's `db`), so every case, a refused POST included, starts from the same rows."""
+    data_dir = tmp_path_factory.mktemp("matrix-data")
+    with django_db_blocker.unblock(), override_settings(SAFERHUB_DATA_DIR=data_dir), transaction.atomic():
+        yield scene_build(world_build()), data_dir
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def scene(built_scene: tuple[Scene, Path], db: Any, settings: Any, tmp_path: Path) -> Scene:
+    """The module's scene, with a copy of its data folder (the crime store of imports, uploads and reports,
+    and the documents) of the test's own: files are not rolled back with the rows."""
+    shared, data_dir = built_scene
+    settings.SAFERHUB_DATA_DIR = shutil.copytree(data_dir, tmp_path / "data")
+    return shared
 
 
 def person(world: Any, persona: str) -> Any:
@@ -561,7 +595,8 @@ def cases(route: Route, expect: Expect, scene: Scene, row_of: Callable[[Expect],
 
 
 def clients(scene: Scene) -> dict[tuple[str, str], Client]:
-    """A client per (persona, "session" | "token"): signed in, or with a bearer token; a CSRF cookie each."""
+    """A client per (persona, "session" | "token"): signed in, or with a bearer token; a CSRF cookie each.
+    New for each test, so that no cookie a response sets reaches another case."""
     made = {}
     for auth in ("session", "token"):
         for persona in PERSONAS:
@@ -570,7 +605,8 @@ def clients(scene: Scene) -> dict[tuple[str, str], Client]:
                 headers["Authorization"] = f"Bearer {scene.api_secrets[persona]}"
             client = Client(enforce_csrf_checks=True, headers=headers)
             if auth == "session" and persona != "anonymous":
-                client.force_login(person(scene.world, persona))
+                # The session row is the module's, restored with the rest after each test.
+                client.cookies[settings.SESSION_COOKIE_NAME] = scene.sessions[persona]
             client.cookies[settings.CSRF_COOKIE_NAME] = secrets.token_hex(16)  # as a browser holds it
             made[persona, auth] = client
     return made
@@ -671,6 +707,14 @@ def known(name: str, case: Case, persona: str) -> bool:
     return (name, case.name, PERSONA_CLASS[persona]) in KNOWN_BUGS
 
 
+def route_of(name: str) -> Route:
+    """The URL name's route; a name the URLconf no longer has is test_every_url_name_has_an_expectation's."""
+    route = routes().get(name)
+    if route is None:
+        pytest.skip(f"{name} is not a URL name any more")
+    return route
+
+
 def report(problems: list[str]) -> str:
     return f"{len(problems)} mismatches with the matrix:\n" + "\n".join(problems)
 
@@ -686,14 +730,13 @@ def test_every_url_name_has_an_expectation():
     assert not stale, f"The matrix names URLs that no longer exist: {stale}"
 
 
-def test_get(scene):
-    """Every persona GETs every URL name, on own records, another's record ids and another's slug."""
-    found, made = routes(), clients(scene)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_get(name, scene):
+    """Every persona GETs the URL name, on own records, another's record ids and another's slug."""
+    route, expect, made = route_of(name), MATRIX[name], clients(scene)
     problems = [
         problem
-        for name, expect in sorted(MATRIX.items())
-        if name in found
-        for case in cases(found[name], expect, scene, get_row)
+        for case in cases(route, expect, scene, get_row)
         for persona in PERSONAS
         if not known(name, case, persona)
         and (problem := check_get(case, persona, made[persona, expect.auth]))
@@ -711,15 +754,14 @@ def post_cases(route: Route, expect: Expect, scene: Scene) -> Iterator[tuple[Cas
             yield Case(f"{label}: {case.name}", case.url, case.expected), data
 
 
-def test_refused_post_changes_nothing(scene):
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.data or e.posts))
+def test_refused_post_changes_nothing(name, scene):
     """With a valid CSRF token and a valid form, whoever the row refuses is refused and nothing changes."""
-    found, made = routes(), clients(scene)
+    route, expect, made = route_of(name), MATRIX[name], clients(scene)
     posts = RefusedPosts()
     problems = [
         problem
-        for name, expect in sorted(MATRIX.items())
-        if name in found
-        for case, data in post_cases(found[name], expect, scene)
+        for case, data in post_cases(route, expect, scene)
         for persona in PERSONAS
         if not known(name, case, persona)
         and (problem := posts.check(case, persona, made[persona, expect.auth], data(scene.world)))
