@@ -68,6 +68,7 @@ from saferhub.accounts.services import api_token_create
 from saferhub.audit.models import AuditEvent, AuditVerb
 from saferhub.audit.views import HISTORY_MODELS
 from saferhub.core.csv import csv_text
+from saferhub.core.registry import authz_matrix_modules
 from saferhub.crimedata.models import ColumnMapping, ImportRun, Indicator, Partition, PartitionVersion
 from saferhub.crimedata.schema import POLICEUK_STREET_HEADER
 from saferhub.crimedata.stewards import POLICEUK
@@ -75,7 +76,6 @@ from saferhub.partnerships.models import MembershipInvitation, Organisation, Par
 from saferhub.partnerships.tests.factories import PASSWORD
 from saferhub.plans.models import Plan
 from saferhub.plans.tests.factories import PriorityFactory
-from tests.security import matrix_assessment, matrix_documents, matrix_partnerships, matrix_performance
 from tests.security.matrix_words import (
     A_PEOPLE,
     ANALYSES,
@@ -100,7 +100,8 @@ from tests.security.matrix_words import (
 from tests.world import world_build
 
 # The apps whose rows, record kwargs and records live in a file of their own beside this one.
-APP_MATRICES = (matrix_assessment, matrix_performance, matrix_documents, matrix_partnerships)
+# Each app declares the module of its rows (saferhub/core/registry.py); the shared rows are in this file.
+APP_MATRICES = authz_matrix_modules()
 
 # --- Valid forms, so that a refusal is the only reason nothing changes -----------------------------
 
