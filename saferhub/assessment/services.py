@@ -18,7 +18,7 @@ from saferhub.assessment.models import (
 from saferhub.assessment.scoring import ScoringModel
 from saferhub.assessment.selectors import source_labels
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.partnerships.models import Partnership
 from saferhub.plans.models import Plan, Priority
@@ -145,16 +145,19 @@ def scoring_weights_set(*, actor: Any, assessment: Assessment, model: ScoringMod
 def issue_add(*, actor: Any, assessment: Assessment, title: str, description: str = "") -> Issue:
     if assessment.issues.filter(title=title).exists():
         raise AssessmentError(f"there is already an issue called {title}")
-    with transaction.atomic():
-        issue = Issue.objects.create(
-            assessment=assessment,
-            title=title,
-            description=description,
-            position=(assessment.issues.order_by("-position").values_list("position", flat=True).first() or 0)
+    return audited_create(
+        actor=actor,
+        model=Issue,
+        values={
+            "assessment": assessment,
+            "title": title,
+            "description": description,
+            "position": (
+                assessment.issues.order_by("-position").values_list("position", flat=True).first() or 0
+            )
             + 1,
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=issue)
-    return issue
+        },
+    )
 
 
 def scores_record(*, actor: Any, issue: Issue, scores: dict[str, tuple[int | None, str]]) -> None:
@@ -213,16 +216,18 @@ def priority_choose(*, actor: Any, assessment: Assessment, issue: Issue, reason:
         raise AssessmentError("that issue is not part of this assessment")
     if ChosenPriority.objects.filter(issue=issue).exists():
         raise AssessmentError(f"{issue.title} is already a chosen priority")
-    with transaction.atomic():
-        chosen = ChosenPriority.objects.create(
-            assessment=assessment,
-            issue=issue,
-            reason=reason,
-            chosen_by=actor,
-            position=assessment.chosen.count() + 1,
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=chosen, context={"reason": reason})
-    return chosen
+    return audited_create(
+        actor=actor,
+        model=ChosenPriority,
+        values={
+            "assessment": assessment,
+            "issue": issue,
+            "reason": reason,
+            "chosen_by": actor,
+            "position": assessment.chosen.count() + 1,
+        },
+        context={"reason": reason},
+    )
 
 
 def priority_unchoose(*, actor: Any, chosen: ChosenPriority) -> None:

@@ -34,8 +34,7 @@ from saferhub.crimedata.counting import UnknownArea
 from saferhub.design_system.views import form_page
 from saferhub.documents.services import document_request
 from saferhub.documents.shortcuts import document_redirect
-from saferhub.partnerships.models import Partnership
-from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.plans.selectors import plans_of
 
@@ -64,12 +63,6 @@ def figures(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return _page(request, "assessment/no_figures.html", assessment, problem=str(problem))
 
     return page
-
-
-def _partnership(request: HttpRequest, slug: str, permission: str = VIEW) -> Partnership:
-    partnership = partnership_for(request.user, slug)  # 404 when not visible
-    require_permission(request.user, permission, partnership)  # 403, audited
-    return partnership
 
 
 def _assessment(request: HttpRequest, slug: str, assessment_id: UUID, permission: str = VIEW) -> Assessment:
@@ -112,7 +105,7 @@ def _page(request: HttpRequest, template: str, assessment: Assessment, **context
 
 @login_required
 def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW)
     return render(
         request,
         "assessment/assessments.html",
@@ -126,7 +119,7 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug, CHANGE)
+    partnership = partnership_for_action(request.user, slug, CHANGE)
     available = selectors.indicators_available_to(partnership)
     form = AssessmentForm(
         request.POST or None,

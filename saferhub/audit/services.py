@@ -67,6 +67,16 @@ def audited_update(*, actor: Any, record: models.Model, values: dict[str, Any]) 
     return changed
 
 
+def audited_create[RecordT: models.Model](
+    *, actor: Any, model: type[RecordT], values: dict[str, Any], context: dict[str, Any] | None = None
+) -> RecordT:
+    """Create a record from `values` and audit its creation. Every simple create service uses it."""
+    with transaction.atomic():
+        record = model._default_manager.create(**values)
+        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=record, context=context)
+    return record
+
+
 def access_refused(*, actor: Any, target: models.Model, permission: str) -> None:
     """Someone who can see a record tried what their role does not allow."""
     audit_event_record(actor=actor, verb=AuditVerb.REFUSED, target=target, context={"permission": permission})

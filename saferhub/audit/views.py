@@ -12,7 +12,7 @@ from django.shortcuts import render
 from saferhub.audit.selectors import audit_events_for_partnership, audit_events_for_record
 from saferhub.audit.services import value_changed
 from saferhub.core.registry import history_models, history_parts
-from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
 from saferhub.partnerships.selectors import partnership_for
 
 # The records whose history can be shown, by the name used in their URL: each app declares its own.
@@ -22,8 +22,7 @@ VIEW_AUDIT = "audit.view_audit"
 
 @login_required
 def partnership_log(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_for(request.user, slug)
-    require_permission(request.user, VIEW_AUDIT, partnership)
+    partnership = partnership_for_action(request.user, slug, VIEW_AUDIT)
     page = Paginator(audit_events_for_partnership(partnership=partnership), 50).get_page(
         request.GET.get("page")
     )

@@ -1,23 +1,15 @@
 """Crime data permissions: anyone who can see a partnership reads its data pages; its analysts and managers
 import data, save column mappings and define indicators."""
 
-from typing import Any
-
 import rules
 
 from saferhub.partnerships.models import Role
-from saferhub.partnerships.permissions import can_see, partnership_of
-from saferhub.partnerships.selectors import roles_in
+from saferhub.partnerships.permissions import can_see, role_predicate
 
 # The roles that work with the partnership's data: its analysts, and those who manage the partnership.
 DATA_ROLES = frozenset({Role.ANALYST, Role.PARTNERSHIP_MANAGER, Role.ADMINISTRATOR})
 
-
-@rules.predicate
-def works_with_data(user: Any, obj: Any) -> bool:
-    """An analyst, partnership manager or administrator of the record's own partnership (not one above it)."""
-    partnership = partnership_of(obj)
-    return partnership is not None and bool(roles_in(user, partnership) & DATA_ROLES)
+works_with_data = role_predicate(*DATA_ROLES)
 
 
 rules.add_perm("crimedata.view_data", rules.is_authenticated & can_see)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.crimedata import store
 from saferhub.crimedata.counting import aggregates_refresh
 from saferhub.crimedata.extracts import (
@@ -139,8 +139,11 @@ def column_mapping_save(*, partnership: Partnership, text: str, actor: Any) -> C
     with transaction.atomic():
         saved = ColumnMapping.objects.filter(partnership=partnership, slug=mapping.slug).first()
         if saved is None:
-            saved = ColumnMapping.objects.create(partnership=partnership, slug=mapping.slug, **values)
-            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=saved)
+            saved = audited_create(
+                actor=actor,
+                model=ColumnMapping,
+                values={"partnership": partnership, "slug": mapping.slug, **values},
+            )
         else:
             audited_update(actor=actor, record=saved, values=values)
     return saved
@@ -204,8 +207,11 @@ def _indicator_upsert(
     }
     indicator = Indicator.objects.filter(partnership=partnership, slug=definition.slug).first()
     if indicator is None:
-        indicator = Indicator.objects.create(partnership=partnership, slug=definition.slug, **values)
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=indicator)
+        indicator = audited_create(
+            actor=actor,
+            model=Indicator,
+            values={"partnership": partnership, "slug": definition.slug, **values},
+        )
         return indicator, "created"
     changed = audited_update(actor=actor, record=indicator, values=values)
     return indicator, "updated" if changed else "unchanged"

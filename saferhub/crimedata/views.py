@@ -34,7 +34,7 @@ from saferhub.crimedata.models import ImportRun, ImportStatus, Indicator
 from saferhub.crimedata.stewards import POLICEUK, policeuk_forces_loadable_by, policeuk_refusal
 from saferhub.design_system.charts import bar_chart, monthly_axis_labels
 from saferhub.partnerships.models import Partnership
-from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
 from saferhub.partnerships.selectors import partnership_for
 
 VIEW_DATA = "crimedata.view_data"
@@ -44,12 +44,6 @@ CHANGE_INDICATORS = "crimedata.change_indicators"
 LOAD_RUN_MONTHS = "crimedata.load_months"
 RUNS_PER_PAGE = 50
 ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
-
-
-def _partnership(request: HttpRequest, slug: str, permission: str = VIEW_DATA) -> Partnership:
-    partnership = partnership_for(request.user, slug)  # 404 when not visible
-    require_permission(request.user, permission, partnership)  # 403, audited
-    return partnership
 
 
 def _form_page(request: HttpRequest, template: str, form: Any, **context: Any) -> HttpResponse:
@@ -64,7 +58,7 @@ def _posted(request: HttpRequest) -> Any:
 
 @login_required
 def data_index(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     return render(
         request,
         "crimedata/index.html",
@@ -79,7 +73,7 @@ def data_index(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def import_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     page = Paginator(selectors.import_runs_of(partnership), RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -134,7 +128,7 @@ def import_new(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_protect
 @login_required
 def _import_new(request: HttpRequest, slug: str, limit: UploadLimit) -> HttpResponse:
-    partnership = _partnership(request, slug, IMPORT_DATA)
+    partnership = partnership_for_action(request.user, slug, IMPORT_DATA)
     form = ImportForm(
         _posted(request),
         request.FILES if request.method == "POST" else None,
@@ -181,7 +175,7 @@ def _imported_text(run: ImportRun) -> str:
 
 @login_required
 def import_detail(request: HttpRequest, slug: str, run_id: UUID) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     run = selectors.import_run_in(partnership, run_id)
     active = run.status in ACTIVE
     may_load = _may_load(request, partnership, run)
@@ -282,7 +276,7 @@ def version_restore(request: HttpRequest, slug: str, run_id: UUID, version_id: U
 @login_required
 def import_progress(request: HttpRequest, slug: str, run_id: UUID) -> JsonResponse:
     """How far an import has got, for the run page's script to show without reloading."""
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     run = selectors.import_run_in(partnership, run_id)
     return JsonResponse({"status": run.status, "progress": run.progress, "active": run.status in ACTIVE})
 
@@ -295,7 +289,7 @@ def _month_list(run: ImportRun) -> list[tuple[str, str]]:
 
 @login_required
 def import_report(request: HttpRequest, slug: str, run_id: UUID) -> FileResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     run = selectors.import_run_in(partnership, run_id)
     path = selectors.report_file(run)
     if path is None:
@@ -310,7 +304,7 @@ def import_report(request: HttpRequest, slug: str, run_id: UUID) -> FileResponse
 
 @login_required
 def mapping_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     return render(
         request,
         "crimedata/mappings.html",
@@ -324,7 +318,7 @@ def mapping_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def mapping_new(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug, IMPORT_DATA)
+    partnership = partnership_for_action(request.user, slug, IMPORT_DATA)
     initial = {}
     if request.method == "GET" and request.GET.get("from"):
         try:
@@ -356,7 +350,7 @@ def mapping_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def coverage(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     return render(
         request,
         "crimedata/coverage.html",
@@ -373,7 +367,7 @@ def coverage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def quality(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     return render(
         request,
         "crimedata/quality.html",
@@ -389,7 +383,7 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def indicator_list(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     return render(
         request,
         "crimedata/indicators.html",
@@ -408,7 +402,7 @@ def indicator_new(request: HttpRequest, slug: str) -> HttpResponse:
 
     The sources chosen travel as hidden fields of the second step, so its POST carries everything.
     """
-    partnership = _partnership(request, slug, CHANGE_INDICATORS)
+    partnership = partnership_for_action(request.user, slug, CHANGE_INDICATORS)
     available = selectors.sources_visible_to(partnership)
     params = request.POST if request.method == "POST" else request.GET
     if request.method == "GET" and request.GET.get("change"):
@@ -528,7 +522,7 @@ def indicator_remove(request: HttpRequest, slug: str, indicator_id: UUID) -> Htt
 
 @login_required
 def indicator_detail(request: HttpRequest, slug: str, indicator_id: UUID) -> HttpResponse:
-    partnership = _partnership(request, slug)
+    partnership = partnership_for_action(request.user, slug, VIEW_DATA)
     indicator = selectors.indicator_in(partnership, indicator_id)
     preview = selectors.indicator_preview(indicator=indicator, partnership=partnership)
     chart = None

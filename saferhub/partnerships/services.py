@@ -9,7 +9,7 @@ from django.db import transaction
 from saferhub.accounts.models import User
 from saferhub.accounts.services import account_invitation_enqueue, role_invitation_enqueue, user_create
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.partnerships.models import (
     Action,
     ActionStatus,
@@ -38,12 +38,18 @@ def partnership_create(
     """Raises ValidationError for a slug that is not letters, digits, hyphens and underscores: a slug holds
     no dot, so that '<slug>.' starts only its own partnership's local extract sources (crimedata)."""
     validate_slug(slug)
-    with transaction.atomic():
-        partnership = Partnership.objects.create(
-            slug=slug, name=name, kind=kind, parent=parent, area_codes=area_codes or [], short_name=short_name
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=partnership)
-    return partnership
+    return audited_create(
+        actor=actor,
+        model=Partnership,
+        values={
+            "slug": slug,
+            "name": name,
+            "kind": kind,
+            "parent": parent,
+            "area_codes": area_codes or [],
+            "short_name": short_name,
+        },
+    )
 
 
 def partnership_settings_update(
@@ -55,21 +61,17 @@ def partnership_settings_update(
 
 
 def organisation_create(*, actor: Any, name: str, type: str) -> Organisation:
-    with transaction.atomic():
-        organisation = Organisation.objects.create(name=name, type=type)
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=organisation)
-    return organisation
+    return audited_create(actor=actor, model=Organisation, values={"name": name, "type": type})
 
 
 def partner_organisation_add(
     *, actor: Any, partnership: Partnership, organisation: Organisation, status: str
 ) -> PartnerOrganisation:
-    with transaction.atomic():
-        partner = PartnerOrganisation.objects.create(
-            partnership=partnership, organisation=organisation, status=status
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=partner)
-    return partner
+    return audited_create(
+        actor=actor,
+        model=PartnerOrganisation,
+        values={"partnership": partnership, "organisation": organisation, "status": status},
+    )
 
 
 class RecordInUse(Exception):
@@ -122,10 +124,11 @@ def membership_end(*, actor: Any, membership: Membership) -> None:
 
 
 def group_create(*, actor: Any, partnership: Partnership, name: str, kind: str, purpose: str = "") -> Group:
-    with transaction.atomic():
-        group = Group.objects.create(partnership=partnership, name=name, kind=kind, purpose=purpose)
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=group)
-    return group
+    return audited_create(
+        actor=actor,
+        model=Group,
+        values={"partnership": partnership, "name": name, "kind": kind, "purpose": purpose},
+    )
 
 
 def group_update(*, actor: Any, group: Group, values: dict[str, Any]) -> list[str]:
@@ -161,10 +164,11 @@ def meeting_remove(*, actor: Any, meeting: Meeting) -> None:
 
 
 def meeting_create(*, actor: Any, group: Group, held_on: dt.date, title: str, notes: str = "") -> Meeting:
-    with transaction.atomic():
-        meeting = Meeting.objects.create(group=group, held_on=held_on, title=title, notes=notes)
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=meeting)
-    return meeting
+    return audited_create(
+        actor=actor,
+        model=Meeting,
+        values={"group": group, "held_on": held_on, "title": title, "notes": notes},
+    )
 
 
 def action_create(
@@ -179,19 +183,20 @@ def action_create(
     status: str = ActionStatus.OPEN,
     update: str = "",
 ) -> Action:
-    with transaction.atomic():
-        action = Action.objects.create(
-            group=group,
-            description=description,
-            owner=owner,
-            owner_organisation=owner_organisation,
-            due_on=due_on,
-            meeting=meeting,
-            status=status,
-            update=update,
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=action)
-    return action
+    return audited_create(
+        actor=actor,
+        model=Action,
+        values={
+            "group": group,
+            "description": description,
+            "owner": owner,
+            "owner_organisation": owner_organisation,
+            "due_on": due_on,
+            "meeting": meeting,
+            "status": status,
+            "update": update,
+        },
+    )
 
 
 def action_update(*, actor: Any, action: Action, values: dict[str, Any]) -> list[str]:

@@ -23,7 +23,7 @@ from saferhub.partnerships.forms import (
     PartnershipSettingsForm,
 )
 from saferhub.partnerships.models import role_with_article
-from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
 
 MANAGE = "partnerships.manage_partnership"
 
@@ -102,8 +102,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = selectors.partnership_for(request.user, slug)
-    require_permission(request.user, MANAGE, partnership)
+    partnership = partnership_for_action(request.user, slug, MANAGE)
     form = MembershipAddForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,8 +173,7 @@ def invitation_withdraw(request: HttpRequest, slug: str, invitation_id: UUID) ->
 
 @login_required
 def partnership_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = selectors.partnership_for(request.user, slug)
-    require_permission(request.user, MANAGE, partnership)
+    partnership = partnership_for_action(request.user, slug, MANAGE)
     form = PartnershipSettingsForm(
         request.POST or None, initial={"requires_two_factor": partnership.requires_two_factor}
     )
@@ -278,8 +276,7 @@ def partner_remove(request: HttpRequest, slug: str, partner_id: UUID) -> HttpRes
 
 @login_required
 def group_new(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = selectors.partnership_for(request.user, slug)
-    require_permission(request.user, MANAGE, partnership)
+    partnership = partnership_for_action(request.user, slug, MANAGE)
     form = GroupForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(actor=request.user, partnership=partnership, **form.cleaned_data)

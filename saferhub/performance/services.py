@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.design_system.filters import govuk_date
 from saferhub.partnerships.models import GroupKind, Partnership
 from saferhub.partnerships.selectors import actions_of, groups_of
@@ -54,10 +54,11 @@ MEASURE_FIELDS = (
 
 
 def measure_create(*, actor: Any, priority: Priority, **values: Any) -> Measure:
-    with transaction.atomic():
-        measure = Measure.objects.create(priority=priority, position=priority.measures.count() + 1, **values)
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=measure)
-    return measure
+    return audited_create(
+        actor=actor,
+        model=Measure,
+        values={"priority": priority, "position": priority.measures.count() + 1, **values},
+    )
 
 
 def measure_update(*, actor: Any, measure: Measure, values: dict[str, Any]) -> list[str]:
@@ -105,8 +106,11 @@ def rag_rule_set(*, actor: Any, partnership: Partnership, amber_margin_percent: 
     with transaction.atomic():
         rule = RagRule.objects.filter(partnership=partnership).first()
         if rule is None:
-            rule = RagRule.objects.create(partnership=partnership, amber_margin_percent=amber_margin_percent)
-            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=rule)
+            rule = audited_create(
+                actor=actor,
+                model=RagRule,
+                values={"partnership": partnership, "amber_margin_percent": amber_margin_percent},
+            )
         else:
             audited_update(actor=actor, record=rule, values={"amber_margin_percent": amber_margin_percent})
     return rule
@@ -330,11 +334,16 @@ def board_pack_generate(*, actor: Any, reporting_round: ReportingRound) -> Board
         snapshot = board_pack_snapshot(reporting_round, today=timezone.localdate())
         pack = BoardPack.objects.select_for_update().filter(reporting_round=reporting_round).first()
         if pack is None:
-            pack = BoardPack.objects.create(
-                reporting_round=reporting_round, snapshot=snapshot, generated_by=actor, generated_at=now
+            return audited_create(
+                actor=actor,
+                model=BoardPack,
+                values={
+                    "reporting_round": reporting_round,
+                    "snapshot": snapshot,
+                    "generated_by": actor,
+                    "generated_at": now,
+                },
             )
-            audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=pack)
-            return pack
         if pack.is_published:
             raise ReturnNotAllowed("This board pack is published: it stays as the board read it")
         audited_update(

@@ -15,7 +15,7 @@ from saferhub.design_system.charts import bar_chart
 from saferhub.design_system.views import form_page
 from saferhub.documents.services import document_request
 from saferhub.documents.shortcuts import document_redirect
-from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.performance import forms, selectors, services
 from saferhub.performance.board_pack import pack_context
@@ -77,8 +77,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def rag_rule(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_for(request.user, slug)
-    require_permission(request.user, MANAGE, partnership)
+    partnership = partnership_for_action(request.user, slug, MANAGE)
     form = forms.RagRuleForm(
         request.POST or None, initial={"amber_margin_percent": selectors.amber_margin_of(partnership)}
     )
@@ -221,8 +220,7 @@ def measure_figure(request: HttpRequest, slug: str, measure_id: UUID) -> HttpRes
 
 @login_required
 def round_new(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_for(request.user, slug)
-    require_permission(request.user, MANAGE, partnership)
+    partnership = partnership_for_action(request.user, slug, MANAGE)
     form = forms.RoundForm(request.POST or None, partnership=partnership)
     plan = current_plan_of(partnership)
     if request.method == "POST" and form.is_valid():

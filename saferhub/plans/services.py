@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update, value_changed
+from saferhub.audit.services import audit_event_record, audited_create, audited_update, value_changed
 from saferhub.partnerships.models import Organisation, Partnership
 from saferhub.plans.models import CrossCuttingTheme, Deliverable, Plan, PlanRevision, Priority
 
@@ -32,15 +32,18 @@ def plan_create(
 ) -> Plan:
     """A new plan; `text` holds the PLAN_TEXT_FIELDS it starts with."""
     with transaction.atomic():
-        plan = Plan.objects.create(
-            partnership=partnership,
-            title=title,
-            period_start=period_start,
-            period_end=period_end,
-            is_current=is_current,
-            **text,
+        plan = audited_create(
+            actor=actor,
+            model=Plan,
+            values={
+                "partnership": partnership,
+                "title": title,
+                "period_start": period_start,
+                "period_end": period_end,
+                "is_current": is_current,
+                **text,
+            },
         )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=plan)
         if is_current:
             _other_plans_made_previous(actor=actor, plan=plan)
     return plan
@@ -65,21 +68,31 @@ def _other_plans_made_previous(*, actor: Any, plan: Plan) -> None:
 
 def plan_revise(*, actor: Any, plan: Plan, label: str, revised_on: dt.date, summary: str) -> PlanRevision:
     """Record a review of the plan. What the plan said before stays in its history."""
-    with transaction.atomic():
-        revision = PlanRevision.objects.create(
-            plan=plan, label=label, revised_on=revised_on, summary=summary, recorded_by=actor
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=revision, context={"label": label})
-    return revision
+    return audited_create(
+        actor=actor,
+        model=PlanRevision,
+        values={
+            "plan": plan,
+            "label": label,
+            "revised_on": revised_on,
+            "summary": summary,
+            "recorded_by": actor,
+        },
+        context={"label": label},
+    )
 
 
 def theme_create(*, actor: Any, plan: Plan, title: str, description: str = "") -> CrossCuttingTheme:
-    with transaction.atomic():
-        theme = CrossCuttingTheme.objects.create(
-            plan=plan, title=title, description=description, position=plan.themes.count() + 1
-        )
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=theme)
-    return theme
+    return audited_create(
+        actor=actor,
+        model=CrossCuttingTheme,
+        values={
+            "plan": plan,
+            "title": title,
+            "description": description,
+            "position": plan.themes.count() + 1,
+        },
+    )
 
 
 def theme_update(*, actor: Any, theme: CrossCuttingTheme, values: dict[str, Any]) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.views import form_page
-from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.plans import selectors, services
 from saferhub.plans.forms import PlanForm, PriorityForm, RevisionForm, ThemeForm
@@ -43,8 +43,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_for(request.user, slug)
-    require_permission(request.user, CHANGE_PLAN, partnership)
+    partnership = partnership_for_action(request.user, slug, CHANGE_PLAN)
     form = PlanForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(actor=request.user, partnership=partnership, **form.cleaned_data)
