@@ -102,14 +102,12 @@ def partner_organisation_remove(*, actor: Any, partner: PartnerOrganisation) -> 
 def membership_create(
     *, actor: Any, user: Any, partnership: Partnership, organisation: Organisation, role: str
 ) -> Membership:
-    with transaction.atomic():
-        membership = Membership.objects.create(
-            user=user, partnership=partnership, organisation=organisation, role=role
-        )
-        audit_event_record(
-            actor=actor, verb=AuditVerb.CREATED, target=membership, context={"user": user.email, "role": role}
-        )
-    return membership
+    return audited_create(
+        actor=actor,
+        model=Membership,
+        values={"user": user, "partnership": partnership, "organisation": organisation, "role": role},
+        context={"user": user.email, "role": role},
+    )
 
 
 def membership_end(*, actor: Any, membership: Membership) -> None:
@@ -239,16 +237,18 @@ def membership_invitation_create(
             account_invitation_enqueue(user=user, partnership_name=partnership.name)
         if MembershipInvitation.objects.filter(user=user, partnership=partnership, role=role).exists():
             return
-        invitation = MembershipInvitation.objects.create(
-            user=user,
-            partnership=partnership,
-            organisation=organisation,
-            role=role,
-            name_given=name_given,
-            invited_by=actor,
-        )
-        audit_event_record(
-            actor=actor, verb=AuditVerb.CREATED, target=invitation, context={"user": email, "role": role}
+        audited_create(
+            actor=actor,
+            model=MembershipInvitation,
+            values={
+                "user": user,
+                "partnership": partnership,
+                "organisation": organisation,
+                "role": role,
+                "name_given": name_given,
+                "invited_by": actor,
+            },
+            context={"user": email, "role": role},
         )
 
 

@@ -82,16 +82,18 @@ def measure_value_record(
     with transaction.atomic():
         existing = measure.values.filter(period=period).first()
         if existing is None:
-            figure = MeasureValue.objects.create(
-                measure=measure,
-                period=period,
-                period_end=period_end,
-                value=value,
-                note=note,
-                entered_by=actor,
-            )
-            audit_event_record(
-                actor=actor, verb=AuditVerb.CREATED, target=figure, context={"value": str(value)}
+            figure = audited_create(
+                actor=actor,
+                model=MeasureValue,
+                values={
+                    "measure": measure,
+                    "period": period,
+                    "period_end": period_end,
+                    "value": value,
+                    "note": note,
+                    "entered_by": actor,
+                },
+                context={"value": str(value)},
             )
             return figure
         audited_update(

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models, transaction
 
 from saferhub.audit.models import AuditVerb
-from saferhub.audit.services import audit_event_record, audited_update
+from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.partnerships.models import Partnership
 from saferhub.reporting import tasks
 from saferhub.reporting.definitions import (
@@ -56,16 +56,18 @@ def round_open(
         rounds = kind.round_model._default_manager
         reporting_round = rounds.filter(partnership=partnership, **period).first()
         if reporting_round is None:
-            reporting_round = rounds.create(
-                partnership=partnership,
-                **period,
-                due_on=due_on,
-                remind_days_before=remind_days_before,
-                remind_days_after=remind_days_after,
-                opened_by=actor,
-            )
-            audit_event_record(
-                actor=actor, verb=AuditVerb.CREATED, target=reporting_round, context={"due_on": str(due_on)}
+            reporting_round = audited_create(
+                actor=actor,
+                model=kind.round_model,
+                values={
+                    "partnership": partnership,
+                    **period,
+                    "due_on": due_on,
+                    "remind_days_before": remind_days_before,
+                    "remind_days_after": remind_days_after,
+                    "opened_by": actor,
+                },
+                context={"due_on": str(due_on)},
             )
         subject_id = f"{kind.subject_field}_id"
         has_return = set(reporting_round.returns.values_list(subject_id, flat=True))
