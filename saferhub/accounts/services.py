@@ -4,7 +4,6 @@ import hashlib
 import re
 import secrets
 from functools import partial
-from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate, login, logout
@@ -23,6 +22,7 @@ from saferhub.accounts.tasks import (
 )
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record
+from saferhub.core.actors import Actor
 
 TOKEN_PREFIX = "shb_"  # noqa: S105 - a public marker that makes leaked tokens easy to spot
 # A security code is six digits; a password cannot be (the validators refuse short or all-numeric ones).
@@ -30,7 +30,7 @@ SECURITY_CODE = re.compile(r"\d{6}")
 
 
 def user_create(
-    *, actor: Any, email: str, full_name: str, password: str | None = None, job_title: str = ""
+    *, actor: Actor | None, email: str, full_name: str, password: str | None = None, job_title: str = ""
 ) -> User:
     """An account; with no password it cannot sign in until its holder sets one from an emailed link."""
     with transaction.atomic():

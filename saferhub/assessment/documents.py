@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from saferhub.assessment import selectors
 from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
 from saferhub.assessment.report import assessment_report_pdf
+from saferhub.core.actors import Actor
 from saferhub.crimedata.counting import UnknownArea
 from saferhub.crimedata.selectors import indicators_among, store_version
 from saferhub.documents.registry import (
@@ -24,7 +25,7 @@ from saferhub.documents.registry import (
 from saferhub.geography.selectors import areas_held
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.permissions import require_permission
-from saferhub.plans.models import Plan, Priority
+from saferhub.plans import selectors as plans
 
 REPORT_PDF = "assessment-report"
 
@@ -41,7 +42,7 @@ def _version(params: Params) -> str:
     return "public" if params["public"] else "full"
 
 
-def _subject(user: Any, partnership: Partnership, params: Params) -> DocumentSubject:
+def _subject(user: Actor, partnership: Partnership, params: Params) -> DocumentSubject:
     assessment = _assessment_of(partnership, params)
     require_permission(user, "assessment.view_assessment", assessment)
     report_url = reverse("assessment:report", args=[partnership.slug, assessment.public_id])
@@ -79,8 +80,8 @@ def _fingerprint(partnership: Partnership, params: Params) -> str:
             _latest(Score.objects.filter(issue__assessment=assessment)),
             _latest(AgreedScore.objects.filter(issue__assessment=assessment)),
             _latest(chosen),
-            _latest(Priority.objects.filter(assessment_choice__in=chosen)),
-            _latest(Plan.objects.filter(priorities__assessment_choice__in=chosen).distinct()),
+            _latest(plans.priorities_from_choices(chosen)),
+            _latest(plans.plans_from_choices(chosen)),
             store_version(),  # every import (or restore) of the crime store changes it
             list(areas_held()),
         ],

@@ -35,6 +35,7 @@ from saferhub.assessment.scoring import (
     trend_key,
     volume_scores,
 )
+from saferhub.core.actors import Actor
 from saferhub.crimedata import counting
 from saferhub.crimedata import selectors as crime
 from saferhub.crimedata.models import Indicator, IndicatorSet
@@ -222,13 +223,15 @@ def issues_of(assessment: Assessment) -> QuerySet[Issue]:
     return assessment.issues.select_related("indicator")
 
 
-def own_scores(issue: Issue, user: Any) -> dict[str, Score]:
-    return {score.dimension: score for score in Score.objects.filter(issue=issue, scorer=user)}
+def own_scores(issue: Issue, user: Actor) -> dict[str, Score]:
+    return {score.dimension: score for score in Score.objects.filter(issue=issue, scorer_id=user.pk)}
 
 
-def scored_issue_ids(assessment: Assessment, user: Any) -> set[int]:
+def scored_issue_ids(assessment: Assessment, user: Actor) -> set[int]:
     return set(
-        Score.objects.filter(issue__assessment=assessment, scorer=user).values_list("issue_id", flat=True)
+        Score.objects.filter(issue__assessment=assessment, scorer_id=user.pk).values_list(
+            "issue_id", flat=True
+        )
     )
 
 

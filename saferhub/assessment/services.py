@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from saferhub.accounts.models import User
 from saferhub.assessment.models import (
     AgreedScore,
     AssessedIndicator,
@@ -19,6 +20,7 @@ from saferhub.assessment.scoring import ScoringModel
 from saferhub.assessment.selectors import source_labels
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
+from saferhub.core.actors import Actor
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.partnerships.models import Partnership
 from saferhub.plans.models import Plan, Priority
@@ -75,7 +77,7 @@ def issue_titles(
 
 def assessment_create(
     *,
-    actor: Any,
+    actor: User | None,
     partnership: Partnership,
     title: str,
     label: str,
@@ -133,16 +135,16 @@ def assessment_create(
     return assessment
 
 
-def assessment_update(*, actor: Any, assessment: Assessment, values: dict[str, Any]) -> list[str]:
+def assessment_update(*, actor: Actor | None, assessment: Assessment, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=assessment, values=values)
 
 
-def scoring_weights_set(*, actor: Any, assessment: Assessment, model: ScoringModel) -> list[str]:
+def scoring_weights_set(*, actor: Actor | None, assessment: Assessment, model: ScoringModel) -> list[str]:
     """Replace the assessment's scoring model (its weights changed on the settings page)."""
     return audited_update(actor=actor, record=assessment, values={"scoring": model.as_json()})
 
 
-def issue_add(*, actor: Any, assessment: Assessment, title: str, description: str = "") -> Issue:
+def issue_add(*, actor: Actor | None, assessment: Assessment, title: str, description: str = "") -> Issue:
     if assessment.issues.filter(title=title).exists():
         raise AssessmentError(f"there is already an issue called {title}")
     return audited_create(
@@ -160,7 +162,7 @@ def issue_add(*, actor: Any, assessment: Assessment, title: str, description: st
     )
 
 
-def scores_record(*, actor: Any, issue: Issue, scores: dict[str, tuple[int | None, str]]) -> None:
+def scores_record(*, actor: User, issue: Issue, scores: dict[str, tuple[int | None, str]]) -> None:
     """A partner's own scores of an issue, by dimension: (value, why). None removes that score."""
     with transaction.atomic():
         changed = []
@@ -186,7 +188,7 @@ def scores_record(*, actor: Any, issue: Issue, scores: dict[str, tuple[int | Non
             )
 
 
-def score_agree(*, actor: Any, issue: Issue, dimension: str, value: int | None, rationale: str) -> None:
+def score_agree(*, actor: User, issue: Issue, dimension: str, value: int | None, rationale: str) -> None:
     """Record (or, with None, withdraw) the partners' agreed score of an issue on a dimension."""
     with transaction.atomic():
         existing = AgreedScore.objects.filter(issue=issue, dimension=dimension).first()
@@ -211,7 +213,9 @@ def score_agree(*, actor: Any, issue: Issue, dimension: str, value: int | None, 
         )
 
 
-def priority_choose(*, actor: Any, assessment: Assessment, issue: Issue, reason: str) -> ChosenPriority:
+def priority_choose(
+    *, actor: Actor | None, assessment: Assessment, issue: Issue, reason: str
+) -> ChosenPriority:
     if issue.assessment_id != assessment.pk:
         raise AssessmentError("that issue is not part of this assessment")
     if ChosenPriority.objects.filter(issue=issue).exists():
@@ -230,13 +234,13 @@ def priority_choose(*, actor: Any, assessment: Assessment, issue: Issue, reason:
     )
 
 
-def priority_unchoose(*, actor: Any, chosen: ChosenPriority) -> None:
+def priority_unchoose(*, actor: Actor | None, chosen: ChosenPriority) -> None:
     with transaction.atomic():
         audit_event_record(actor=actor, verb=AuditVerb.DELETED, target=chosen)
         chosen.delete()
 
 
-def priority_add_to_plan(*, actor: Any, chosen: ChosenPriority, plan: Plan) -> Priority:
+def priority_add_to_plan(*, actor: Actor | None, chosen: ChosenPriority, plan: Plan) -> Priority:
     """Make the chosen priority a priority of the partnership's plan, linked back to the assessment."""
     if plan.partnership_id != chosen.assessment.partnership_id:
         raise AssessmentError("that plan belongs to another partnership")

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from saferhub.accounts.requests import SignedInRequest
 from saferhub.assessment import selectors, services
 from saferhub.assessment.documents import REPORT_PDF, report_pdf_params
 from saferhub.assessment.forms import (
@@ -118,7 +119,7 @@ def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
+def assessment_new(request: SignedInRequest, slug: str) -> HttpResponse:
     partnership = partnership_for_action(request.user, slug, CHANGE)
     available = selectors.indicators_available_to(partnership)
     form = AssessmentForm(
@@ -297,7 +298,7 @@ def scoring(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpRespons
 
 
 @login_required
-def issue_score(request: HttpRequest, slug: str, assessment_id: UUID, issue_id: UUID) -> HttpResponse:
+def issue_score(request: SignedInRequest, slug: str, assessment_id: UUID, issue_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     issue = selectors.issue_in(assessment, issue_id)
     require_permission(request.user, SCORE, assessment)
@@ -343,7 +344,7 @@ def workshop(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpRespon
 
 @login_required
 @figures
-def issue_agree(request: HttpRequest, slug: str, assessment_id: UUID, issue_id: UUID) -> HttpResponse:
+def issue_agree(request: SignedInRequest, slug: str, assessment_id: UUID, issue_id: UUID) -> HttpResponse:
     assessment = _assessment(request, slug, assessment_id)
     issue = selectors.issue_in(assessment, issue_id)
     require_permission(request.user, AGREE, assessment)
@@ -513,7 +514,7 @@ def report(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse
 
 
 @login_required
-def report_pdf(request: HttpRequest, slug: str, assessment_id: UUID) -> HttpResponse:
+def report_pdf(request: SignedInRequest, slug: str, assessment_id: UUID) -> HttpResponse:
     """The report's PDF, made by the task worker: the made one while the figures are unchanged, else its
     progress page."""
     assessment = _assessment(request, slug, assessment_id)

@@ -7,11 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from saferhub.audit.models import AuditEvent, AuditVerb
+from saferhub.core.actors import Actor
 
 
 def audit_event_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     verb: AuditVerb,
     target: models.Model | None = None,
     partnership: Any = None,
@@ -36,7 +37,7 @@ def audit_event_record(
     )
 
 
-def audit_record_viewed(*, actor: Any, target: models.Model) -> AuditEvent:
+def audit_record_viewed(*, actor: Actor | None, target: models.Model) -> AuditEvent:
     """A person opened a restricted record: the page that shows it calls this."""
     return audit_event_record(actor=actor, verb=AuditVerb.VIEWED, target=target)
 
@@ -53,7 +54,7 @@ def value_changed(old: Any, new: Any) -> bool:
     return bool(old != new)
 
 
-def audited_update(*, actor: Any, record: models.Model, values: dict[str, Any]) -> list[str]:
+def audited_update(*, actor: Actor | None, record: models.Model, values: dict[str, Any]) -> list[str]:
     """Set the given fields, save, and audit which of them changed. Every simple edit service uses it."""
     with transaction.atomic():
         changed = [name for name, value in values.items() if value_changed(getattr(record, name), value)]
@@ -68,7 +69,11 @@ def audited_update(*, actor: Any, record: models.Model, values: dict[str, Any]) 
 
 
 def audited_create[RecordT: models.Model](
-    *, actor: Any, model: type[RecordT], values: dict[str, Any], context: dict[str, Any] | None = None
+    *,
+    actor: Actor | None,
+    model: type[RecordT],
+    values: dict[str, Any],
+    context: dict[str, Any] | None = None,
 ) -> RecordT:
     """Create a record from `values` and audit its creation. Every simple create service uses it."""
     with transaction.atomic():
@@ -77,6 +82,6 @@ def audited_create[RecordT: models.Model](
     return record
 
 
-def access_refused(*, actor: Any, target: models.Model, permission: str) -> None:
+def access_refused(*, actor: Actor | None, target: models.Model, permission: str) -> None:
     """Someone who can see a record tried what their role does not allow."""
     audit_event_record(actor=actor, verb=AuditVerb.REFUSED, target=target, context={"permission": permission})

@@ -23,8 +23,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from saferhub.accounts.models import User
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record
+from saferhub.core.actors import Actor
 from saferhub.core.csv import csv_text
 from saferhub.crimedata import store
 from saferhub.crimedata.counting import aggregates_refresh, lsoa_districts
@@ -81,7 +83,7 @@ def lsoa_index() -> LsoaIndex:
 def partitions_import(
     *,
     run: ImportRun,
-    actor: Any,
+    actor: Actor | None,
     files: Callable[[], list[InputFile]],
     parse: Callable[[InputFile, LsoaIndex], Iterable[ParsedFile]],
     on_progress: ProgressCallback | None = None,
@@ -285,7 +287,7 @@ def _outcome_record(run: ImportRun, collected: _Collected) -> None:
     run.finished_at = timezone.now()
 
 
-def _finish_refused(run: ImportRun, actor: Any, reason: str, collected: _Collected) -> None:
+def _finish_refused(run: ImportRun, actor: Actor | None, reason: str, collected: _Collected) -> None:
     """Nothing is stored; the run keeps what was read and every rejected row, for its page to list."""
     with transaction.atomic():
         _outcome_record(run, collected)
@@ -362,7 +364,7 @@ def _held_month_changes(written: list[store.WrittenPartition]) -> list[dict[str,
 
 
 def _await_confirmation(
-    run: ImportRun, actor: Any, collected: _Collected, changes: list[dict[str, Any]]
+    run: ImportRun, actor: Actor | None, collected: _Collected, changes: list[dict[str, Any]]
 ) -> ImportRun:
     """Keep the partitions written, not current, until a steward confirms what they change (or discards)."""
     with transaction.atomic():
@@ -396,7 +398,7 @@ def _partition_of_dict(values: dict[str, Any]) -> store.WrittenPartition:
     )
 
 
-def _commit(run: ImportRun, actor: Any, written: list[store.WrittenPartition]) -> None:
+def _commit(run: ImportRun, actor: Actor | None, written: list[store.WrittenPartition]) -> None:
     """Point the manifest at the new partitions in one transaction, with the run (its outcome already set on
     it) committed. The partitions they replace are kept as versions (their files too), to be restored."""
     replaced: list[str] = []
@@ -462,7 +464,9 @@ def _stale_mark(partitions: Iterable[store.WrittenPartition | PartitionVersion])
     )
 
 
-def _audit_where_touched(run: ImportRun, *, actor: Any, verb: AuditVerb, context: dict[str, Any]) -> None:
+def _audit_where_touched(
+    run: ImportRun, *, actor: Actor | None, verb: AuditVerb, context: dict[str, Any]
+) -> None:
     """One audit event in the run's own partnership, and one in each other partnership whose area its
     police.uk data covers, which also sees the run in its import history."""
     touched = partnerships_touched_by(set(run.forces)) if run.kind == POLICEUK else []
@@ -553,7 +557,7 @@ def _uploaded_files(folder: Path, suffixes: tuple[str, ...]) -> list[InputFile]:
     return found
 
 
-def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
+def import_run_confirm(*, run: ImportRun, actor: Actor | None) -> ImportRun:
     """Make current exactly the partitions a run awaiting confirmation wrote, as its changes showed them.
 
     Raises ImportRefused, and changes nothing, when the run no longer waits, when `actor` may not load its
@@ -583,7 +587,7 @@ def import_run_confirm(*, run: ImportRun, actor: Any) -> ImportRun:
 
 
 def import_run_discard(
-    *, run: ImportRun, actor: Any, reason: str = "Not confirmed, so nothing changed."
+    *, run: ImportRun, actor: Actor | None, reason: str = "Not confirmed, so nothing changed."
 ) -> ImportRun:
     """Drop what a run awaiting confirmation wrote: nothing changes, and the run is refused with `reason`."""
     if run.status != ImportStatus.AWAITING_CONFIRMATION:
@@ -601,7 +605,7 @@ def import_run_discard(
 
 
 def partition_version_restore(
-    *, version: PartitionVersion, actor: Any, partnership: Partnership
+    *, version: PartitionVersion, actor: User | None, partnership: Partnership
 ) -> ImportRun:
     """Make a replaced version of a month current again, recorded (and audited) as a run of its own in the
     histories of the partnerships it touches; the version it replaces is kept in turn.

@@ -22,8 +22,10 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from saferhub.accounts.models import User
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
+from saferhub.core.actors import Actor
 from saferhub.crimedata import store
 from saferhub.crimedata.counting import aggregates_refresh
 from saferhub.crimedata.extracts import (
@@ -61,7 +63,7 @@ from saferhub.partnerships.models import Partnership
 def crime_import(
     *,
     paths: list[Path],
-    actor: Any = None,
+    actor: User | None = None,
     partnership: Any = None,
     run: ImportRun | None = None,
     on_progress: ProgressCallback | None = None,
@@ -101,7 +103,7 @@ def extract_import(
     *,
     paths: list[Path],
     mapping: ExtractMapping,
-    actor: Any = None,
+    actor: User | None = None,
     partnership: Partnership | None = None,
     run: ImportRun | None = None,
     on_progress: ProgressCallback | None = None,
@@ -127,7 +129,7 @@ def extract_import(
     )
 
 
-def column_mapping_save(*, partnership: Partnership, text: str, actor: Any) -> ColumnMapping:
+def column_mapping_save(*, partnership: Partnership, text: str, actor: Actor | None) -> ColumnMapping:
     """Save a mapping as written, creating it or replacing the partnership's mapping of the same slug.
 
     It is checked by parsing first: raises MappingError, and saves nothing, when it cannot be used or its
@@ -158,7 +160,7 @@ class IndicatorsLoadSummary:
 
 
 def indicators_load(
-    *, path_or_text: Path | str, partnership: Partnership | None = None, actor: Any = None
+    *, path_or_text: Path | str, partnership: Partnership | None = None, actor: Actor | None = None
 ) -> IndicatorsLoadSummary:
     """Load an indicator file into a partnership (or, with none, the space every partnership shares).
 
@@ -192,7 +194,7 @@ def indicators_load(
 
 
 def _indicator_upsert(
-    definition: IndicatorDefinition, *, partnership: Partnership | None, actor: Any
+    definition: IndicatorDefinition, *, partnership: Partnership | None, actor: Actor | None
 ) -> tuple[Indicator, str]:
     values = {
         "name": definition.name,
@@ -221,7 +223,7 @@ def _indicator_set_upsert(
     definition: IndicatorSetDefinition,
     *,
     partnership: Partnership | None,
-    actor: Any,
+    actor: Actor | None,
     loaded: dict[str, Indicator],
     file_name: str,
 ) -> str:
@@ -349,7 +351,7 @@ def upload_name(name: str) -> str:
 
 
 def import_upload_queue(
-    *, partnership: Partnership, actor: Any, mapping: ColumnMapping | None, upload: UploadedFile
+    *, partnership: Partnership, actor: User | None, mapping: ColumnMapping | None, upload: UploadedFile
 ) -> ImportRun:
     """Keep an uploaded file under the store's uploads folder and record its import as queued (audited).
 
@@ -400,7 +402,7 @@ def _import_enqueue(*, run: ImportRun, mapping: ColumnMapping | None) -> None:
     )
 
 
-def indicator_save(*, partnership: Partnership, actor: Any, values: dict[str, Any]) -> Indicator:
+def indicator_save(*, partnership: Partnership, actor: Actor | None, values: dict[str, Any]) -> Indicator:
     """Create (or, by its slug, update) one of the partnership's indicators, checked as a loaded file's are.
 
     `values` has slug, name, description, sources, categories, flags ({'domestic': True}), area_code and
@@ -426,7 +428,7 @@ class IndicatorInUse(Exception):
     """The indicator is counted by something else (a set, a measure, an assessment): it cannot be removed."""
 
 
-def indicator_remove(*, indicator: Indicator, actor: Any) -> None:
+def indicator_remove(*, indicator: Indicator, actor: Actor | None) -> None:
     """Remove one of a partnership's indicators (audited). Raises IndicatorInUse, and removes nothing, while
     a set lists it or a record of another app (a measure, an assessment, an issue) counts it."""
     sets = list(IndicatorSetMember.objects.filter(indicator=indicator).select_related("indicator_set"))

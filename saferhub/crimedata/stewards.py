@@ -5,12 +5,12 @@ administrators of the force-area partnership whose area is that force's, and by 
 Every partnership whose area lies in the force sees each such import in its own history and audit log.
 """
 
-from typing import Any
-
+from saferhub.core.actors import Actor
 from saferhub.crimedata.permissions import DATA_ROLES
 from saferhub.crimedata.policeuk import force_slug
 from saferhub.geography import selectors as geography
-from saferhub.partnerships.models import Partnership, PartnershipKind
+from saferhub.partnerships import selectors as partnerships
+from saferhub.partnerships.models import Partnership
 
 # The kind of a police.uk import run, and the start of every police.uk source's name (reserved to them).
 POLICEUK = "police.uk"
@@ -44,7 +44,7 @@ def forces_of_partnership(partnership: Partnership) -> frozenset[str]:
     return forces_of_districts(districts)
 
 
-def policeuk_forces_loadable_by(user: Any) -> frozenset[str] | None:
+def policeuk_forces_loadable_by(user: Actor | None) -> frozenset[str] | None:
     """The forces whose police.uk data this person may load; None for every force (a superuser).
 
     `user` None is the installation operator (a command run on the server without --as, the demo loader).
@@ -53,16 +53,14 @@ def policeuk_forces_loadable_by(user: Any) -> frozenset[str] | None:
         return None
     if not user.is_authenticated:
         return frozenset()
-    stewarded = Partnership.objects.filter(
-        kind=PartnershipKind.FORCE_AREA, memberships__user=user, memberships__role__in=DATA_ROLES
-    ).distinct()
+    stewarded = partnerships.force_areas_where(user, DATA_ROLES)
     forces: frozenset[str] = frozenset()
     for partnership in stewarded:
         forces |= forces_of_partnership(partnership)
     return forces
 
 
-def policeuk_refusal(user: Any, forces: set[str] | frozenset[str]) -> str | None:
+def policeuk_refusal(user: Actor | None, forces: set[str] | frozenset[str]) -> str | None:
     """Why this person may not load police.uk data of these forces, or None when they may."""
     allowed = policeuk_forces_loadable_by(user)
     if allowed is None:
@@ -82,6 +80,6 @@ def partnerships_touched_by(forces: set[str] | frozenset[str]) -> list[Partnersh
     wanted = set(forces)
     return [
         partnership
-        for partnership in Partnership.objects.order_by("pk")
+        for partnership in partnerships.partnerships_in_order()
         if partnership.area_codes and forces_of_partnership(partnership) & wanted
     ]

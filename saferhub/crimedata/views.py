@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import access_refused
 from saferhub.crimedata import importing, selectors, services
 from saferhub.crimedata.extracts import MappingError
@@ -119,7 +120,7 @@ class UploadLimit(FileUploadHandler):
 # The size limit must be in place before the request body is read, and CSRF protection reads it: so this view
 # is exempt from the middleware and protects itself, once the limit is in place (Django's documented way).
 @csrf_exempt
-def import_new(request: HttpRequest, slug: str) -> HttpResponse:
+def import_new(request: SignedInRequest, slug: str) -> HttpResponse:
     limit = UploadLimit(request, settings.SAFERHUB_MAX_UPLOAD_BYTES)
     request.upload_handlers.insert(0, limit)
     return _import_new(request, slug, limit)
@@ -127,7 +128,7 @@ def import_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @csrf_protect
 @login_required
-def _import_new(request: HttpRequest, slug: str, limit: UploadLimit) -> HttpResponse:
+def _import_new(request: SignedInRequest, slug: str, limit: UploadLimit) -> HttpResponse:
     partnership = partnership_for_action(request.user, slug, IMPORT_DATA)
     form = ImportForm(
         _posted(request),
@@ -260,7 +261,7 @@ def import_discard(request: HttpRequest, slug: str, run_id: UUID) -> HttpRespons
 
 
 @login_required
-def version_restore(request: HttpRequest, slug: str, run_id: UUID, version_id: UUID) -> HttpResponse:
+def version_restore(request: SignedInRequest, slug: str, run_id: UUID, version_id: UUID) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     version = selectors.replaced_version_in(partnership, run_id, version_id)
 

@@ -3,10 +3,10 @@ which makes it (making.py). Each change of state is audited."""
 
 import json
 from functools import partial
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from saferhub.accounts.models import User
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record
 from saferhub.documents.making import document_fail, text_digest
@@ -21,7 +21,7 @@ def _params_key(params: Params) -> str:
     return text_digest(json.dumps(params, sort_keys=True, separators=(",", ":")))
 
 
-def document_request(*, actor: Any, partnership: Partnership, kind: str, params: Params) -> Document:
+def document_request(*, actor: User | None, partnership: Partnership, kind: str, params: Params) -> Document:
     """The document of this kind and parameters as the figures now stand.
 
     That is the made one while its fingerprint still matches the figures; else the one already queued or

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
+from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record
 from saferhub.documents import selectors, services
@@ -69,7 +70,7 @@ def document_download(request: HttpRequest, slug: str, document_id: UUID) -> Htt
 
 
 @login_required
-def document_retry(request: HttpRequest, slug: str, document_id: UUID) -> HttpResponse:
+def document_retry(request: SignedInRequest, slug: str, document_id: UUID) -> HttpResponse:
     """POST asks for the document again, as the figures now stand; GET changes nothing and goes back to it."""
     document, _ = _document(request, slug, document_id)
     if request.method != "POST" or document.is_active:

@@ -4,6 +4,7 @@ A person sees a partnership they belong to and every partnership beneath it (the
 districts, the force area sees them all). Anything else does not exist for them: a 404.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -23,6 +24,7 @@ from saferhub.partnerships.models import (
     Organisation,
     PartnerOrganisation,
     Partnership,
+    PartnershipKind,
     PartnerStatus,
     Role,
 )
@@ -264,3 +266,16 @@ def organisation_choices_in(partnership: Partnership) -> models.QuerySet[Organis
     return Organisation.objects.filter(
         pk__in=[organisation.pk for organisation in organisations_in(partnership)]
     )
+
+
+def partnerships_in_order() -> models.QuerySet[Partnership]:
+    """Every partnership, oldest first: for the installation's own work (which partnerships a force's data
+    touches), never for what a person sees."""
+    return Partnership.objects.order_by("pk")
+
+
+def force_areas_where(user: Any, roles: Iterable[str]) -> models.QuerySet[Partnership]:
+    """The force-area partnerships in which this person holds one of these roles."""
+    return Partnership.objects.filter(
+        kind=PartnershipKind.FORCE_AREA, memberships__user=user, memberships__role__in=list(roles)
+    ).distinct()

@@ -10,6 +10,7 @@ from saferhub.accounts.models import User
 from saferhub.accounts.services import account_invitation_enqueue, role_invitation_enqueue, user_create
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
+from saferhub.core.actors import Actor
 from saferhub.partnerships.models import (
     Action,
     ActionStatus,
@@ -27,7 +28,7 @@ from saferhub.partnerships.selectors import partner_removal_refusal
 
 def partnership_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     slug: str,
     name: str,
     kind: str,
@@ -53,19 +54,19 @@ def partnership_create(
 
 
 def partnership_settings_update(
-    *, actor: Any, partnership: Partnership, requires_two_factor: bool
+    *, actor: Actor | None, partnership: Partnership, requires_two_factor: bool
 ) -> list[str]:
     return audited_update(
         actor=actor, record=partnership, values={"requires_two_factor": requires_two_factor}
     )
 
 
-def organisation_create(*, actor: Any, name: str, type: str) -> Organisation:
+def organisation_create(*, actor: Actor | None, name: str, type: str) -> Organisation:
     return audited_create(actor=actor, model=Organisation, values={"name": name, "type": type})
 
 
 def partner_organisation_add(
-    *, actor: Any, partnership: Partnership, organisation: Organisation, status: str
+    *, actor: Actor | None, partnership: Partnership, organisation: Organisation, status: str
 ) -> PartnerOrganisation:
     return audited_create(
         actor=actor,
@@ -78,11 +79,13 @@ class RecordInUse(Exception):
     """Removing this record would leave others naming it: the message says which, to change them first."""
 
 
-def partner_organisation_update(*, actor: Any, partner: PartnerOrganisation, status: str) -> list[str]:
+def partner_organisation_update(
+    *, actor: Actor | None, partner: PartnerOrganisation, status: str
+) -> list[str]:
     return audited_update(actor=actor, record=partner, values={"status": status})
 
 
-def partner_organisation_remove(*, actor: Any, partner: PartnerOrganisation) -> None:
+def partner_organisation_remove(*, actor: Actor | None, partner: PartnerOrganisation) -> None:
     """Take the organisation out of the partnership, unless something here still names it.
 
     The organisation itself stays: other partnerships may have it as a member.
@@ -100,7 +103,7 @@ def partner_organisation_remove(*, actor: Any, partner: PartnerOrganisation) -> 
 
 
 def membership_create(
-    *, actor: Any, user: Any, partnership: Partnership, organisation: Organisation, role: str
+    *, actor: Actor | None, user: Any, partnership: Partnership, organisation: Organisation, role: str
 ) -> Membership:
     return audited_create(
         actor=actor,
@@ -110,7 +113,7 @@ def membership_create(
     )
 
 
-def membership_end(*, actor: Any, membership: Membership) -> None:
+def membership_end(*, actor: Actor | None, membership: Membership) -> None:
     with transaction.atomic():
         audit_event_record(
             actor=actor,
@@ -121,7 +124,9 @@ def membership_end(*, actor: Any, membership: Membership) -> None:
         membership.delete()
 
 
-def group_create(*, actor: Any, partnership: Partnership, name: str, kind: str, purpose: str = "") -> Group:
+def group_create(
+    *, actor: Actor | None, partnership: Partnership, name: str, kind: str, purpose: str = ""
+) -> Group:
     return audited_create(
         actor=actor,
         model=Group,
@@ -129,11 +134,11 @@ def group_create(*, actor: Any, partnership: Partnership, name: str, kind: str, 
     )
 
 
-def group_update(*, actor: Any, group: Group, values: dict[str, Any]) -> list[str]:
+def group_update(*, actor: Actor | None, group: Group, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=group, values=values)
 
 
-def group_remove(*, actor: Any, group: Group) -> None:
+def group_remove(*, actor: Actor | None, group: Group) -> None:
     """Remove the group with its meetings and action log; the audit event counts what went with it."""
     with transaction.atomic():
         audit_event_record(
@@ -145,11 +150,11 @@ def group_remove(*, actor: Any, group: Group) -> None:
         group.delete()
 
 
-def meeting_update(*, actor: Any, meeting: Meeting, values: dict[str, Any]) -> list[str]:
+def meeting_update(*, actor: Actor | None, meeting: Meeting, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=meeting, values=values)
 
 
-def meeting_remove(*, actor: Any, meeting: Meeting) -> None:
+def meeting_remove(*, actor: Actor | None, meeting: Meeting) -> None:
     """Remove the meeting; actions agreed at it stay on the group's log."""
     with transaction.atomic():
         audit_event_record(
@@ -161,7 +166,9 @@ def meeting_remove(*, actor: Any, meeting: Meeting) -> None:
         meeting.delete()
 
 
-def meeting_create(*, actor: Any, group: Group, held_on: dt.date, title: str, notes: str = "") -> Meeting:
+def meeting_create(
+    *, actor: Actor | None, group: Group, held_on: dt.date, title: str, notes: str = ""
+) -> Meeting:
     return audited_create(
         actor=actor,
         model=Meeting,
@@ -171,7 +178,7 @@ def meeting_create(*, actor: Any, group: Group, held_on: dt.date, title: str, no
 
 def action_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     group: Group,
     description: str,
     owner: Any = None,
@@ -197,13 +204,13 @@ def action_create(
     )
 
 
-def action_update(*, actor: Any, action: Action, values: dict[str, Any]) -> list[str]:
+def action_update(*, actor: Actor | None, action: Action, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=action, values=values)
 
 
 def membership_invitation_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     partnership: Partnership,
     email: str,
     name_given: str,
@@ -252,7 +259,7 @@ def membership_invitation_create(
         )
 
 
-def _invitation_close(*, actor: Any, invitation: MembershipInvitation, outcome: str) -> None:
+def _invitation_close(*, actor: Actor | None, invitation: MembershipInvitation, outcome: str) -> None:
     audit_event_record(
         actor=actor,
         verb=AuditVerb.DELETED,
@@ -284,6 +291,6 @@ def membership_invitation_decline(*, invitation: MembershipInvitation) -> None:
         _invitation_close(actor=invitation.user, invitation=invitation, outcome="declined")
 
 
-def membership_invitation_withdraw(*, actor: Any, invitation: MembershipInvitation) -> None:
+def membership_invitation_withdraw(*, actor: Actor | None, invitation: MembershipInvitation) -> None:
     with transaction.atomic():
         _invitation_close(actor=actor, invitation=invitation, outcome="withdrawn")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
+from saferhub.core.actors import Actor
 from saferhub.design_system.filters import govuk_date
 from saferhub.partnerships.models import GroupKind, Partnership
 from saferhub.partnerships.selectors import actions_of, groups_of
@@ -53,7 +54,7 @@ MEASURE_FIELDS = (
 )
 
 
-def measure_create(*, actor: Any, priority: Priority, **values: Any) -> Measure:
+def measure_create(*, actor: Actor | None, priority: Priority, **values: Any) -> Measure:
     return audited_create(
         actor=actor,
         model=Measure,
@@ -61,13 +62,13 @@ def measure_create(*, actor: Any, priority: Priority, **values: Any) -> Measure:
     )
 
 
-def measure_update(*, actor: Any, measure: Measure, values: dict[str, Any]) -> list[str]:
+def measure_update(*, actor: Actor | None, measure: Measure, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=measure, values=values)
 
 
 def measure_value_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     measure: Measure,
     period: str,
     period_end: dt.date,
@@ -104,7 +105,7 @@ def measure_value_record(
         return existing
 
 
-def rag_rule_set(*, actor: Any, partnership: Partnership, amber_margin_percent: Decimal) -> RagRule:
+def rag_rule_set(*, actor: Actor | None, partnership: Partnership, amber_margin_percent: Decimal) -> RagRule:
     with transaction.atomic():
         rule = RagRule.objects.filter(partnership=partnership).first()
         if rule is None:
@@ -123,7 +124,7 @@ def rag_rule_set(*, actor: Any, partnership: Partnership, amber_margin_percent: 
 
 def reporting_round_open(
     *,
-    actor: Any,
+    actor: Actor | None,
     partnership: Partnership,
     financial_year: int,
     quarter: int,
@@ -148,7 +149,7 @@ def reporting_round_open(
 
 
 def return_section_save(
-    *, actor: Any, quarterly_return: QuarterlyReturn, section: str, values: dict[str, Any]
+    *, actor: Actor | None, quarterly_return: QuarterlyReturn, section: str, values: dict[str, Any]
 ) -> list[str]:
     """Save one section of the template (the fields that section owns) and mark it completed."""
     return reporting_services.section_save(
@@ -161,16 +162,16 @@ def return_missing_sections(quarterly_return: QuarterlyReturn) -> list[str]:
     return reporting_services.missing_sections(quarterly_return)
 
 
-def return_submit(*, actor: Any, quarterly_return: QuarterlyReturn) -> None:
+def return_submit(*, actor: Actor | None, quarterly_return: QuarterlyReturn) -> None:
     reporting_services.return_submit(actor=actor, record=quarterly_return)
 
 
-def return_send_back(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str) -> None:
+def return_send_back(*, actor: Actor | None, quarterly_return: QuarterlyReturn, comment: str) -> None:
     """The manager returns a submitted return to its lead with what to change; the lead is emailed."""
     reporting_services.return_send_back(actor=actor, record=quarterly_return, comment=comment)
 
 
-def return_accept(*, actor: Any, quarterly_return: QuarterlyReturn, comment: str = "") -> None:
+def return_accept(*, actor: Actor | None, quarterly_return: QuarterlyReturn, comment: str = "") -> None:
     """Accept a submitted return; its manual figures become the measures' figures for the quarter."""
     with transaction.atomic():
         accepted = reporting_services.return_accept(actor=actor, record=quarterly_return, comment=comment)
@@ -329,7 +330,7 @@ def board_pack_snapshot(reporting_round: ReportingRound, *, today: dt.date) -> d
     }
 
 
-def board_pack_generate(*, actor: Any, reporting_round: ReportingRound) -> BoardPack:
+def board_pack_generate(*, actor: Actor | None, reporting_round: ReportingRound) -> BoardPack:
     """Make (or remake, while unpublished) the quarter's board pack from the figures and returns as now."""
     with transaction.atomic():
         now = timezone.now()
@@ -356,7 +357,7 @@ def board_pack_generate(*, actor: Any, reporting_round: ReportingRound) -> Board
     return pack
 
 
-def board_pack_publish(*, actor: Any, pack: BoardPack) -> None:
+def board_pack_publish(*, actor: Actor | None, pack: BoardPack) -> None:
     with transaction.atomic():
         if pack.is_published:
             return
@@ -368,7 +369,7 @@ def board_pack_publish(*, actor: Any, pack: BoardPack) -> None:
 # --- The plan cycle -------------------------------------------------------------------------------
 
 
-def measures_carry_forward(*, actor: Any, choices: dict[Measure, Priority]) -> list[Measure]:
+def measures_carry_forward(*, actor: Actor | None, choices: dict[Measure, Priority]) -> list[Measure]:
     """Copy each chosen measure (its definition, not its figures) onto a priority of the new plan."""
     with transaction.atomic():
         copies = []

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.charts import bar_chart
 from saferhub.design_system.views import form_page
@@ -465,7 +466,7 @@ def pack_detail(request: HttpRequest, slug: str, pack_id: UUID) -> HttpResponse:
 
 
 @login_required
-def pack_pdf(request: HttpRequest, slug: str, pack_id: UUID) -> HttpResponse:
+def pack_pdf(request: SignedInRequest, slug: str, pack_id: UUID) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     pack = selectors.pack_in(request.user, partnership, pack_id)
     document = document_request(

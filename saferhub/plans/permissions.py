@@ -4,12 +4,13 @@ from typing import Any
 
 import rules
 
+from saferhub.core.actors import Actor
 from saferhub.partnerships.permissions import manages
 from saferhub.partnerships.selectors import roles_in
 
 
 @rules.predicate
-def leads_priority(user: Any, priority: Any) -> bool:
+def leads_priority(user: Actor, priority: Any) -> bool:
     """The priority's named lead, while they still hold a role in its partnership."""
     return (
         priority is not None

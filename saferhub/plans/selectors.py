@@ -107,3 +107,13 @@ def priorities_as_of(plan: Plan, when: Any) -> list[Any]:
 def deliverables_as_of(priority_ids: list[int], when: Any) -> list[Any]:
     """The deliverables of these priorities as they stood at a moment."""
     return list(Deliverable.history.as_of(when).filter(priority_id__in=priority_ids))
+
+
+def priorities_from_choices(choices: models.QuerySet[Any]) -> models.QuerySet[Priority]:
+    """The plan priorities made from these assessment choices (an assessment's ChosenPriority rows)."""
+    return Priority.objects.filter(assessment_choice__in=choices)
+
+
+def plans_from_choices(choices: models.QuerySet[Any]) -> models.QuerySet[Plan]:
+    """The plans holding a priority made from these assessment choices."""
+    return Plan.objects.filter(priorities__assessment_choice__in=choices).distinct()

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.db import transaction
 
+from saferhub.accounts.models import User
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update, value_changed
+from saferhub.core.actors import Actor
 from saferhub.partnerships.models import Organisation, Partnership
 from saferhub.plans.models import CrossCuttingTheme, Deliverable, Plan, PlanRevision, Priority
 
@@ -22,7 +24,7 @@ PLAN_TEXT_FIELDS = (
 
 def plan_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     partnership: Partnership,
     title: str,
     period_start: dt.date,
@@ -49,24 +51,26 @@ def plan_create(
     return plan
 
 
-def plan_update(*, actor: Any, plan: Plan, values: dict[str, Any]) -> list[str]:
+def plan_update(*, actor: Actor | None, plan: Plan, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=plan, values=values)
 
 
-def plan_make_current(*, actor: Any, plan: Plan) -> None:
+def plan_make_current(*, actor: Actor | None, plan: Plan) -> None:
     """This plan is now the partnership's current one; the others become previous plans."""
     with transaction.atomic():
         _other_plans_made_previous(actor=actor, plan=plan)
         audited_update(actor=actor, record=plan, values={"is_current": True})
 
 
-def _other_plans_made_previous(*, actor: Any, plan: Plan) -> None:
+def _other_plans_made_previous(*, actor: Actor | None, plan: Plan) -> None:
     """One current plan per partnership; each one demoted keeps the change in its history and audit trail."""
     for other in Plan.objects.filter(partnership=plan.partnership, is_current=True).exclude(pk=plan.pk):
         audited_update(actor=actor, record=other, values={"is_current": False})
 
 
-def plan_revise(*, actor: Any, plan: Plan, label: str, revised_on: dt.date, summary: str) -> PlanRevision:
+def plan_revise(
+    *, actor: Actor | None, plan: Plan, label: str, revised_on: dt.date, summary: str
+) -> PlanRevision:
     """Record a review of the plan. What the plan said before stays in its history."""
     return audited_create(
         actor=actor,
@@ -82,7 +86,7 @@ def plan_revise(*, actor: Any, plan: Plan, label: str, revised_on: dt.date, summ
     )
 
 
-def theme_create(*, actor: Any, plan: Plan, title: str, description: str = "") -> CrossCuttingTheme:
+def theme_create(*, actor: Actor | None, plan: Plan, title: str, description: str = "") -> CrossCuttingTheme:
     return audited_create(
         actor=actor,
         model=CrossCuttingTheme,
@@ -95,17 +99,17 @@ def theme_create(*, actor: Any, plan: Plan, title: str, description: str = "") -
     )
 
 
-def theme_update(*, actor: Any, theme: CrossCuttingTheme, values: dict[str, Any]) -> list[str]:
+def theme_update(*, actor: Actor | None, theme: CrossCuttingTheme, values: dict[str, Any]) -> list[str]:
     return audited_update(actor=actor, record=theme, values=values)
 
 
 def priority_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     plan: Plan,
     title: str,
     description: str = "",
-    lead_user: Any = None,
+    lead_user: User | None = None,
     lead_organisation: Organisation | None = None,
     deliverables: list[str] | None = None,
     aligned_to: list[Priority] | None = None,
@@ -127,7 +131,7 @@ def priority_create(
 
 def priority_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     priority: Priority,
     values: dict[str, Any],
     deliverables: list[str] | None = None,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
+from saferhub.core.actors import Actor
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.selectors import has_managing_role, roles_in
 from saferhub.reporting.definitions import ReturnKind
@@ -34,7 +35,7 @@ def returns_of(kind: ReturnKind, partnership: Partnership) -> models.QuerySet[An
     )
 
 
-def returns_visible_to(kind: ReturnKind, user: Any, partnership: Partnership) -> models.QuerySet[Any]:
+def returns_visible_to(kind: ReturnKind, user: Actor, partnership: Partnership) -> models.QuerySet[Any]:
     """All of the partnership's returns for its managers; a lead's own (while they work here) for a lead."""
     returns = returns_of(kind, partnership)
     if has_managing_role(user, partnership):
@@ -44,14 +45,14 @@ def returns_visible_to(kind: ReturnKind, user: Any, partnership: Partnership) ->
     return returns.filter(**{kind.lead_path: user})
 
 
-def return_in(kind: ReturnKind, user: Any, partnership: Partnership, public_id: Any) -> Any:
+def return_in(kind: ReturnKind, user: Actor, partnership: Partnership, public_id: Any) -> Any:
     found = returns_visible_to(kind, user, partnership).filter(public_id=public_id).first()
     if found is None:
         raise Http404("No such return")
     return found
 
 
-def round_returns(kind: ReturnKind, user: Any, reporting_round: Any) -> models.QuerySet[Any]:
+def round_returns(kind: ReturnKind, user: Actor, reporting_round: Any) -> models.QuerySet[Any]:
     """A round's returns that the person may see, each with its status and lead, for the round's page."""
     return returns_visible_to(kind, user, reporting_round.partnership).filter(reporting_round=reporting_round)
 

@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
+from saferhub.core.actors import Actor
 from saferhub.partnerships.models import Partnership
 from saferhub.reporting import tasks
 from saferhub.reporting.definitions import (
@@ -39,7 +40,7 @@ def return_kind_register(kind: ReturnKind) -> None:
 def round_open(
     *,
     kind: ReturnKind,
-    actor: Any,
+    actor: Actor | None,
     partnership: Partnership,
     period: dict[str, Any],
     due_on: dt.date,
@@ -83,7 +84,7 @@ def round_open(
     return reporting_round, opened
 
 
-def section_save(*, actor: Any, record: Any, section: str, values: dict[str, Any]) -> list[str]:
+def section_save(*, actor: Actor | None, record: Any, section: str, values: dict[str, Any]) -> list[str]:
     """Save one section of the return (the fields that section owns) and mark it completed: save and come
     back later. Only while the return is a draft or returned, read again under its row lock."""
     kind = return_kind_of(record)
@@ -109,18 +110,18 @@ def missing_sections(record: Any) -> list[str]:
     return return_kind_of(record).missing_sections(record)
 
 
-def return_submit(*, actor: Any, record: Any) -> None:
+def return_submit(*, actor: Actor | None, record: Any) -> None:
     transition(actor=actor, record=record, name=SUBMIT)
     record.refresh_from_db()
 
 
-def return_send_back(*, actor: Any, record: Any, comment: str) -> None:
+def return_send_back(*, actor: Actor | None, record: Any, comment: str) -> None:
     """The manager returns a submitted return to its lead with what to change; the lead is emailed."""
     transition(actor=actor, record=record, name=SEND_BACK, comment=comment)
     record.refresh_from_db()
 
 
-def return_accept[R: models.Model](*, actor: Any, record: R, comment: str = "") -> R:
+def return_accept[R: models.Model](*, actor: Actor | None, record: R, comment: str = "") -> R:
     """Accept a submitted return. Returns it as accepted, read under its lock, for what the kind's app
     records with it in the same transaction (performance records the return's figures)."""
     accepted = transition(actor=actor, record=record, name=ACCEPT, comment=comment)

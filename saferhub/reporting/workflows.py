@@ -10,6 +10,7 @@ as an audit event.
 from functools import partial
 from typing import Any
 
+from saferhub.core.actors import Actor
 from saferhub.reporting import tasks
 from saferhub.reporting.definitions import RETURNED, ReturnKind, ReturnNotAllowed
 from saferhub.reporting.models import EDITABLE_STATUSES, ReturnStatus, ReturnStepKind
@@ -25,7 +26,9 @@ STEP_KINDS = {
 RETURN_DUE = "return due"
 
 
-def _step_record(kind: ReturnKind, record: Any, transition: Transition, actor: Any, comment: str) -> None:
+def _step_record(
+    kind: ReturnKind, record: Any, transition: Transition, actor: Actor | None, comment: str
+) -> None:
     kind.step_model._default_manager.create(
         **{kind.step_return_field: record},
         kind=STEP_KINDS[transition.name],

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import access_refused, audit_event_record
+from saferhub.core.actors import Actor
 from saferhub.workflow.definitions import Transition, workflow_of
 from saferhub.workflow.models import Deadline
 
 
-def transition[M: models.Model](*, actor: Any, record: M, name: str, comment: str = "") -> M:
+def transition[M: models.Model](*, actor: Actor | None, record: M, name: str, comment: str = "") -> M:
     """Apply the transition `name` of the record's workflow, in one transaction, and return the record
     as it now is: a copy read under the lock (the caller's is left as it was; refresh it), or, for a
     transition that creates the record, the caller's own, now saved.
