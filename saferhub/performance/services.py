@@ -189,16 +189,6 @@ def return_accept(*, actor: Actor | None, quarterly_return: QuarterlyReturn, com
                 )
 
 
-def reminder_due(quarterly_return: QuarterlyReturn, *, today: dt.date) -> str | None:
-    """Which reminder (if any) this return should get today and has not had yet."""
-    return reporting_services.reminder_due(quarterly_return, today=today)
-
-
-def return_reminders_send(*, today: dt.date) -> int:
-    """Send every reminder due today; each kind goes once per return, however often this runs."""
-    return reporting_services.reminders_send(kind=QUARTERLY_RETURN, today=today)
-
-
 # --- Board packs ----------------------------------------------------------------------------------
 
 

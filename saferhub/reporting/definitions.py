@@ -110,6 +110,11 @@ def return_kind_of(record: models.Model) -> ReturnKind:
         ) from None
 
 
+def return_kinds() -> list[ReturnKind]:
+    """Every kind of return the installed apps register, in the order they registered."""
+    return list(_kinds.values())
+
+
 def return_kind_named(name: str) -> ReturnKind:
     for kind in _kinds.values():
         if kind.name == name:

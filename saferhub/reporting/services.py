@@ -23,6 +23,7 @@ from saferhub.reporting.definitions import (
     ReturnNotAllowed,
     return_kind_add,
     return_kind_of,
+    return_kinds,
 )
 from saferhub.reporting.models import EDITABLE_STATUSES
 from saferhub.reporting.workflows import ACCEPT, OPEN, SEND_BACK, SUBMIT, return_workflow
@@ -171,3 +172,8 @@ def reminders_send(*, kind: ReturnKind, today: dt.date) -> int:
             )
         sent += 1
     return sent
+
+
+def every_reminder_send(*, today: dt.date) -> dict[str, int]:
+    """Send the reminders due today of every kind of return, and say how many went of each kind."""
+    return {kind.name: reminders_send(kind=kind, today=today) for kind in return_kinds()}

@@ -4,10 +4,13 @@ reminded and listed as overdue by the same services and selectors as the theme l
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.http import Http404
 
 from saferhub.audit.models import AuditEvent, AuditVerb
@@ -130,6 +133,22 @@ def test_reminders_go_before_and_after_the_due_date_once_each(
         ("Your 2025/26 grant return is late: Target repeat shoplifting offenders", [lead.email]),
     ]
     assert "30 April 2026" in mail.outbox[0].body
+
+
+def test_the_daily_command_reminds_the_leads_of_every_kind_of_return(
+    opened, lead, django_capture_on_commit_callbacks
+):
+    out = StringIO()
+    with (
+        time_machine.travel(dt.datetime(2026, 4, 23, 9, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("send_return_reminders", stdout=out)
+    assert f"{GRANT_RETURN.name}: 1" in out.getvalue()
+    assert f"{QUARTERLY_RETURN.name}: 0" in out.getvalue()
+    assert [m.subject for m in mail.outbox] == [
+        "Your 2025/26 grant return is due soon: Target repeat shoplifting offenders"
+    ]
 
 
 def test_overdue_returns_for_the_partnership_and_for_its_lead_until_submitted(world, opened, lead, manager):
