@@ -1,9 +1,12 @@
-"""Helpers the apps' tests share: the audit events a change wrote. (Signing in as one of the world's people
-is the root conftest's `sign_in` fixture.)"""
+"""Helpers the apps' tests share: the audit events a change wrote, and the queries a page reads. (Signing in
+as one of the world's people is the root conftest's `sign_in` fixture.)"""
 
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from saferhub.audit.models import AuditEvent
 
@@ -31,3 +34,12 @@ def assert_event(
     assert event.target_label == str(target)[:300]
     if context is not None:
         assert event.context == context
+
+
+def queries_for(client: Client, url: str) -> int:
+    """How many queries the page reads, asked for a second time: the first request fills the caches (content
+    types, the session) that every later one finds full."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from saferhub.assessment.models import Assessment, ChosenPriority, Score
 from saferhub.crimedata.counting import CountFilter, area_scope, monthly_counts
-from saferhub.demo.loader import DEMO_PASSWORD
+from tests.e2e.browsing import sign_in
 from tests.e2e.test_crime_data_journey import load_demo_with_geography
 
 SHOTS = os.environ.get("SAFERHUB_SCREENSHOTS", "")
@@ -54,13 +54,6 @@ def shot(page: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"assessment-{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page: Page) -> None:

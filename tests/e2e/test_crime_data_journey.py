@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 
 from saferhub.crimedata import schema
 from saferhub.crimedata.models import ImportRun, Partition
-from saferhub.demo.loader import DEMO_PASSWORD
 from saferhub.geography.models import Area
 from saferhub.partnerships.models import Partnership
+from tests.e2e.browsing import sign_in
 
 ANALYST = "analyst@leicester.demo"
 STEWARD = "opcc@llr.demo"  # the force area's analyst, who loads police.uk data for Leicestershire
@@ -39,13 +39,6 @@ def street_csv(kept: int = 4) -> bytes:
     ]
     rows.append(f"b1,{MONTH},{police},,,No location,,,Shop lifting,,")
     return ("\n".join([",".join(schema.POLICEUK_STREET_HEADER), *rows]) + "\n").encode()
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def load_demo_with_geography() -> None:

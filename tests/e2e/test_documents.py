@@ -12,6 +12,7 @@ from saferhub.documents.making import document_make
 from saferhub.documents.services import document_request
 from saferhub.documents.tests.fakes import Figures, note_kind
 from saferhub.partnerships.tests.factories import PASSWORD
+from tests.e2e.browsing import sign_in
 
 NOTE = "e2e-note"
 
@@ -26,18 +27,10 @@ def figures(monkeypatch, settings, tmp_path: Path) -> Figures:
     return figures
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your partnerships")).to_be_visible()
-
-
 def test_the_progress_page_follows_the_worker_to_the_download(page: Page, axe, world, figures):
     manager = world.people["partnership_manager"]
     document = document_request(actor=manager, partnership=world.a, kind=NOTE, params={"title": "Minutes"})
-    sign_in(page, manager.email)
+    sign_in(page, manager.email, password=PASSWORD, lands_on="Your partnerships")
 
     page.goto(f"/p/alpha/documents/{document.public_id}/")
     expect(page.get_by_role("heading", name="Minutes (PDF)")).to_be_visible()
@@ -61,7 +54,7 @@ def test_a_failed_pdf_says_why_and_is_tried_again(page: Page, axe, world, figure
     figures.fail_with = RuntimeError("Traceback: /srv/saferhub/var")
     failed = document_request(actor=manager, partnership=world.a, kind=NOTE, params={"title": "Agenda"})
     document_make(document_id=str(failed.public_id))
-    sign_in(page, manager.email)
+    sign_in(page, manager.email, password=PASSWORD, lands_on="Your partnerships")
 
     page.goto(f"/p/alpha/documents/{failed.public_id}/")
     expect(page.get_by_text("The PDF could not be made.")).to_be_visible()

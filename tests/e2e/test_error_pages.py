@@ -5,14 +5,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from saferhub.partnerships.tests.factories import PASSWORD
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your partnerships")).to_be_visible()
+from tests.e2e.browsing import sign_in
 
 
 def follow_the_way_back(page: Page) -> None:
@@ -23,7 +16,7 @@ def follow_the_way_back(page: Page) -> None:
 def test_not_found_forbidden_and_server_error_pages(
     page: Page, axe: Any, transactional_db: Any, world: Any, monkeypatch: Any
 ) -> None:
-    sign_in(page, world.people["board_member"].email)
+    sign_in(page, world.people["board_member"].email, password=PASSWORD, lands_on="Your partnerships")
 
     response = page.goto("/p/beta/")
     assert response is not None and response.status == 404

@@ -3,11 +3,12 @@ authentication with their password. axe on every page, including the refusal and
 
 from typing import Any
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from saferhub.accounts.tests.factories import TOTPDeviceFactory
 from saferhub.partnerships.models import Organisation, PartnerOrganisation
 from saferhub.partnerships.tests.factories import PASSWORD
+from tests.e2e.browsing import sign_in
 
 
 def test_manager_changes_and_removes_the_partnerships_records(
@@ -16,10 +17,7 @@ def test_manager_changes_and_removes_the_partnerships_records(
     manager = world.people["partnership_manager"]
     housing = Organisation.objects.create(name="Alpha Homes", type="housing")
     PartnerOrganisation.objects.create(partnership=world.a, organisation=housing, status="other_partner")
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, manager.email, password=PASSWORD)
 
     page.goto("/p/alpha/")
     axe.check(page)
@@ -59,7 +57,7 @@ def test_manager_changes_and_removes_the_partnerships_records(
     page.get_by_role("button", name="Remove group").click()
     expect(page.get_by_text("No groups yet.")).to_be_visible()
 
-    TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
+    TOTPDeviceFactory(user=manager)
     page.goto("/account/")
     page.get_by_role("button", name="Remove two-factor authentication").click()
     page.get_by_label("Your password, or a code").fill("not-my-password")

@@ -9,21 +9,12 @@ from pathlib import Path
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from saferhub.demo.loader import DEMO_PASSWORD
 from saferhub.performance.models import QuarterlyReturn
+from tests.e2e.browsing import sign_in
 
 MANAGER = "manager@leicester.demo"
 LEAD = "lead@leicester.demo"
 NARRATIVE = "Retail crime in the city centre fell after the Shopwatch radios went live in August."
-
-
-def sign_in(page: Page, axe, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your partnerships")).to_be_visible()
-    axe.check(page)
 
 
 def sign_out(page: Page) -> None:
@@ -64,7 +55,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     other = QuarterlyReturn.objects.get(priority__title="City Centre Violent Crime")
 
     # The lead finds the return waiting, and tries to save a section empty.
-    sign_in(page, axe, LEAD)
+    sign_in(page, LEAD, lands_on="Your partnerships")
+    axe.check(page)
     open_performance(page, axe)
     page.get_by_role("link", name="Business Crime: 2025/26 Q2 return").click()
     expect(page.get_by_role("heading", name="Business Crime")).to_be_visible()
@@ -85,7 +77,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
 
     # Save and come back: the lead leaves, and returns later to the rest.
     sign_out(page)
-    sign_in(page, axe, LEAD)
+    sign_in(page, LEAD, lands_on="Your partnerships")
+    axe.check(page)
     open_performance(page, axe)
     page.get_by_role("link", name="Business Crime: 2025/26 Q2 return").click()
     tasks = page.locator(".govuk-task-list")
@@ -141,7 +134,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     sign_out(page)
 
     # The manager returns it with a comment.
-    sign_in(page, axe, MANAGER)
+    sign_in(page, MANAGER, lands_on="Your partnerships")
+    axe.check(page)
     open_performance(page, axe)
     page.get_by_role("link", name="2025/26 Q2 returns").click()
     expect(page.get_by_test_id("returns")).to_contain_text("Submitted")
@@ -160,7 +154,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     sign_out(page)
 
     # The lead reads the comment, changes the summary and submits again.
-    sign_in(page, axe, LEAD)
+    sign_in(page, LEAD, lands_on="Your partnerships")
+    axe.check(page)
     open_performance(page, axe)
     page.get_by_role("link", name="Business Crime: 2025/26 Q2 return").click()
     expect(page.get_by_test_id("manager-comment")).to_contain_text(
@@ -177,7 +172,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     sign_out(page)
 
     # The manager accepts it and produces the board pack.
-    sign_in(page, axe, MANAGER)
+    sign_in(page, MANAGER, lands_on="Your partnerships")
+    axe.check(page)
     open_performance(page, axe)
     page.get_by_role("link", name="2025/26 Q2 returns").click()
     page.get_by_role("link", name="Business Crime").click()
@@ -222,7 +218,8 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     sign_out(page)
 
     # A board member reads the published pack.
-    sign_in(page, axe, "board@leicester.demo")
+    sign_in(page, "board@leicester.demo", lands_on="Your partnerships")
+    axe.check(page)
     open_performance(page, axe)
     page.get_by_role("link", name="Board pack 2025/26 Q2").click()
     expect(page.locator("main")).to_contain_text(NARRATIVE)

@@ -8,7 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from saferhub.accounts.models import User
-from saferhub.demo.loader import DEMO_PASSWORD
+from saferhub.accounts.tests.factories import TOTPDeviceFactory
+from tests.e2e.browsing import sign_in
 
 MANAGER = "manager@leicester.demo"
 LEAD = "lead@leicester.demo"
@@ -19,22 +20,14 @@ def _code(device: TOTPDevice) -> str:
     return f"{code:06d}"
 
 
-def _sign_in(page: Page, axe, email: str) -> None:
-    page.goto("/sign-in/")
-    axe.check(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_manager_signs_in_with_two_factor_edits_a_priority_and_sees_its_history(
     page: Page, axe, transactional_db
 ):
     call_command("load_demo", "--without-crime-data", verbosity=0)
     manager = User.objects.get(email=MANAGER)
-    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    device = TOTPDeviceFactory(user=manager)
 
-    _sign_in(page, axe, MANAGER)
+    sign_in(page, MANAGER, axe=axe)
     expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
     axe.check(page)
     page.get_by_label("Security code").fill("000000" if _code(device) != "000000" else "111111")
@@ -98,7 +91,7 @@ def test_staff_must_set_up_two_factor_when_the_partnership_requires_it(page: Pag
     from saferhub.partnerships.models import Partnership
 
     Partnership.objects.filter(slug="leicester").update(requires_two_factor=True)
-    _sign_in(page, axe, LEAD)
+    sign_in(page, LEAD, axe=axe)
     expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
     axe.check(page)
     page.goto("/p/leicester/")
@@ -129,7 +122,7 @@ def test_keyboard_user_reaches_the_skip_link_first_and_sees_a_focus_ring(page: P
 def test_pages_reflow_at_320_pixels_without_sideways_scrolling(page: Page, axe, transactional_db):
     call_command("load_demo", "--without-crime-data", verbosity=0)
     page.set_viewport_size({"width": 320, "height": 640})
-    _sign_in(page, axe, MANAGER)
+    sign_in(page, MANAGER, axe=axe)
     page.goto("/p/leicester/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320

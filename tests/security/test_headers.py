@@ -64,14 +64,13 @@ def assert_hardening_headers(response) -> None:
 
 
 @pytest.fixture
-def manager(client, world):
-    client.force_login(world.people["partnership_manager"])
-    return client
+def as_manager(sign_in):
+    return sign_in("partnership_manager")
 
 
 @pytest.mark.parametrize("page", ["home", "partnership", "plan", "a form", "account", "audit log"])
-def test_signed_in_page_headers(page, manager, world):
-    response = manager.get(signed_in_pages(world)[page])
+def test_signed_in_page_headers(page, as_manager, world):
+    response = as_manager.get(signed_in_pages(world)[page])
     assert response.status_code == 200
     assert_csp_nonce_matches_the_page(response)
     assert_hardening_headers(response)
@@ -79,9 +78,9 @@ def test_signed_in_page_headers(page, manager, world):
     assert "no-store" in cache_control, f"a signed-in page may be cached: {cache_control!r}"
 
 
-def test_the_nonce_is_new_on_every_response(manager):
+def test_the_nonce_is_new_on_every_response(as_manager):
     def nonce() -> str:
-        csp = directives(manager.get("/").headers["Content-Security-Policy"])
+        csp = directives(as_manager.get("/").headers["Content-Security-Policy"])
         return next(s for s in csp["script-src"] if s.startswith("'nonce-"))
 
     assert nonce() != nonce()

@@ -14,7 +14,7 @@ from schemathesis import checks
 from saferhub.accounts.services import api_token_create
 from saferhub.api.tests.test_api import BASE, ApiClient
 from saferhub.crimedata.services import column_mapping_save
-from saferhub.crimedata.tests.test_views import MAPPING
+from saferhub.crimedata.tests.crime_files import MAPPING
 from saferhub.performance.tests.factories import ManualMeasureFactory
 
 # No 5xx; every status, content type, header and body one the schema declares; and the same request without

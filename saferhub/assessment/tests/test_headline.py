@@ -17,10 +17,10 @@ from saferhub.assessment import headline, selectors, services
 from saferhub.assessment.headline import headline_csv, headline_json, headline_table_for, periods_ending
 from saferhub.assessment.scoring import shipped_models
 from saferhub.assessment.tests.conftest import ARCHIVES
-from saferhub.crimedata import schema
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.crimedata.services import crime_import
 from saferhub.crimedata.tests import independent
+from saferhub.crimedata.tests.crime_files import STREET_HEADER, street_line
 from saferhub.geography import selectors as geography
 from saferhub.partnerships.models import Partnership
 
@@ -225,12 +225,8 @@ def test_the_headline_is_computed_once_per_version_of_the_store_and_again_after_
 
         lsoa = sorted(geography.lsoas_of_districts(frozenset({LEICESTER})))[-1]
         month = tmp_path / "2024-01-leicestershire-street.csv"
-        month.write_text(
-            ",".join(schema.POLICEUK_STREET_HEADER)
-            + f"\nabc,2024-01,Leicestershire Police,Leicestershire Police,-1.13,52.63,On or near X,{lsoa},"
-            "Leicester 001A,Burglary,Under investigation,\n",
-            encoding="utf-8",
-        )
+        row = street_line("2024-01", lsoa=lsoa, lsoa_name="Leicester 001A", longitude="-1.13")
+        month.write_text(f"{STREET_HEADER}\n{row}\n", encoding="utf-8")
         crime_import(paths=[month])
         after = selectors.headline_of(assessment).rows[0].cells[-1]
         assert read.call_count == 2

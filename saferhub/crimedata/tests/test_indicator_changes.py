@@ -3,13 +3,18 @@
 import pytest
 
 from saferhub.audit.models import AuditEvent
-from saferhub.crimedata.models import Indicator, IndicatorSet, IndicatorSetMember
+from saferhub.crimedata.models import Indicator
+from saferhub.crimedata.tests.factories import (
+    IndicatorFactory,
+    IndicatorSetFactory,
+    IndicatorSetMemberFactory,
+)
 from saferhub.performance.tests.factories import ManualMeasureFactory
 
 
 @pytest.fixture
 def burglary(world, crime_store):
-    return Indicator.objects.create(
+    return IndicatorFactory(
         partnership=world.a,
         slug="burglary",
         name="Burglary",
@@ -18,20 +23,15 @@ def burglary(world, crime_store):
     )
 
 
-def as_analyst(client, world):
-    client.force_login(world.people["analyst"])
-    return client
-
-
-def test_the_indicator_page_offers_to_change_and_remove_it(client, world, burglary):
-    page = as_analyst(client, world).get(f"/p/alpha/data/indicators/{burglary.public_id}/").content.decode()
+def test_the_indicator_page_offers_to_change_and_remove_it(client, world, burglary, sign_in):
+    page = sign_in("analyst").get(f"/p/alpha/data/indicators/{burglary.public_id}/").content.decode()
     assert f'href="/p/alpha/data/indicators/{burglary.public_id}/edit/"' in page
     assert f'href="/p/alpha/data/indicators/{burglary.public_id}/remove/"' in page
 
 
-def test_an_indicator_is_changed_and_the_change_audited(client, world, burglary):
+def test_an_indicator_is_changed_and_the_change_audited(client, world, burglary, sign_in):
     url = f"/p/alpha/data/indicators/{burglary.public_id}/edit/"
-    page = as_analyst(client, world).get(url).content.decode()
+    page = sign_in("analyst").get(url).content.decode()
     assert 'value="Burglary"' in page
     assert "under the short name burglary" in page
     response = client.post(
@@ -48,8 +48,8 @@ def test_an_indicator_is_changed_and_the_change_audited(client, world, burglary)
     assert set(event.context["fields"]) >= {"name", "description"}
 
 
-def test_a_change_with_errors_changes_nothing(client, world, burglary):
-    response = as_analyst(client, world).post(
+def test_a_change_with_errors_changes_nothing(client, world, burglary, sign_in):
+    response = sign_in("analyst").post(
         f"/p/alpha/data/indicators/{burglary.public_id}/edit/", {"name": "", "area_code": "nowhere"}
     )
     assert response.status_code == 400
@@ -58,38 +58,36 @@ def test_a_change_with_errors_changes_nothing(client, world, burglary):
     assert burglary.name == "Burglary"
 
 
-def test_an_unused_indicator_is_removed_and_audited(client, world, burglary):
+def test_an_unused_indicator_is_removed_and_audited(client, world, burglary, sign_in):
     url = f"/p/alpha/data/indicators/{burglary.public_id}/remove/"
-    assert "Remove ‘Burglary’" in as_analyst(client, world).get(url).content.decode()
+    assert "Remove ‘Burglary’" in sign_in("analyst").get(url).content.decode()
     response = client.post(url)
     assert response.status_code == 302
     assert not Indicator.objects.filter(pk=burglary.pk).exists()
     assert AuditEvent.objects.filter(target_id=str(burglary.public_id), verb="deleted").exists()
 
 
-def test_an_indicator_a_measure_counts_is_not_removed_and_the_page_says_why(client, world, burglary):
+def test_an_indicator_a_measure_counts_is_not_removed_and_the_page_says_why(client, world, burglary, sign_in):
     ManualMeasureFactory(priority=world.records["a"]["priority"], indicator=burglary, kind="automatic")
-    response = as_analyst(client, world).post(f"/p/alpha/data/indicators/{burglary.public_id}/remove/")
+    response = sign_in("analyst").post(f"/p/alpha/data/indicators/{burglary.public_id}/remove/")
     assert response.status_code == 400
     assert "‘Burglary’ is in use by 1 measure: it was not removed" in response.content.decode()
     assert Indicator.objects.filter(pk=burglary.pk).exists()
     assert not AuditEvent.objects.filter(target_id=str(burglary.public_id), verb="deleted").exists()
 
 
-def test_an_indicator_a_set_lists_is_not_removed(client, world, burglary):
-    headline = IndicatorSet.objects.create(partnership=world.a, slug="headline", name="Headline figures")
-    IndicatorSetMember.objects.create(indicator_set=headline, indicator=burglary, position=1)
-    response = as_analyst(client, world).post(f"/p/alpha/data/indicators/{burglary.public_id}/remove/")
+def test_an_indicator_a_set_lists_is_not_removed(client, world, burglary, sign_in):
+    headline = IndicatorSetFactory(partnership=world.a, name="Headline figures")
+    IndicatorSetMemberFactory(indicator_set=headline, indicator=burglary)
+    response = sign_in("analyst").post(f"/p/alpha/data/indicators/{burglary.public_id}/remove/")
     assert "is in use by the set ‘Headline figures’" in response.content.decode()
     assert Indicator.objects.filter(pk=burglary.pk).exists()
 
 
-def test_a_shared_indicator_or_another_partnerships_cannot_be_changed_here(client, world, burglary):
-    shared = Indicator.objects.create(slug="shared", name="Shared", sources=["police.uk-street"])
-    theirs = Indicator.objects.create(
-        partnership=world.b, slug="theirs", name="Theirs", sources=["police.uk-street"]
-    )
-    as_analyst(client, world)
+def test_a_shared_indicator_or_another_partnerships_cannot_be_changed_here(client, world, burglary, sign_in):
+    shared = IndicatorFactory(partnership=None, slug="shared", name="Shared")
+    theirs = IndicatorFactory(partnership=world.b, slug="theirs", name="Theirs")
+    sign_in("analyst")
     for indicator in (shared, theirs):
         for action in ("edit", "remove"):
             assert client.get(f"/p/alpha/data/indicators/{indicator.public_id}/{action}/").status_code == 404

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from saferhub.crimedata.importing import import_run_confirm, partition_version_restore
-from saferhub.crimedata.models import Indicator, PartitionVersion
+from saferhub.crimedata.models import PartitionVersion
 from saferhub.crimedata.selectors import indicator_preview
-from saferhub.crimedata.tests.test_views import LEICESTER, as_, extract_for, import_for
+from saferhub.crimedata.tests.crime_files import LEICESTER, extract_for, import_for
+from saferhub.crimedata.tests.factories import IndicatorFactory
 from saferhub.performance.models import Measure
 
 pytestmark = pytest.mark.usefixtures("geography")
@@ -31,12 +32,12 @@ def alpha(world, crime_store):
 
 
 def indicator_of(partnership, slug, sources):
-    return Indicator.objects.create(partnership=partnership, slug=slug, name=slug, sources=sources)
+    return IndicatorFactory(partnership=partnership, slug=slug, name=slug, sources=sources)
 
 
 @pytest.mark.parametrize("with_police_uk", [False, True])
 def test_another_partnerships_extract_is_previewed_as_a_source_nobody_has(
-    client, world, alpha, with_police_uk
+    client, world, alpha, with_police_uk, sign_in
 ):
     import_for(alpha, "2023-01", "2023-02", good=2, bad=0)
     extract_for(world.b, "2023-03")  # beta.crime: B's own extract, holding a month police.uk does not
@@ -49,7 +50,7 @@ def test_another_partnerships_extract_is_previewed_as_a_source_nobody_has(
     counts = [point.count for point in previews[0].points]
     assert counts == ([2, 2] if with_police_uk else [])
     for indicator in (theirs, nobodys):
-        page = as_(client, world, "analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/")
+        page = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/")
         assert "another partnership" not in page.content.decode()
         if not with_police_uk:
             assert "none of the indicator’s sources holds any data yet" in page.content.decode()
@@ -86,10 +87,10 @@ def store_reads(queries):
     ]
 
 
-def test_the_performance_page_reads_the_store_once_until_it_changes(client, world, alpha):
+def test_the_performance_page_reads_the_store_once_until_it_changes(client, world, alpha, sign_in):
     import_for(alpha, *(f"2023-{month:02d}" for month in range(1, 7)), good=3, bad=0)
     automatic_measure(world, indicator_of(alpha, "burglary", ["police.uk-street"]))
-    as_(client, world, "partnership_manager")
+    sign_in("partnership_manager")
     with CaptureQueriesContext(connection) as first:
         assert client.get("/p/alpha/performance/").status_code == 200
     with CaptureQueriesContext(connection) as again:
@@ -127,6 +128,6 @@ def test_an_import_a_confirmation_and_a_restore_are_seen_by_the_next_preview(wor
 
 def test_a_preview_is_not_shared_between_partnerships(world, alpha):
     import_for(alpha, "2023-01", good=3, bad=0)
-    shared = Indicator.objects.create(slug="shared", name="Shared", sources=["police.uk-street"])
+    shared = IndicatorFactory(partnership=None, slug="shared", name="Shared", sources=["police.uk-street"])
     assert indicator_preview(indicator=shared, partnership=alpha).area_code == LEICESTER
     assert indicator_preview(indicator=shared, partnership=world.b).area_code == ", ".join(world.b.area_codes)

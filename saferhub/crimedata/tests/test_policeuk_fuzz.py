@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from saferhub.crimedata import schema
 from saferhub.crimedata.input_errors import InputFileError
 from saferhub.crimedata.policeuk import LsoaIndex, policeuk_file_read
+from saferhub.crimedata.tests.crime_files import STREET_HEADER
 
 LSOAS = LsoaIndex.of({"E01025924": 2011, "E01033102": 2011, "E01035000": 2021, "E01025913": 0})
-HEADER = ",".join(schema.POLICEUK_STREET_HEADER) + "\n"
+HEADER = STREET_HEADER + "\n"
 NAME = "2023-02-leicestershire-street.csv"
 
 CELLS = st.one_of(

@@ -20,6 +20,7 @@ from saferhub.crimedata.models import ImportRun, Partition
 from saferhub.crimedata.services import crime_import
 from saferhub.crimedata.tests import independent
 from saferhub.crimedata.tests.conftest import POLICEUK
+from saferhub.crimedata.tests.crime_files import STREET_HEADER, street_line
 
 ARCHIVES = [POLICEUK / "leicestershire-2022.zip", POLICEUK / "leicestershire-2023.zip"]
 LEICESTER, NORTH_WEST_LEICESTERSHIRE = "E06000016", "E07000134"
@@ -180,13 +181,10 @@ def _csv_file(tmp_path: Path, name: str, text: str | bytes) -> Path:
     return path
 
 
-HEADER = (
-    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
-    "Last outcome category,Context\n"
-)
+HEADER = STREET_HEADER + "\n"
 GOOD = (
-    "abc,2023-02,Leicestershire Police,Leicestershire Police,-1.13,52.63,On or near X,E01025913,NWL 012A,"
-    "Burglary,Under investigation,\n"
+    street_line("2023-02", lsoa="E01025913", lsoa_name="NWL 012A", location="On or near X", longitude="-1.13")
+    + "\n"
 )
 
 

@@ -17,7 +17,7 @@ from saferhub.crimedata import counting
 from saferhub.crimedata.importing import ImportRefused
 from saferhub.crimedata.models import ImportRun, Partition, PartitionVersion
 from saferhub.crimedata.services import crime_import, crime_store_check
-from saferhub.crimedata.tests.test_views import LEICESTER, street_csv
+from saferhub.crimedata.tests.crime_files import LEICESTER, street_csv
 from saferhub.partnerships.models import Role
 from saferhub.partnerships.tests.factories import (
     MembershipFactory,

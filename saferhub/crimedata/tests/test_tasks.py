@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from saferhub.audit.models import AuditEvent
 from saferhub.crimedata.importing import upload_folder
 from saferhub.crimedata.models import ImportRun, Partition
-from saferhub.crimedata.tests.test_views import street_file, upload
+from saferhub.crimedata.tests.crime_files import street_file, upload
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -8,57 +8,28 @@ from tempfile import mkdtemp
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
 from markupsafe import escape
 
 from saferhub.audit.models import AuditEvent
-from saferhub.crimedata import schema
 from saferhub.crimedata.extracts import extract_mapping_parse
 from saferhub.crimedata.importing import upload_folder
 from saferhub.crimedata.models import ColumnMapping, ImportRun, Indicator, Partition
-from saferhub.crimedata.services import column_mapping_save, crime_import, extract_import, indicators_load
+from saferhub.crimedata.services import column_mapping_save, extract_import, indicators_load
+from saferhub.crimedata.tests.crime_files import (
+    IN_LEICESTER,
+    LEICESTER,
+    MAPPING,
+    extract_for,
+    import_for,
+    street_csv,
+    street_file,
+    upload,
+)
 
 pytestmark = pytest.mark.usefixtures("geography")
 
-LEICESTER = "E06000016"
-IN_LEICESTER = "E01013636"  # Leicester 029B, the same code in 2011 and 2021
 POLICEUK_INDICATORS = Path(__file__).resolve().parents[1] / "indicators" / "policeuk.toml"
 SCRIPT = "<script>alert(1)</script>"
-
-MAPPING = """
-slug = "alpha-crime"
-name = "Alpha recorded crime extract"
-source = "alpha.crime"
-force = "leicestershire"
-
-[columns]
-reference = "Ref"
-date = "Date"
-category = "Offence"
-lsoa = "LSOA"
-domestic = "Domestic"
-"""
-
-
-def street_csv(month: str, *, good: int = 3, bad: int = 1, no_location: int = 0) -> bytes:
-    """A police.uk street-level file: good rows in Leicester, rows with no location, and rejected rows."""
-    header = ",".join(schema.POLICEUK_STREET_HEADER)
-    police = "Leicestershire Police,Leicestershire Police"
-    lines = [header]
-    for index in range(good):
-        lines.append(
-            f"id{index},{month},{police},-1.15,52.63,On or near a street,{IN_LEICESTER},Leicester 029B,"
-            "Burglary,Under investigation,"
-        )
-    for index in range(no_location):
-        lines.append(f"nl{index},{month},{police},,,No location,,,Shoplifting,,")
-    for index in range(bad):
-        lines.append(f"bad{index},{month},{police},,,No location,,,Not a crime type,,")
-    return ("\n".join(lines) + "\n").encode()
-
-
-def street_file(month: str, **rows: int) -> SimpleUploadedFile:
-    return SimpleUploadedFile(f"{month}-leicestershire-street.csv", street_csv(month, **rows), "text/csv")
 
 
 @pytest.fixture
@@ -70,48 +41,12 @@ def alpha(world, crime_store):
     return world.a
 
 
-def as_(client, world, who):
-    client.force_login(world.people[who])
-    return client
-
-
-def upload(client, file, kind="police.uk", slug="alpha"):
-    """Upload a file, and let the task worker import it (tasks run at once in the tests)."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(f"/p/{slug}/data/imports/new/", {"kind": kind, "file": file})
-
-
-def import_for(partnership, *months, **rows):
-    """Import police.uk months for a partnership, as its pages would (without them)."""
-    folder = Path(mkdtemp())
-    paths = []
-    for month in months:
-        path = folder / f"{month}-leicestershire-street.csv"
-        path.write_bytes(street_csv(month, **rows))
-        paths.append(path)
-    return crime_import(paths=paths, partnership=partnership)
-
-
-def extract_for(partnership, month="2023-02"):
-    """Import a local extract of one row for a partnership: its own data, which no other partnership sees."""
-    folder = Path(mkdtemp())
-    path = folder / f"{partnership.slug}-extract-{month}.csv"
-    path.write_text(
-        f"Ref,Date,Offence,LSOA,Domestic\nB1,03/{month[5:]}/{month[:4]},Burglary,{IN_LEICESTER},N\n"
-    )
-    text = MAPPING.replace("alpha.crime", f"{partnership.slug}.crime")
-    column_mapping_save(partnership=partnership, text=text, actor=None)
-    return extract_import(
-        paths=[path], mapping=extract_mapping_parse(text, name="text"), partnership=partnership
-    )
-
-
 # Reading
 
 
-def test_the_data_index_says_what_is_held_and_links_to_every_page(client, world, alpha):
+def test_the_data_index_says_what_is_held_and_links_to_every_page(client, world, alpha, sign_in):
     import_for(alpha, "2023-01", "2023-02", good=5, bad=0)
-    page = as_(client, world, "analyst").get("/p/alpha/data/").content.decode()
+    page = sign_in("analyst").get("/p/alpha/data/").content.decode()
     assert "police.uk street-level crime" in page
     assert "Leicestershire" in page
     assert "January 2023" in page and "February 2023" in page
@@ -127,24 +62,24 @@ def test_the_data_index_says_what_is_held_and_links_to_every_page(client, world,
         assert f'href="/p/alpha/data/{name}"' in page
 
 
-def test_a_board_member_reads_the_index_without_the_links_to_change_anything(client, world, alpha):
-    page = as_(client, world, "board_member").get("/p/alpha/data/").content.decode()
+def test_a_board_member_reads_the_index_without_the_links_to_change_anything(client, world, alpha, sign_in):
+    page = sign_in("board_member").get("/p/alpha/data/").content.decode()
     assert "No crime or ASB data is held yet" in page
     assert "/data/imports/new/" not in page
     assert "/data/indicators/new/" not in page
 
 
-def test_the_partnership_page_links_to_its_data(client, world, alpha):
-    page = as_(client, world, "board_member").get("/p/alpha/").content.decode()
+def test_the_partnership_page_links_to_its_data(client, world, alpha, sign_in):
+    page = sign_in("board_member").get("/p/alpha/").content.decode()
     assert 'href="/p/alpha/data/">Crime and ASB data</a>' in page
 
 
 # Importing
 
 
-def test_the_import_form_offers_police_uk_and_each_saved_mapping(client, world, alpha):
+def test_the_import_form_offers_police_uk_and_each_saved_mapping(client, world, alpha, sign_in):
     column_mapping_save(partnership=alpha, text=MAPPING, actor=None)
-    response = as_(client, world, "analyst").get("/p/alpha/data/imports/new/")
+    response = sign_in("analyst").get("/p/alpha/data/imports/new/")
     page = response.content.decode()
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in page
@@ -153,9 +88,11 @@ def test_the_import_form_offers_police_uk_and_each_saved_mapping(client, world, 
     assert 'type="file"' in page
 
 
-def test_a_small_police_uk_file_is_imported_at_once_and_its_page_shows_the_rejections(client, world, alpha):
+def test_a_small_police_uk_file_is_imported_at_once_and_its_page_shows_the_rejections(
+    client, world, alpha, sign_in
+):
     analyst = world.people["analyst"]
-    response = upload(as_(client, world, "analyst"), street_file("2023-01", good=3, bad=1))
+    response = upload(sign_in("analyst"), street_file("2023-01", good=3, bad=1))
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response.url == f"/p/alpha/data/imports/{run.public_id}/"
@@ -182,8 +119,8 @@ def test_a_small_police_uk_file_is_imported_at_once_and_its_page_shows_the_rejec
     assert "<progress" not in page
 
 
-def test_the_rejection_report_downloads_as_an_attachment(client, world, alpha):
-    upload(as_(client, world, "analyst"), street_file("2023-01", good=1, bad=2))
+def test_the_rejection_report_downloads_as_an_attachment(client, world, alpha, sign_in):
+    upload(sign_in("analyst"), street_file("2023-01", good=1, bad=2))
     run = ImportRun.objects.get()
     response = client.get(f"/p/alpha/data/imports/{run.public_id}/rejected-rows.csv")
     assert response.status_code == 200
@@ -194,8 +131,8 @@ def test_the_rejection_report_downloads_as_an_attachment(client, world, alpha):
     assert body.count("not a police.uk crime type") == 2
 
 
-def test_an_import_with_no_rejections_has_no_report(client, world, alpha):
-    upload(as_(client, world, "analyst"), street_file("2023-01", good=2, bad=0))
+def test_an_import_with_no_rejections_has_no_report(client, world, alpha, sign_in):
+    upload(sign_in("analyst"), street_file("2023-01", good=2, bad=0))
     run = ImportRun.objects.get()
     assert run.report_path == ""
     page = client.get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
@@ -207,8 +144,8 @@ def nothing_imported():
     return not Partition.objects.exists() and not ImportRun.objects.filter(status="committed").exists()
 
 
-def test_no_file_is_an_error_and_nothing_is_recorded(client, world, alpha):
-    response = as_(client, world, "analyst").post("/p/alpha/data/imports/new/", {"kind": "police.uk"})
+def test_no_file_is_an_error_and_nothing_is_recorded(client, world, alpha, sign_in):
+    response = sign_in("analyst").post("/p/alpha/data/imports/new/", {"kind": "police.uk"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
@@ -218,24 +155,24 @@ def test_no_file_is_an_error_and_nothing_is_recorded(client, world, alpha):
     assert nothing_imported()
 
 
-def test_a_file_of_another_type_is_an_error(client, world, alpha):
+def test_a_file_of_another_type_is_an_error(client, world, alpha, sign_in):
     file = SimpleUploadedFile("report.pdf", b"%PDF-1.4", "application/pdf")
-    response = upload(as_(client, world, "analyst"), file)
+    response = upload(sign_in("analyst"), file)
     assert response.status_code == 400
     assert "The selected file must be a CSV, XLSX or ZIP file" in response.content.decode()
     assert not ImportRun.objects.exists()
 
 
-def test_an_xlsx_file_is_not_a_police_uk_file(client, world, alpha):
+def test_an_xlsx_file_is_not_a_police_uk_file(client, world, alpha, sign_in):
     file = SimpleUploadedFile("2023-01.xlsx", b"PK\x03\x04", "application/octet-stream")
-    response = upload(as_(client, world, "analyst"), file)
+    response = upload(sign_in("analyst"), file)
     assert response.status_code == 400
     assert "must be a CSV or ZIP file for police.uk files" in response.content.decode()
 
 
-def test_a_file_over_the_limit_is_stopped_as_it_arrives(client, world, alpha, settings):
+def test_a_file_over_the_limit_is_stopped_as_it_arrives(client, world, alpha, settings, sign_in):
     settings.SAFERHUB_MAX_UPLOAD_BYTES = 1024
-    response = upload(as_(client, world, "analyst"), street_file("2023-01", good=40))
+    response = upload(sign_in("analyst"), street_file("2023-01", good=40))
     page = response.content.decode()
     assert response.status_code == 400
     assert "The selected file must be smaller than 1 KB" in page
@@ -243,9 +180,9 @@ def test_a_file_over_the_limit_is_stopped_as_it_arrives(client, world, alpha, se
     assert not ImportRun.objects.exists()
 
 
-def test_a_refused_file_shows_why_on_its_page_and_stores_nothing(client, world, alpha):
+def test_a_refused_file_shows_why_on_its_page_and_stores_nothing(client, world, alpha, sign_in):
     file = SimpleUploadedFile("2023-01-leicestershire-street.csv", b"Just,A,Header\n1,2,3\n", "text/csv")
-    response = upload(as_(client, world, "analyst"), file)
+    response = upload(sign_in("analyst"), file)
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Nothing was imported." in page
@@ -258,10 +195,10 @@ def test_a_refused_file_shows_why_on_its_page_and_stores_nothing(client, world, 
 
 
 def test_a_refused_upload_names_the_file_as_uploaded_not_where_the_server_keeps_it(
-    client, world, alpha, crime_store
+    client, world, alpha, crime_store, sign_in
 ):
     file = SimpleUploadedFile("leicestershire.zip", b"not a zip at all", "application/zip")
-    response = upload(as_(client, world, "analyst"), file)
+    response = upload(sign_in("analyst"), file)
     run = ImportRun.objects.get()
     assert run.status == "refused"
     assert run.error.startswith("leicestershire.zip: not a readable zip archive")
@@ -271,8 +208,8 @@ def test_a_refused_upload_names_the_file_as_uploaded_not_where_the_server_keeps_
     assert "uploads" not in run.error
 
 
-def test_a_file_whose_every_row_is_rejected_is_refused_and_lists_the_rows(client, world, alpha):
-    response = upload(as_(client, world, "analyst"), street_file("2023-01", good=0, bad=10))
+def test_a_file_whose_every_row_is_rejected_is_refused_and_lists_the_rows(client, world, alpha, sign_in):
+    response = upload(sign_in("analyst"), street_file("2023-01", good=0, bad=10))
     run = ImportRun.objects.get()
     assert (run.status, run.rows_read, run.rows_rejected, run.rows_stored) == ("refused", 10, 10, 0)
     assert run.finished_at is not None
@@ -284,15 +221,17 @@ def test_a_file_whose_every_row_is_rejected_is_refused_and_lists_the_rows(client
     assert nothing_imported()
 
 
-def test_a_file_of_only_its_header_is_refused_with_a_clear_reason(client, world, alpha):
-    response = upload(as_(client, world, "analyst"), street_file("2023-01", good=0, bad=0))
+def test_a_file_of_only_its_header_is_refused_with_a_clear_reason(client, world, alpha, sign_in):
+    response = upload(sign_in("analyst"), street_file("2023-01", good=0, bad=0))
     run = ImportRun.objects.get()
     assert run.status == "refused"
     assert "the file holds no rows, only its header" in client.get(response.url).content.decode()
 
 
-def test_every_upload_is_queued_for_the_worker_and_its_page_shows_a_progress_bar(client, world, alpha):
-    as_(client, world, "analyst")
+def test_every_upload_is_queued_for_the_worker_and_its_page_shows_a_progress_bar(
+    client, world, alpha, sign_in
+):
+    sign_in("analyst")
     response = client.post(
         "/p/alpha/data/imports/new/", {"kind": "police.uk", "file": street_file("2023-01", good=1)}
     )
@@ -314,22 +253,22 @@ def test_every_upload_is_queued_for_the_worker_and_its_page_shows_a_progress_bar
 
 
 def test_a_queued_import_runs_once_the_upload_commits(
-    client, world, alpha, django_capture_on_commit_callbacks
+    client, world, alpha, django_capture_on_commit_callbacks, sign_in
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        upload(as_(client, world, "analyst"), street_file("2023-01", good=2, bad=0))
+        upload(sign_in("analyst"), street_file("2023-01", good=2, bad=0))
     run = ImportRun.objects.get()
     assert (run.status, run.progress, run.rows_stored) == ("committed", 100, 2)
     assert not upload_folder(run).exists()
 
 
-def test_a_zip_of_police_uk_months_is_imported(client, world, alpha):
+def test_a_zip_of_police_uk_months_is_imported(client, world, alpha, sign_in):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for month in ("2023-01", "2023-02"):
             archive.writestr(f"{month}/{month}-leicestershire-street.csv", street_csv(month, bad=0))
     file = SimpleUploadedFile("leicestershire.zip", buffer.getvalue(), "application/zip")
-    upload(as_(client, world, "analyst"), file)
+    upload(sign_in("analyst"), file)
     run = ImportRun.objects.get()
     assert run.status == "committed"
     assert run.months == ["2023-01", "2023-02"]
@@ -339,7 +278,7 @@ def test_a_zip_of_police_uk_months_is_imported(client, world, alpha):
     ]
 
 
-def test_a_local_extract_is_imported_through_its_mapping(client, world, alpha):
+def test_a_local_extract_is_imported_through_its_mapping(client, world, alpha, sign_in):
     mapping = column_mapping_save(partnership=alpha, text=MAPPING, actor=None)
     extract = (
         "Ref,Date,Offence,LSOA,Domestic\n"
@@ -348,7 +287,7 @@ def test_a_local_extract_is_imported_through_its_mapping(client, world, alpha):
         f"A3,31/02/2023,Burglary,{IN_LEICESTER},N\n"
     )
     file = SimpleUploadedFile("extract.csv", extract.encode(), "text/csv")
-    response = upload(as_(client, world, "analyst"), file, kind=str(mapping.public_id))
+    response = upload(sign_in("analyst"), file, kind=str(mapping.public_id))
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert (run.kind, run.status, run.rows_stored, run.rows_rejected) == ("alpha.crime", "committed", 2, 1)
@@ -358,7 +297,7 @@ def test_a_local_extract_is_imported_through_its_mapping(client, world, alpha):
 
 
 def test_an_upload_through_a_mapping_saved_outside_the_namespace_is_refused_and_not_kept(
-    client, world, alpha, crime_store
+    client, world, alpha, crime_store, sign_in
 ):
     """A mapping saved before sources were namespaced by the partnership is refused when it is used."""
     text = MAPPING.replace("alpha.crime", "crime")
@@ -368,18 +307,18 @@ def test_an_upload_through_a_mapping_saved_outside_the_namespace_is_refused_and_
     file = SimpleUploadedFile(
         "extract.csv", f"Ref,Date,Offence,LSOA,Domestic\nA1,03/01/2023,Burglary,{IN_LEICESTER},Y\n".encode()
     )
-    response = upload(as_(client, world, "analyst"), file, kind=str(mapping.public_id))
+    response = upload(sign_in("analyst"), file, kind=str(mapping.public_id))
     assert response.status_code == 400
     assert escape("'source' must start with 'alpha.'") in response.content.decode()
     assert not ImportRun.objects.exists()
     assert not list((crime_store / "uploads").glob("*"))  # the file is not kept
 
 
-def test_a_file_name_is_made_safe_before_it_is_stored(client, world, alpha):
+def test_a_file_name_is_made_safe_before_it_is_stored(client, world, alpha, sign_in):
     file = SimpleUploadedFile(
         "../../etc/2023-01 leicestershire street.csv", street_csv("2023-01"), "text/csv"
     )
-    upload(as_(client, world, "analyst"), file)
+    upload(sign_in("analyst"), file)
     run = ImportRun.objects.get()
     assert run.files == ["2023-01_leicestershire_street.csv"]
 
@@ -387,8 +326,8 @@ def test_a_file_name_is_made_safe_before_it_is_stored(client, world, alpha):
 # Import history
 
 
-def test_the_history_lists_the_partnerships_imports_with_who_what_and_a_status(client, world, alpha):
-    upload(as_(client, world, "analyst"), street_file("2023-01", good=3, bad=1))
+def test_the_history_lists_the_partnerships_imports_with_who_what_and_a_status(client, world, alpha, sign_in):
+    upload(sign_in("analyst"), street_file("2023-01", good=3, bad=1))
     extract_for(world.b)
     page = client.get("/p/alpha/data/imports/").content.decode()
     assert page.count('href="/p/alpha/data/imports/') == 2  # the import link and its one run
@@ -398,9 +337,9 @@ def test_the_history_lists_the_partnerships_imports_with_who_what_and_a_status(c
     assert "beta-extract-2023-02.csv" not in page
 
 
-def test_another_partnerships_import_and_its_report_do_not_exist_here(client, world, alpha):
+def test_another_partnerships_import_and_its_report_do_not_exist_here(client, world, alpha, sign_in):
     run = extract_for(world.b)
-    as_(client, world, "analyst")
+    sign_in("analyst")
     assert client.get(f"/p/alpha/data/imports/{run.public_id}/").status_code == 404
     assert client.get(f"/p/alpha/data/imports/{run.public_id}/rejected-rows.csv").status_code == 404
     # Nor under its own partnership, which the analyst cannot see.
@@ -410,9 +349,9 @@ def test_another_partnerships_import_and_its_report_do_not_exist_here(client, wo
 # Coverage and quality
 
 
-def test_coverage_marks_a_missing_month_inside_the_range_held(client, world, alpha):
+def test_coverage_marks_a_missing_month_inside_the_range_held(client, world, alpha, sign_in):
     import_for(alpha, "2022-11", "2023-01", "2023-03")
-    page = as_(client, world, "board_member").get("/p/alpha/data/coverage/").content.decode()
+    page = sign_in("board_member").get("/p/alpha/data/coverage/").content.decode()
     table = page[page.index('data-testid="coverage-police.uk-street"') :]
     assert table.count("govuk-tag--red") == 2  # December 2022 and February 2023
     assert table.count('<span role="img" aria-label="imported">✓</span>') == 3
@@ -422,16 +361,16 @@ def test_coverage_marks_a_missing_month_inside_the_range_held(client, world, alp
     assert rows == ["2022", "2023"]
 
 
-def test_a_missing_year_is_one_range(client, world, alpha):
+def test_a_missing_year_is_one_range(client, world, alpha, sign_in):
     import_for(alpha, "2021-12", "2023-01")
-    page = as_(client, world, "analyst").get("/p/alpha/data/coverage/").content.decode()
+    page = sign_in("analyst").get("/p/alpha/data/coverage/").content.decode()
     assert "12 months missing:" in page
     assert "January 2022 to December 2022." in page
 
 
-def test_data_quality_shows_each_months_rows_locations_vintages_and_rejections(client, world, alpha):
+def test_data_quality_shows_each_months_rows_locations_vintages_and_rejections(client, world, alpha, sign_in):
     import_for(alpha, "2023-01", good=3, no_location=1, bad=2)
-    page = as_(client, world, "analyst").get("/p/alpha/data/quality/").content.decode()
+    page = sign_in("analyst").get("/p/alpha/data/quality/").content.decode()
     table = page[page.index('data-testid="quality-police.uk-street-leicestershire"') :]
     cells = re.findall(r'govuk-table__cell--numeric">\s*([^<]*)', table)
     # rows, no location, 2011 codes, 2021 codes, codes in both, rejected
@@ -439,19 +378,17 @@ def test_data_quality_shows_each_months_rows_locations_vintages_and_rejections(c
     assert "January 2023" in table
 
 
-def test_quality_shows_a_local_extracts_rejections_as_its_imports_total(client, world, alpha):
+def test_quality_shows_a_local_extracts_rejections_as_its_imports_total(client, world, alpha, sign_in):
     mapping = column_mapping_save(partnership=alpha, text=MAPPING, actor=None)
     extract = f"Ref,Date,Offence,LSOA,Domestic\nA1,03/01/2023,Burglary,{IN_LEICESTER},Y\nA2,x,Burglary,,N\n"
-    upload(
-        as_(client, world, "analyst"), SimpleUploadedFile("x.csv", extract.encode()), str(mapping.public_id)
-    )
+    upload(sign_in("analyst"), SimpleUploadedFile("x.csv", extract.encode()), str(mapping.public_id))
     run = ImportRun.objects.get()
     page = client.get("/p/alpha/data/quality/").content.decode()
     assert "Alpha recorded crime extract" in page
     assert f'href="/p/alpha/data/imports/{run.public_id}/">1 in its import' in page
 
 
-def test_another_partnerships_local_extract_is_not_shown(client, world, alpha):
+def test_another_partnerships_local_extract_is_not_shown(client, world, alpha, sign_in):
     other = MAPPING.replace("alpha", "beta").replace("Alpha", "Beta")
     column_mapping_save(partnership=world.b, text=other, actor=None)
     folder = Path(mkdtemp())
@@ -459,17 +396,17 @@ def test_another_partnerships_local_extract_is_not_shown(client, world, alpha):
         f"Ref,Date,Offence,LSOA,Domestic\nB1,03/01/2023,Burglary,{IN_LEICESTER},Y\n"
     )
     extract_import(paths=[folder / "b.csv"], mapping=extract_mapping_parse(other, name="b"))
-    as_(client, world, "analyst")
+    sign_in("analyst")
     for page in ("", "coverage/", "quality/", "indicators/new/"):
         assert "beta.crime" not in client.get(f"/p/alpha/data/{page}").content.decode()
-    assert "beta.crime" in as_(client, world, "other_manager").get("/p/beta/data/coverage/").content.decode()
+    assert "beta.crime" in sign_in("other_manager").get("/p/beta/data/coverage/").content.decode()
 
 
 # Column mappings
 
 
-def test_a_mapping_is_saved_from_pasted_text_and_listed(client, world, alpha):
-    response = as_(client, world, "analyst").post("/p/alpha/data/mappings/new/", {"text": MAPPING})
+def test_a_mapping_is_saved_from_pasted_text_and_listed(client, world, alpha, sign_in):
+    response = sign_in("analyst").post("/p/alpha/data/mappings/new/", {"text": MAPPING})
     assert response.status_code == 302
     mapping = ColumnMapping.objects.get()
     assert (mapping.partnership, mapping.slug, mapping.text) == (alpha, "alpha-crime", MAPPING)
@@ -480,9 +417,9 @@ def test_a_mapping_is_saved_from_pasted_text_and_listed(client, world, alpha):
     assert f"?from={mapping.public_id}" in page
 
 
-def test_a_mapping_with_the_same_slug_replaces_the_saved_one(client, world, alpha):
+def test_a_mapping_with_the_same_slug_replaces_the_saved_one(client, world, alpha, sign_in):
     mapping = column_mapping_save(partnership=alpha, text=MAPPING, actor=None)
-    as_(client, world, "analyst")
+    sign_in("analyst")
     page = client.get(f"/p/alpha/data/mappings/new/?from={mapping.public_id}").content.decode()
     assert str(escape('category = "Offence"')) in page
     changed = MAPPING.replace('name = "Alpha recorded crime extract"', 'name = "Alpha crimes"')
@@ -492,9 +429,11 @@ def test_a_mapping_with_the_same_slug_replaces_the_saved_one(client, world, alph
     assert AuditEvent.objects.filter(target_id=str(mapping.public_id), verb="updated").exists()
 
 
-def test_a_mapping_whose_source_is_outside_the_namespace_is_an_error_on_the_textarea(client, world, alpha):
+def test_a_mapping_whose_source_is_outside_the_namespace_is_an_error_on_the_textarea(
+    client, world, alpha, sign_in
+):
     column_mapping_save(partnership=world.b, text=MAPPING.replace("alpha.crime", "beta.crime"), actor=None)
-    as_(client, world, "analyst")
+    sign_in("analyst")
     pages = [
         client.post("/p/alpha/data/mappings/new/", {"text": MAPPING.replace("alpha.crime", source)})
         for source in ("beta.crime", "gamma.crime")  # another's, held; and nobody's
@@ -505,9 +444,11 @@ def test_a_mapping_whose_source_is_outside_the_namespace_is_an_error_on_the_text
     assert not ColumnMapping.objects.filter(partnership=alpha).exists()
 
 
-def test_a_mapping_that_cannot_be_used_is_an_error_on_the_textarea_and_not_saved(client, world, alpha):
+def test_a_mapping_that_cannot_be_used_is_an_error_on_the_textarea_and_not_saved(
+    client, world, alpha, sign_in
+):
     broken = MAPPING.replace("domestic =", "domestc =")
-    response = as_(client, world, "analyst").post("/p/alpha/data/mappings/new/", {"text": broken})
+    response = sign_in("analyst").post("/p/alpha/data/mappings/new/", {"text": broken})
     page = response.content.decode()
     assert response.status_code == 400
     assert "[columns] has an unknown key &#39;domestc&#39;" in page
@@ -516,17 +457,17 @@ def test_a_mapping_that_cannot_be_used_is_an_error_on_the_textarea_and_not_saved
     assert not ColumnMapping.objects.exists()
 
 
-def test_another_partnerships_mapping_cannot_be_copied(client, world, alpha):
+def test_another_partnerships_mapping_cannot_be_copied(client, world, alpha, sign_in):
     text = MAPPING.replace("alpha.crime", "beta.crime")
     mapping = column_mapping_save(partnership=world.b, text=text, actor=None)
-    response = as_(client, world, "analyst").get(f"/p/alpha/data/mappings/new/?from={mapping.public_id}")
+    response = sign_in("analyst").get(f"/p/alpha/data/mappings/new/?from={mapping.public_id}")
     assert response.status_code == 404
     assert client.get("/p/alpha/data/mappings/new/?from=not-a-uuid").status_code == 404
 
 
-def test_a_mapping_name_is_escaped(client, world, alpha):
+def test_a_mapping_name_is_escaped(client, world, alpha, sign_in):
     column_mapping_save(partnership=alpha, text=MAPPING.replace("Alpha recorded", SCRIPT), actor=None)
-    page = as_(client, world, "analyst").get("/p/alpha/data/mappings/").content.decode()
+    page = sign_in("analyst").get("/p/alpha/data/mappings/").content.decode()
     assert SCRIPT not in page
     assert str(escape(SCRIPT)) in page
 
@@ -534,7 +475,7 @@ def test_a_mapping_name_is_escaped(client, world, alpha):
 # Indicators
 
 
-def test_indicators_are_listed_by_set_with_the_shared_ones(client, world, alpha):
+def test_indicators_are_listed_by_set_with_the_shared_ones(client, world, alpha, sign_in):
     indicators_load(
         path_or_text="""
 [[indicators]]
@@ -557,7 +498,7 @@ indicators = ["shared-burglary"]
         path_or_text='[[indicators]]\nslug = "theirs"\nname = "Beta count"\nsources = ["police.uk-street"]\n',
         partnership=world.b,
     )
-    page = as_(client, world, "board_member").get("/p/alpha/data/indicators/").content.decode()
+    page = sign_in("board_member").get("/p/alpha/data/indicators/").content.decode()
     assert "Shared headline" in page and "Burglary (shared)" in page
     assert "Indicators in no set" in page and "Own count" in page
     assert "Beta count" not in page
@@ -565,9 +506,9 @@ indicators = ["shared-burglary"]
     assert "/data/indicators/new/" not in page  # a board member defines none
 
 
-def test_defining_an_indicator_starts_with_the_data_held(client, world, alpha):
+def test_defining_an_indicator_starts_with_the_data_held(client, world, alpha, sign_in):
     import_for(alpha, "2023-01")
-    page = as_(client, world, "analyst").get("/p/alpha/data/indicators/new/").content.decode()
+    page = sign_in("analyst").get("/p/alpha/data/indicators/new/").content.decode()
     assert 'method="get"' in page
     assert "police.uk street-level crime" in page
     assert 'name="step" value="sources"' in page
@@ -577,11 +518,9 @@ def test_defining_an_indicator_starts_with_the_data_held(client, world, alpha):
     assert "Select the data the indicator counts" in response.content.decode()
 
 
-def test_the_second_step_offers_the_categories_of_the_data_chosen(client, world, alpha):
+def test_the_second_step_offers_the_categories_of_the_data_chosen(client, world, alpha, sign_in):
     import_for(alpha, "2023-01", good=2, no_location=1, bad=0)
-    page = as_(client, world, "analyst").get(
-        "/p/alpha/data/indicators/new/?step=sources&sources=police.uk-street"
-    )
+    page = sign_in("analyst").get("/p/alpha/data/indicators/new/?step=sources&sources=police.uk-street")
     text = page.content.decode()
     assert page.status_code == 200
     assert '<input type="hidden" name="sources" value="police.uk-street">' in text
@@ -590,11 +529,9 @@ def test_the_second_step_offers_the_categories_of_the_data_chosen(client, world,
     assert "Domestic abuse flag" not in text  # police.uk has no flags
 
 
-def test_the_second_step_links_back_to_the_first_with_the_data_still_chosen(client, world, alpha):
+def test_the_second_step_links_back_to_the_first_with_the_data_still_chosen(client, world, alpha, sign_in):
     import_for(alpha, "2023-01")
-    second = as_(client, world, "analyst").get(
-        "/p/alpha/data/indicators/new/?step=sources&sources=police.uk-street"
-    )
+    second = sign_in("analyst").get("/p/alpha/data/indicators/new/?step=sources&sources=police.uk-street")
     link = re.search(r'href="([^"]*change=1[^"]*)"', second.content.decode()).group(1).replace("&amp;", "&")
     first = client.get(link).content.decode()
     assert 'method="get"' in first
@@ -615,9 +552,9 @@ def indicator_form(**changes):
     }
 
 
-def test_an_indicator_is_saved_audited_and_previewed(client, world, alpha):
+def test_an_indicator_is_saved_audited_and_previewed(client, world, alpha, sign_in):
     import_for(alpha, "2023-01", "2023-03", good=3, bad=0)
-    response = as_(client, world, "analyst").post("/p/alpha/data/indicators/new/", indicator_form())
+    response = sign_in("analyst").post("/p/alpha/data/indicators/new/", indicator_form())
     indicator = Indicator.objects.get()
     assert response.status_code == 302
     assert response.url == f"/p/alpha/data/indicators/{indicator.public_id}/"
@@ -650,19 +587,17 @@ def test_an_indicator_is_saved_audited_and_previewed(client, world, alpha):
     assert len(re.findall(r'<rect [^>]*data-missing="true"', page)) == 1
 
 
-def test_the_preview_shows_at_most_the_last_36_months(client, world, alpha):
+def test_the_preview_shows_at_most_the_last_36_months(client, world, alpha, sign_in):
     import_for(alpha, "2019-06", "2023-03", good=1, bad=0)
     indicator = Indicator.objects.create(partnership=alpha, slug="x", name="X", sources=["police.uk-street"])
-    page = (
-        as_(client, world, "analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
-    )
+    page = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
     table = page[page.index('data-testid="series"') :]
     months = re.findall(r'<th scope="row" class="govuk-table__header">(\w+ \d{4})</th>', table)
     assert (len(months), months[0], months[-1]) == (36, "April 2020", "March 2023")
     assert table.count("Not held") == 35
 
 
-def test_an_indicator_of_a_flag_counts_only_rows_with_it(client, world, alpha):
+def test_an_indicator_of_a_flag_counts_only_rows_with_it(client, world, alpha, sign_in):
     mapping = column_mapping_save(partnership=alpha, text=MAPPING, actor=None)
     extract = (
         "Ref,Date,Offence,LSOA,Domestic\n"
@@ -670,9 +605,7 @@ def test_an_indicator_of_a_flag_counts_only_rows_with_it(client, world, alpha):
         f"A2,04/01/2023,Burglary,{IN_LEICESTER},N\n"
         f"A3,05/01/2023,Theft,{IN_LEICESTER},Y\n"
     )
-    upload(
-        as_(client, world, "analyst"), SimpleUploadedFile("e.csv", extract.encode()), str(mapping.public_id)
-    )
+    upload(sign_in("analyst"), SimpleUploadedFile("e.csv", extract.encode()), str(mapping.public_id))
     page = client.get("/p/alpha/data/indicators/new/?step=sources&sources=alpha.crime").content.decode()
     assert "Domestic abuse flag" in page
     assert "Alcohol-related flag" not in page  # the mapping reads no alcohol flag
@@ -697,26 +630,26 @@ def test_an_indicator_of_a_flag_counts_only_rows_with_it(client, world, alpha):
         ({"categories": ["Not held"]}, "Select categories the chosen data holds"),
     ],
 )
-def test_an_indicator_with_errors_is_not_saved(client, world, alpha, changes, message):
+def test_an_indicator_with_errors_is_not_saved(client, world, alpha, changes, message, sign_in):
     import_for(alpha, "2023-01")
-    response = as_(client, world, "analyst").post("/p/alpha/data/indicators/new/", indicator_form(**changes))
+    response = sign_in("analyst").post("/p/alpha/data/indicators/new/", indicator_form(**changes))
     assert response.status_code == 400
     assert str(escape(message)) in response.content.decode()
     assert not Indicator.objects.exists()
 
 
-def test_an_indicator_short_name_is_unique_in_the_partnership(client, world, alpha):
+def test_an_indicator_short_name_is_unique_in_the_partnership(client, world, alpha, sign_in):
     import_for(alpha, "2023-01")
-    as_(client, world, "analyst").post("/p/alpha/data/indicators/new/", indicator_form())
+    sign_in("analyst").post("/p/alpha/data/indicators/new/", indicator_form())
     response = client.post("/p/alpha/data/indicators/new/", indicator_form(name="Another"))
     assert response.status_code == 400
     assert "This partnership already has an indicator with this short name" in response.content.decode()
     assert Indicator.objects.count() == 1
 
 
-def test_sources_that_are_not_held_send_the_analyst_back_to_the_first_step(client, world, alpha):
+def test_sources_that_are_not_held_send_the_analyst_back_to_the_first_step(client, world, alpha, sign_in):
     import_for(alpha, "2023-01")
-    response = as_(client, world, "analyst").post(
+    response = sign_in("analyst").post(
         "/p/alpha/data/indicators/new/", indicator_form(sources=["beta.crime"])
     )
     assert response.status_code == 400
@@ -724,32 +657,28 @@ def test_sources_that_are_not_held_send_the_analyst_back_to_the_first_step(clien
     assert not Indicator.objects.exists()
 
 
-def test_a_shared_indicator_is_previewed_in_the_partnerships_area(client, world, alpha):
+def test_a_shared_indicator_is_previewed_in_the_partnerships_area(client, world, alpha, sign_in):
     import_for(alpha, "2023-01", good=4)
     indicators_load(path_or_text=POLICEUK_INDICATORS)
     indicator = Indicator.objects.get(slug="policeuk-burglary", partnership=None)
-    page = (
-        as_(client, world, "analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
-    )
+    page = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
     assert "Shared indicator" in page
     assert "Alpha Community Safety Partnership (E06000016)" in page
     assert re.findall(r'govuk-table__cell--numeric">([\d,]+)</td>', page)[-1] == "4"
 
 
-def test_an_indicator_with_no_data_says_so(client, world, alpha):
+def test_an_indicator_with_no_data_says_so(client, world, alpha, sign_in):
     indicator = Indicator.objects.create(partnership=alpha, slug="x", name="X", sources=["police.uk-street"])
-    page = (
-        as_(client, world, "analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
-    )
+    page = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
     assert "There is nothing to show: none of the indicator’s sources holds any data yet." in page
     assert "<svg" not in page
 
 
-def test_another_partnerships_indicator_does_not_exist_here(client, world, alpha):
+def test_another_partnerships_indicator_does_not_exist_here(client, world, alpha, sign_in):
     indicator = Indicator.objects.create(
         partnership=world.b, slug="x", name="X", sources=["police.uk-street"]
     )
-    response = as_(client, world, "analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/")
+    response = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/")
     assert response.status_code == 404
 
 
@@ -768,10 +697,10 @@ READS = [
 
 
 @pytest.mark.parametrize("who", ["board_member", "case_officer", "theme_lead", "county_manager"])
-def test_people_who_do_not_work_with_the_data_read_it_but_change_nothing(client, world, alpha, who):
+def test_people_who_do_not_work_with_the_data_read_it_but_change_nothing(client, world, alpha, who, sign_in):
     import_for(alpha, "2023-01", bad=1)
     run = ImportRun.objects.get()
-    as_(client, world, who)
+    sign_in(who)
     for url in [*READS, f"/p/alpha/data/imports/{run.public_id}/"]:
         assert client.get(url).status_code == 200, url
     assert client.get(f"/p/alpha/data/imports/{run.public_id}/rejected-rows.csv").status_code == 200
@@ -791,31 +720,31 @@ def test_people_who_do_not_work_with_the_data_read_it_but_change_nothing(client,
 
 
 @pytest.mark.parametrize("who", ["analyst", "partnership_manager", "administrator"])
-def test_analysts_and_managers_may_import_and_define(client, world, alpha, who):
-    as_(client, world, who)
+def test_analysts_and_managers_may_import_and_define(client, world, alpha, who, sign_in):
+    sign_in(who)
     for url in WRITES:
         assert client.get(url).status_code == 200, url
 
 
-def test_a_run_page_shows_a_failed_import(client, world, alpha):
+def test_a_run_page_shows_a_failed_import(client, world, alpha, sign_in):
     run = ImportRun.objects.create(
         partnership=alpha, kind="police.uk", status="failed", error=f"OSError: disk full {SCRIPT}"
     )
-    page = as_(client, world, "analyst").get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
+    page = sign_in("analyst").get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
     assert "The import stopped with an error" in page
     assert str(escape(SCRIPT)) in page and SCRIPT not in page
     assert "govuk-tag--red" in page
 
 
-def test_a_run_page_shows_a_running_imports_progress(client, world, alpha):
+def test_a_run_page_shows_a_running_imports_progress(client, world, alpha, sign_in):
     run = ImportRun.objects.create(partnership=alpha, kind="police.uk", status="running", progress=40)
-    page = as_(client, world, "analyst").get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
+    page = sign_in("analyst").get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
     assert "Importing: 40% done" in page
     assert 'value="40"' in page
     assert 'data-module="app-import-progress"' in page
 
 
-def test_defining_an_indicator_with_no_data_held_says_to_import_first(client, world, alpha):
-    response = as_(client, world, "analyst").get("/p/alpha/data/indicators/new/?step=sources")
+def test_defining_an_indicator_with_no_data_held_says_to_import_first(client, world, alpha, sign_in):
+    response = sign_in("analyst").get("/p/alpha/data/indicators/new/?step=sources")
     assert response.status_code == 200
     assert "No crime or ASB data is held yet" in response.content.decode()

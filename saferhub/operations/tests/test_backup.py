@@ -22,7 +22,7 @@ from saferhub.crimedata import services as crime_services
 from saferhub.crimedata.models import Partition
 from saferhub.crimedata.store import file_checksum
 from saferhub.crimedata.tests.conftest import geography  # noqa: F401 - the fixture
-from saferhub.crimedata.tests.test_views import import_for, street_csv
+from saferhub.crimedata.tests.crime_files import import_for, street_csv
 from saferhub.operations import backup as backup_module
 from saferhub.operations.backup import MANIFEST, StoreFile, installation_backup
 

@@ -11,7 +11,7 @@ from saferhub.partnerships.tests.factories import MembershipFactory
 from saferhub.performance import services
 from saferhub.performance.tests.factories import ManualMeasureFactory
 from saferhub.plans.tests.factories import DeliverableFactory, PlanFactory, PriorityFactory
-from saferhub.plans.tests.test_query_counts import queries_for
+from tests.helpers import queries_for
 
 
 def add_priorities_with_measures(world, count):

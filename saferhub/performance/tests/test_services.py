@@ -19,16 +19,6 @@ ALL_SECTIONS = ["progress", "themes", "measures", "risks", "assessment"]
 
 
 @pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
-def lead(world):
-    return world.people["theme_lead"]
-
-
-@pytest.fixture
 def opened(world, manager):
     reporting_round, returns = services.reporting_round_open(
         actor=manager, partnership=world.a, financial_year=2025, quarter=2, due_on=dt.date(2025, 10, 31)

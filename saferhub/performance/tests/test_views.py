@@ -18,16 +18,6 @@ from saferhub.plans.tests.factories import PlanFactory, PriorityFactory
 
 
 @pytest.fixture
-def manager(world):
-    return world.people["partnership_manager"]
-
-
-@pytest.fixture
-def lead(world):
-    return world.people["theme_lead"]
-
-
-@pytest.fixture
 def ready(world, manager, lead):
     """A's Business Crime return for 2025/26 Q2, every section done, submitted; and another priority's."""
     priority = world.records["a"]["priority"]

@@ -1,17 +1,8 @@
 """The plan pages read a fixed number of queries however many priorities, deliverables and alignments a plan
 has (no query per priority): counted, not timed."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from saferhub.plans.tests.factories import DeliverableFactory, PlanFactory, PriorityFactory
-
-
-def queries_for(client, url):
-    client.get(url)  # once first: caches (content types, the session) fill on the first request
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+from tests.helpers import queries_for
 
 
 def add_priorities(world, plan, count):
