@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "saferhub.plans",
     "saferhub.crimedata",
     "saferhub.reporting",
+    "saferhub.grants",
     "saferhub.assessment",
     "saferhub.performance",
     "saferhub.documents",
@@ -244,3 +245,9 @@ SAFERHUB_IMPORT_THREADS = env_int("SAFERHUB_IMPORT_THREADS", os.cpu_count() or 2
 # An import that has shown no progress for this long was stopped with its process: crime_store_check
 # --repair marks it failed.
 SAFERHUB_IMPORT_STALL_MINUTES = env_int("SAFERHUB_IMPORT_STALL_MINUTES", 30)
+
+# Partnership funding (docs/grants.md). Defaults from local practice, each unconfirmed as a rule: a round's
+# pass mark is its own, starting at LLR's 65% (People Zones 2024/25), and an offer lapses unless accepted in
+# this many days.
+SAFERHUB_GRANT_PASS_MARK_PERCENT = env_int("SAFERHUB_GRANT_PASS_MARK_PERCENT", 65)
+SAFERHUB_GRANT_OFFER_ACCEPTANCE_DAYS = env_int("SAFERHUB_GRANT_OFFER_ACCEPTANCE_DAYS", 28)

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+from saferhub.core.registry import AppFeatures
+
+
+class GrantsConfig(AppConfig):
+    name = "saferhub.grants"
+    label = "grants"
+    verbose_name = "Partnership funding"
+    features = AppFeatures(
+        history_models={
+            "fund": "grants.Fund",
+            "grant-round": "grants.GrantRound",
+            "application": "grants.Application",
+            "award": "grants.Award",
+        },
+    )
+
+    def ready(self) -> None:
+        # Registering: the rules of its permissions, and the application's and award's workflows.
+        from saferhub.grants import permissions, workflows  # noqa: F401

@@ -1,0 +1,80 @@
+"""A fund's money, worked out from its awards in whole pence: what is committed, paid, spent, clawed back and
+left. Pure arithmetic on integers, so every total reconciles to the penny; `selectors.fund_money` fills it in
+from the records.
+
+An award holds its money against the fund from the offer: what it grants (as offered, plus the variations
+approved) less what was clawed back. A declined offer holds nothing. A closed award holds only what was
+paid and kept: its unpaid instalments go back to the fund.
+"""
+
+from dataclasses import dataclass
+
+from saferhub.grants.models import AwardStatus
+
+
+@dataclass(frozen=True)
+class AwardMoney:
+    status: str
+    offered: int
+    varied: int
+    paid: int
+    spent: int
+    clawed_back: int
+
+    @property
+    def granted(self) -> int:
+        """What the project may be paid: the offer and every approved variation."""
+        return self.offered + self.varied
+
+    @property
+    def committed(self) -> int:
+        """What the award holds of the fund's money."""
+        if self.status == AwardStatus.DECLINED:
+            return 0
+        if self.status == AwardStatus.CLOSED:
+            return self.paid - self.clawed_back
+        return self.granted - self.clawed_back
+
+    @property
+    def unpaid(self) -> int:
+        """What is still to be paid of what it holds."""
+        return max(self.committed - (self.paid - self.clawed_back), 0)
+
+    @property
+    def unspent(self) -> int:
+        """Money paid that the project has neither spent nor paid back: what a claw-back may recover."""
+        return max(self.paid - self.spent - self.clawed_back, 0)
+
+
+@dataclass(frozen=True)
+class FundMoney:
+    total: int
+    awards: tuple[AwardMoney, ...]
+
+    @property
+    def committed(self) -> int:
+        return sum(award.committed for award in self.awards)
+
+    @property
+    def paid(self) -> int:
+        return sum(award.paid for award in self.awards)
+
+    @property
+    def spent(self) -> int:
+        return sum(award.spent for award in self.awards)
+
+    @property
+    def clawed_back(self) -> int:
+        return sum(award.clawed_back for award in self.awards)
+
+    @property
+    def remaining(self) -> int:
+        """What the fund can still offer."""
+        return self.total - self.committed
+
+
+def pounds(pence: int) -> str:
+    """£239,000.00 for 23900000: money as the pages and exports write it, exactly."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
