@@ -72,6 +72,8 @@ def offer_refusal(award: Award) -> str:
     application = award.application
     if application.status != ApplicationStatus.APPROVED:
         return "Only an approved application can be offered an award"
+    if Award.objects.filter(application=application).exists():
+        return "This application has been offered its award already: change it through a variation"
     if award.amount_pence > application.amount_requested_pence:
         return (
             f"The application asked for {pounds(application.amount_requested_pence)}: an award cannot "

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from saferhub.core.models import PublicRecord
 from saferhub.partnerships.models import Organisation, Partnership
 from saferhub.plans.models import CrossCuttingTheme, Priority
+from saferhub.reporting.models import ReportingRoundBase, ReturnBase, ReturnStepBase
 
 
 class Fund(PublicRecord):
@@ -210,7 +211,7 @@ class Application(PublicRecord):
         return self.grant_round.fund.partnership
 
 
-class BudgetLine(models.Model):
+class BudgetLine(PublicRecord):
     """What the money is for, line by line: the application asks for their sum, and returns report spend
     against each."""
 
@@ -231,7 +232,7 @@ class BudgetLine(models.Model):
         return self.item
 
 
-class MatchFunding(models.Model):
+class MatchFunding(PublicRecord):
     """Money the project has from elsewhere, and whether it is confirmed."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="match_funding")
@@ -250,7 +251,7 @@ class MatchFunding(models.Model):
         return self.source
 
 
-class Outcome(models.Model):
+class Outcome(PublicRecord):
     """What the project promises to change, the measure that will show it, and the target."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="outcomes")
@@ -521,3 +522,77 @@ class Spend(PublicRecord):
     @property
     def audit_partnership(self) -> Partnership:
         return self.award.audit_partnership
+
+
+class ProjectReturnRound(ReportingRoundBase):
+    """A quarter of the fund's financial year for which every running project reports, by a due date."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="return_rounds")
+    financial_year = models.PositiveIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "financial_year", "quarter"], name="one_project_round_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="project_quarter_1_to_4"
+            ),
+        ]
+
+    @property
+    def label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d} Q{self.quarter}"
+
+
+class ProjectReturnSection(models.TextChoices):
+    """The sections of a funded project's quarterly report, in the order the project fills them in."""
+
+    PROGRESS = "progress", "Progress against the outcomes"
+    FIGURES = "figures", "The measures' figures"
+    SPEND = "spend", "Spend against the budget"
+    CASE_STUDY = "case_study", "A case study"
+    RISKS = "risks", "Risks and help needed"
+
+
+class ProjectReturn(ReturnBase):
+    """A funded project's report for one quarter: the second kind of return of the reporting rounds
+    (returns.py declares it). Its lifecycle, reminders and overdue lists are the reporting app's."""
+
+    reporting_round = models.ForeignKey(ProjectReturnRound, on_delete=models.CASCADE, related_name="returns")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="returns")
+    progress = models.TextField(blank=True)
+    # {outcome public id: "12"}: the figure of each outcome's measure this quarter
+    figures = models.JSONField(default=dict, blank=True)
+    # {budget line public id: pence}: what was spent on each line this quarter
+    spend = models.JSONField(default=dict, blank=True)
+    case_study = models.TextField(blank=True)
+    risks = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reporting_round", "award__application__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["reporting_round", "award"], name="one_return_per_award_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award.application}: {self.reporting_round.label} return"
+
+
+class ProjectReturnStep(ReturnStepBase):
+    """One step in a project return's life: opened, submitted, returned with a comment, accepted."""
+
+    project_return = models.ForeignKey(ProjectReturn, on_delete=models.CASCADE, related_name="steps")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def audit_partnership(self) -> Partnership:
+        return self.project_return.audit_partnership

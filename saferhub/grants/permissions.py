@@ -10,15 +10,25 @@ from typing import Any
 import rules
 
 from saferhub.core.actors import Actor
-from saferhub.grants.models import ApplicantMember, Application, Award, ConflictOfInterest, GrantRound
+from saferhub.grants.models import (
+    ApplicantMember,
+    Application,
+    Award,
+    ConflictOfInterest,
+    GrantRound,
+    ProjectReturn,
+)
 from saferhub.partnerships.permissions import manages
 
 
 def _application_of(record: Any) -> Application | None:
+    """The application a record is of: itself, the award made to it, or a report of that award."""
     if isinstance(record, Application):
         return record
     if isinstance(record, Award):
         return record.application
+    if isinstance(record, ProjectReturn):
+        return record.award.application
     return None
 
 
@@ -60,5 +70,7 @@ rules.add_perm("grants.manage", rules.is_authenticated & manages)
 # Filling in, submitting and withdrawing an application; accepting or declining an offer; reporting.
 rules.add_perm("grants.apply", rules.is_authenticated & applies_for_its_organisation)
 # Scoring an application of one's round.
+# Filling in and submitting a funded project's quarterly report: its organisation, or the managers.
+rules.add_perm("grants.report", rules.is_authenticated & (manages | applies_for_its_organisation))
 rules.add_perm("grants.score", rules.is_authenticated & assesses_its_round)
 rules.add_perm("grants.declare_conflict", rules.is_authenticated & is_named_assessor)

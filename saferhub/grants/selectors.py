@@ -20,12 +20,14 @@ from saferhub.grants.models import (
     Fund,
     GrantRound,
     Instalment,
+    ProjectReturn,
     Spend,
     Variation,
     VariationStatus,
 )
 from saferhub.grants.money import AwardMoney, FundMoney
 from saferhub.partnerships.models import Partnership
+from saferhub.reporting.models import ReturnStatus
 
 
 def funds_of(partnership: Partnership) -> models.QuerySet[Fund]:
@@ -113,3 +115,13 @@ def award_money(award: Award) -> AwardMoney:
 def fund_money(fund: Fund) -> FundMoney:
     """What the fund holds, has committed, paid, seen spent, clawed back and has left, to the penny."""
     return FundMoney(total=fund.total_pence, awards=tuple(award_money_of(awards_of(fund)).values()))
+
+
+def quarter_report_accepted(award: Award, quarter: int) -> bool:
+    """Whether the project's report of this quarter of its fund's year has been accepted."""
+    return ProjectReturn.objects.filter(
+        award=award,
+        reporting_round__quarter=quarter,
+        reporting_round__financial_year=award.application.grant_round.fund.financial_year,
+        status=ReturnStatus.ACCEPTED,
+    ).exists()

@@ -39,16 +39,21 @@ from saferhub.grants.models import (
     MatchFunding,
     ModeratedScore,
     Outcome,
+    ProjectReturn,
+    ProjectReturnRound,
+    ProjectReturnSection,
     Score,
     Spend,
     Variation,
     VariationStatus,
 )
 from saferhub.grants.money import pounds
-from saferhub.grants.workflows import GrantRefused
+from saferhub.grants.returns import PROJECT_RETURN
+from saferhub.grants.workflows import OFFER_RESPONSE, GrantRefused
 from saferhub.partnerships.models import Organisation, Partnership
 from saferhub.plans.models import CrossCuttingTheme, Priority
-from saferhub.workflow.services import transition
+from saferhub.reporting import services as reporting
+from saferhub.workflow.services import deadline_reschedule, transition
 
 
 @dataclass(frozen=True)
@@ -404,6 +409,22 @@ def award_offer(
     return award
 
 
+def offer_extend(*, actor: Actor | None, award: Award, respond_by: dt.date) -> Award:
+    """Give the applicant longer to accept an offer, lapsed or not, while it is still an offer."""
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        _require_manager(actor, locked)
+        if locked.status != AwardStatus.OFFERED:
+            raise GrantRefused(
+                f"This award is {locked.get_status_display().lower()}: only an offer is extended"
+            )
+        if respond_by < timezone.localdate():
+            raise GrantRefused("Give a date from today on")
+        audited_update(actor=actor, record=locked, values={"respond_by": respond_by})
+        deadline_reschedule(record=locked, name=OFFER_RESPONSE, due_on=respond_by)
+    return locked
+
+
 def award_respond(*, actor: Actor | None, award: Award, accept: bool) -> Award:
     return transition(actor=actor, record=award, name="accept" if accept else "decline")
 
@@ -422,6 +443,12 @@ def instalment_pay(*, actor: Actor | None, instalment: Instalment, paid_on: dt.d
             )
         if locked.paid_on is not None:
             raise GrantRefused(f"This instalment was paid on {locked.paid_on:%-d %B %Y}")
+        if locked.after_quarter is not None and not selectors.quarter_report_accepted(
+            award, locked.after_quarter
+        ):
+            raise GrantRefused(
+                f"This instalment is paid once the project's Q{locked.after_quarter} report is accepted"
+            )
         money = selectors.award_money(award)
         if money.paid + locked.amount_pence > money.granted:
             raise GrantRefused(
@@ -575,3 +602,61 @@ def clawback_record(*, actor: Actor | None, award: Award, amount_pence: int, rea
 def award_close(*, actor: Actor | None, award: Award, comment: str = "") -> Award:
     """Close a reconciled award: what it has not paid goes back to the fund."""
     return transition(actor=actor, record=award, name="close", comment=comment)
+
+
+# Funded projects' quarterly reports: a kind of return of the reporting rounds (returns.py)
+
+
+def project_returns_open(
+    *, actor: Actor | None, fund: Fund, financial_year: int, quarter: int, due_on: dt.date
+) -> tuple[ProjectReturnRound, list[ProjectReturn]]:
+    """Open a quarter's reports for every running project of the fund; idempotent, as every round is."""
+    _require_manager(actor, fund)
+    return reporting.round_open(
+        kind=PROJECT_RETURN,
+        actor=actor,
+        partnership=fund.partnership,
+        period={"fund": fund, "financial_year": financial_year, "quarter": quarter},
+        due_on=due_on,
+    )
+
+
+def project_return_section_save(
+    *,
+    actor: Actor | None,
+    project_return: ProjectReturn,
+    section: ProjectReturnSection,
+    values: Mapping[str, Any],
+) -> list[str]:
+    """Save a section of a project's report. The figures are keyed by the project's own outcomes and the
+    spend (whole pence, none negative) by its own budget lines; anything else is refused."""
+    application = project_return.award.application
+    if section == ProjectReturnSection.FIGURES:
+        outcomes = {str(key) for key in application.outcomes.values_list("public_id", flat=True)}
+        if set(values["figures"]) - outcomes:
+            raise GrantRefused("Give figures only for the project's own outcomes")
+    if section == ProjectReturnSection.SPEND:
+        lines = {str(key) for key in application.budget_lines.values_list("public_id", flat=True)}
+        if set(values["spend"]) - lines:
+            raise GrantRefused("Give spend only against the project's own budget lines")
+        if any(int(pence) < 0 for pence in values["spend"].values()):
+            raise GrantRefused("Spend cannot be less than £0.00")
+    return reporting.section_save(
+        actor=actor, record=project_return, section=section.value, values=dict(values)
+    )
+
+
+def project_return_accept(
+    *, actor: Actor | None, project_return: ProjectReturn, comment: str = ""
+) -> ProjectReturn:
+    """Accept a project's report; its spend, line by line, then counts in the fund's figures."""
+    with transaction.atomic():
+        accepted = reporting.return_accept(actor=actor, record=project_return, comment=comment)
+        lines = {str(line.public_id): line for line in accepted.award.application.budget_lines.all()}
+        spend_record(
+            actor=actor,
+            award=accepted.award,
+            period=accepted.reporting_round.label,
+            spend={lines[key]: int(pence) for key, pence in accepted.spend.items() if key in lines},
+        )
+    return accepted

@@ -5,6 +5,7 @@ Application: draft -> submitted -> eligible -> moderated -> approved | rejected;
 be ruled not eligible; the applicant may withdraw it until it is decided. The recommendation (the moderated
 score against the round's pass mark) is worked out, not a state: the managers decide with it in front of them.
 Award: offered -> accepted -> final report -> closed; an offer may be declined, and lapses at its date.
+A running project's quarterly reports are a kind of return of the reporting rounds (returns.py).
 """
 
 from typing import Any
@@ -20,6 +21,8 @@ from saferhub.grants.models import (
     AwardStatus,
     AwardStep,
 )
+from saferhub.grants.returns import PROJECT_RETURN
+from saferhub.reporting.services import return_kind_register
 from saferhub.workflow.definitions import (
     DeadlineRule,
     Transition,
@@ -132,7 +135,7 @@ def _contact_of(award: Award) -> Any:
 
 def _offer_still_open(award: Award) -> str:
     if timezone.localdate() > award.respond_by:
-        return f"This offer lapsed on {award.respond_by:%-d %B %Y}: ask the partnership to offer it again"
+        return f"This offer lapsed on {award.respond_by:%-d %B %Y}: ask the partnership to give you longer"
     return ""
 
 
@@ -196,3 +199,4 @@ AWARD_WORKFLOW = Workflow(
 
 workflow_register(APPLICATION_WORKFLOW)
 workflow_register(AWARD_WORKFLOW)
+return_kind_register(PROJECT_RETURN)

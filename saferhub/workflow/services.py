@@ -1,5 +1,6 @@
 """Moving a record along its workflow: the one service every lifecycle's transitions go through."""
 
+import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -88,3 +89,12 @@ def _deadlines_move(record: models.Model, step: Transition, now: Any) -> None:
             due_on=rule.due_date(record, timezone.localdate(now)),
             started_at=now,
         )
+
+
+def deadline_reschedule(*, record: models.Model, name: str, due_on: dt.date) -> int:
+    """Move the open deadline `name` of a record to `due_on` (an offer given longer to accept); the caller
+    audits the change it makes to the record. Returns how many deadlines moved (0 or 1)."""
+    target_type = ContentType.objects.get_for_model(record)
+    return Deadline.objects.filter(
+        target_type=target_type, target_id=record.pk, name=name, closed_at=None
+    ).update(due_on=due_on)

@@ -1,13 +1,14 @@
 """A fund of partnership A with an open round, two assessors and an applicant organisation: the people and
 records the funding tests share."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from saferhub.grants import services
-from saferhub.grants.models import Application, ApplicationSection, GrantRound
+from saferhub.grants.models import Application, ApplicationSection, GrantRound, ProjectReturnSection
 from saferhub.grants.tests.factories import (
     ApplicantMemberFactory,
     CriterionFactory,
@@ -16,6 +17,7 @@ from saferhub.grants.tests.factories import (
 )
 from saferhub.partnerships.models import Role
 from saferhub.partnerships.tests.factories import MembershipFactory, UserFactory
+from saferhub.reporting import services as reporting
 
 
 @dataclass
@@ -79,3 +81,31 @@ def application_complete(funding: Funding, world, amount_pence: int = 1_200_000)
             actor=funding.applicant, application=application, section=section, values=values
         )
     return application
+
+
+def quarter_reported(manager, award, applicant, quarter: int, spend: dict) -> Any:
+    """The project's report of a quarter, every section filled in by the applicant, submitted and accepted:
+    `spend` is {budget line: pence}."""
+    fund = award.application.grant_round.fund
+    reporting_round, _ = services.project_returns_open(
+        actor=manager,
+        fund=fund,
+        financial_year=fund.financial_year,
+        quarter=quarter,
+        due_on=dt.date(fund.financial_year, 7, 31),
+    )
+    project_return = reporting_round.returns.get(award=award)
+    outcome = award.application.outcomes.first()
+    answers = {
+        ProjectReturnSection.PROGRESS: {"progress": "On track."},
+        ProjectReturnSection.FIGURES: {"figures": {str(outcome.public_id): "12"} if outcome else {}},
+        ProjectReturnSection.SPEND: {"spend": {str(line.public_id): pence for line, pence in spend.items()}},
+        ProjectReturnSection.CASE_STUDY: {"case_study": "A young person found work."},
+        ProjectReturnSection.RISKS: {"risks": ""},
+    }
+    for section, values in answers.items():
+        services.project_return_section_save(
+            actor=applicant, project_return=project_return, section=section, values=values
+        )
+    reporting.return_submit(actor=applicant, record=project_return)
+    return services.project_return_accept(actor=manager, project_return=project_return)

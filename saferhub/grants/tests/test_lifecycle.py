@@ -18,7 +18,7 @@ from saferhub.grants.models import (
     Decision,
     Score,
 )
-from saferhub.grants.tests.conftest import application_complete
+from saferhub.grants.tests.conftest import application_complete, quarter_reported
 from saferhub.grants.workflows import GrantRefused
 from saferhub.workflow.selectors import deadlines_due
 
@@ -193,11 +193,12 @@ def test_an_award_is_offered_accepted_paid_reported_clawed_back_and_closed(fundi
     award = services.award_respond(actor=funding.applicant, award=award, accept=True)
     first, second = award.instalments.all()
     services.instalment_pay(actor=manager, instalment=first, paid_on=timezone.localdate())
-    services.instalment_pay(actor=manager, instalment=second, paid_on=timezone.localdate())
+    with pytest.raises(GrantRefused, match="paid once the project's Q1 report is accepted"):
+        services.instalment_pay(actor=manager, instalment=second, paid_on=timezone.localdate())
     workers, venue = application.budget_lines.all()
-    services.spend_record(
-        actor=funding.applicant, award=award, period="2026/27 Q1", spend={workers: 700_000, venue: 150_000}
-    )
+    accepted = quarter_reported(manager, award, funding.applicant, 1, {workers: 700_000, venue: 150_000})
+    assert accepted.status == "accepted" and accepted.reporting_round.label == "2026/27 Q1"
+    services.instalment_pay(actor=manager, instalment=second, paid_on=timezone.localdate())
     with pytest.raises(GrantRefused, match=r"holds £1,500.00 paid and not spent"):
         services.clawback_record(actor=manager, award=award, amount_pence=150_001, reason="Underspend")
     services.final_report_send(actor=funding.applicant, award=award, report="Forty young people reached.")
