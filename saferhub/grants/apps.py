@@ -10,10 +10,11 @@ class GrantsConfig(AppConfig):
     features = AppFeatures(
         history_models={
             "fund": "grants.Fund",
-            "grant-round": "grants.GrantRound",
+            "round": "grants.GrantRound",
             "application": "grants.Application",
             "award": "grants.Award",
         },
+        authz_matrix="tests.security.matrix_grants",
     )
 
     def ready(self) -> None:

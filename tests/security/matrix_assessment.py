@@ -5,13 +5,17 @@ managers, analysts and theme leads score issues (not caseworkers, the read-only 
 above); its managers choose the priorities.
 """
 
-import datetime as dt
 from typing import Any
 
 import pyarrow.parquet as pq
 
-from saferhub.assessment.models import AssessedIndicator, Assessment, ChosenPriority, Issue
 from saferhub.assessment.scoring import shipped_models
+from saferhub.assessment.tests.factories import (
+    AssessedIndicatorFactory,
+    AssessmentFactory,
+    ChosenPriorityFactory,
+    IssueFactory,
+)
 from saferhub.crimedata import schema
 from saferhub.crimedata.models import Partition
 from saferhub.crimedata.store import store_root
@@ -91,22 +95,13 @@ def records(world: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(schema.CRIME_ROW.empty_table(), path)
     for owner, partnership in (("a", world.a), ("b", world.b)):
-        assessment = Assessment.objects.create(
-            partnership=partnership,
-            title="Strategic assessment 2023/24",
-            label="2023/24",
-            period_kind="financial-year",
-            last_month=dt.date(2024, 3, 1),
-            scoring=shipped_models()["morile-style"].as_json(),
-        )
-        AssessedIndicator.objects.create(
-            assessment=assessment, indicator=world.records[owner]["indicator"], position=1
-        )
-        issue = Issue.objects.create(assessment=assessment, title="Modern slavery", position=1)
-        chosen_issue = Issue.objects.create(assessment=assessment, title="Serious violence", position=2)
+        assessment = AssessmentFactory(partnership=partnership)
+        AssessedIndicatorFactory(assessment=assessment, indicator=world.records[owner]["indicator"])
+        issue = IssueFactory(assessment=assessment, title="Modern slavery", position=1)
+        chosen_issue = IssueFactory(assessment=assessment, title="Serious violence", position=2)
         world.records[owner]["assessment"] = assessment
         world.records[owner]["issue"] = issue
-        world.records[owner]["chosen"] = ChosenPriority.objects.create(
+        world.records[owner]["chosen"] = ChosenPriorityFactory(
             assessment=assessment,
             issue=chosen_issue,
             reason="Most harm",

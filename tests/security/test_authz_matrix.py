@@ -69,9 +69,10 @@ from saferhub.audit.models import AuditEvent, AuditVerb
 from saferhub.audit.views import HISTORY_MODELS
 from saferhub.core.csv import csv_text
 from saferhub.core.registry import authz_matrix_modules
-from saferhub.crimedata.models import ColumnMapping, ImportRun, Indicator, Partition, PartitionVersion
+from saferhub.crimedata.models import ImportRun, Partition, PartitionVersion
 from saferhub.crimedata.schema import POLICEUK_STREET_HEADER
 from saferhub.crimedata.stewards import POLICEUK
+from saferhub.crimedata.tests.factories import ColumnMappingFactory, ImportRunFactory, IndicatorFactory
 from saferhub.partnerships.models import MembershipInvitation, Organisation, Partnership, Role
 from saferhub.partnerships.tests.factories import PASSWORD
 from saferhub.plans.models import Plan
@@ -422,7 +423,7 @@ def crime_records(world: Any) -> None:
     Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
     world.a.refresh_from_db()
     for owner, partnership in (("a", world.a), ("b", world.b)):
-        run = ImportRun.objects.create(
+        run = ImportRunFactory(
             partnership=partnership,
             kind="police.uk",
             status="committed",
@@ -452,10 +453,10 @@ def crime_records(world: Any) -> None:
             import_run=run,
             replaced_by=run,
         )
-        world.records[owner]["indicator"] = Indicator.objects.create(
+        world.records[owner]["indicator"] = IndicatorFactory(
             partnership=partnership, slug="matrix", name="Matrix count", sources=["police.uk-street"]
         )
-    world.records["a"]["column_mapping"] = ColumnMapping.objects.create(
+    world.records["a"]["column_mapping"] = ColumnMappingFactory(
         partnership=world.a,
         slug="alpha-crime",
         name="Alpha crime extract",

@@ -10,6 +10,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from saferhub.accounts.tests.factories import TOTPDeviceFactory
 from saferhub.audit.models import AuditEvent
 from saferhub.partnerships.tests.factories import PASSWORD
 
@@ -43,7 +44,7 @@ def is_signed_in(client):
 
 @pytest.fixture
 def device(manager):
-    return TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
+    return TOTPDeviceFactory(user=manager)
 
 
 # Email and password

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from saferhub.accounts.tests.factories import TOTPDeviceFactory
 from saferhub.accounts.tests.test_sign_in import code_now, events, sign_in, wrong_code
 from saferhub.partnerships.tests.factories import PASSWORD
 
@@ -18,7 +19,7 @@ SETUP = "/account/two-factor/"
 
 @pytest.fixture
 def device(manager):
-    return TOTPDevice.objects.create(user=manager, name="Phone", confirmed=True)
+    return TOTPDeviceFactory(user=manager)
 
 
 @pytest.fixture

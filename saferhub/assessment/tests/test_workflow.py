@@ -10,11 +10,13 @@ from django.urls import reverse
 from saferhub import crimedata
 from saferhub.assessment import selectors, services
 from saferhub.assessment.documents import REPORT_PDF, report_pdf_params
-from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Issue, Score
+from saferhub.assessment.models import AgreedScore, Assessment, ChosenPriority, Score
 from saferhub.assessment.scoring import shipped_models
+from saferhub.assessment.tests.factories import AssessmentFactory, IssueFactory
 from saferhub.audit.models import AuditEvent
 from saferhub.crimedata.models import Indicator, IndicatorSet
 from saferhub.crimedata.services import indicators_load
+from saferhub.crimedata.tests.factories import IndicatorFactory
 from saferhub.documents.models import Document
 from saferhub.documents.registry import document_kind
 from saferhub.partnerships.models import Partnership
@@ -26,8 +28,8 @@ pytestmark = pytest.mark.django_db
 def assessment(world):
     Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
     world.a.refresh_from_db()
-    robbery = Indicator.objects.create(
-        slug="robbery", name="Robbery", sources=["police.uk-street"], categories=["Robbery"]
+    robbery = IndicatorFactory(
+        partnership=None, slug="robbery", name="Robbery", sources=["police.uk-street"], categories=["Robbery"]
     )
     return services.assessment_create(
         actor=world.people["analyst"],
@@ -153,15 +155,7 @@ def test_the_chosen_priority_becomes_a_plan_priority_that_links_back(assessment,
 
 
 def test_an_issue_of_another_assessment_cannot_be_chosen(assessment, world):
-    other = Assessment.objects.create(
-        partnership=world.b,
-        title="B",
-        label="2023/24",
-        period_kind="financial-year",
-        last_month=dt.date(2024, 3, 1),
-        scoring=assessment.scoring,
-    )
-    stranger = Issue.objects.create(assessment=other, title="Theirs")
+    stranger = IssueFactory(assessment=AssessmentFactory(partnership=world.b), title="Theirs")
     with pytest.raises(services.AssessmentError, match="not part of this assessment"):
         services.priority_choose(
             actor=world.people["partnership_manager"], assessment=assessment, issue=stranger, reason="x"
@@ -197,8 +191,8 @@ def test_the_new_assessment_form_explains_each_mistake_and_saves_nothing(assessm
 
 def test_a_title_with_markup_and_a_formula_is_shown_as_text(client, world):
     Partnership.objects.filter(pk=world.a.pk).update(area_codes=["E06000016"])
-    robbery = Indicator.objects.create(
-        slug="robbery", name="Robbery", sources=["police.uk-street"], categories=["Robbery"]
+    robbery = IndicatorFactory(
+        partnership=None, slug="robbery", name="Robbery", sources=["police.uk-street"], categories=["Robbery"]
     )
     client.force_login(world.people["analyst"])
     response = client.post(

@@ -10,7 +10,7 @@ from django.test import Client
 from saferhub.accounts.services import api_token_create
 from saferhub.crimedata.models import Indicator
 from saferhub.crimedata.services import column_mapping_save, indicators_load
-from saferhub.crimedata.tests.test_views import MAPPING, extract_for, import_for
+from saferhub.crimedata.tests.crime_files import MAPPING, extract_for, import_for
 
 pytestmark = pytest.mark.usefixtures("geography")
 

@@ -30,6 +30,7 @@ from saferhub.crimedata.models import ColumnMapping, ImportRun, Partition
 from saferhub.crimedata.policeuk import LsoaIndex
 from saferhub.crimedata.services import column_mapping_save, extract_import
 from saferhub.crimedata.sources import InputFile
+from saferhub.crimedata.tests.factories import ColumnMappingFactory
 from saferhub.geography.models import Area
 from saferhub.partnerships.tests.factories import PartnershipFactory
 
@@ -602,7 +603,7 @@ def test_a_source_outside_the_partnerships_namespace_is_refused_alike_whoever_ho
         return str(error.value)
 
     unheld = refusal()
-    ColumnMapping.objects.create(
+    ColumnMappingFactory(
         partnership=PartnershipFactory(slug=NWL_SLUG),
         slug="nwl-crime",
         name="Crime",
