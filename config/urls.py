@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("saferhub.crimedata.urls")),
     path("", include("saferhub.assessment.urls")),
     path("", include("saferhub.performance.urls")),
+    path("", include("saferhub.grants.urls")),
     path("", include("saferhub.documents.urls")),
     path("", include("saferhub.audit.urls")),
     path("api/v1/", api.urls),

@@ -1,4 +1,4 @@
-"""Jinja filters for dates and labels the way GOV.UK writes them."""
+"""Jinja filters for dates, money and labels the way GOV.UK writes them."""
 
 import datetime as dt
 from typing import Any
@@ -27,6 +27,15 @@ def govuk_datetime(value: dt.datetime | None) -> str:
     return f"{govuk_date(local)} at {hour}:{local:%M}{suffix}"
 
 
+def pounds(pence: int | None) -> str:
+    """'£239,000.00' for 23900000 pence: money exactly, never through a float."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
 def paragraphs(text: str | None) -> Markup:
     """Plain text typed by a person, as GOV.UK body paragraphs; every piece of it escaped."""
     blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
@@ -43,5 +52,6 @@ def register_filters(env: Environment) -> None:
         "govuk_date": govuk_date,
         "govuk_datetime": govuk_datetime,
         "paragraphs": paragraphs,
+        "pounds": pounds,
     }
     env.filters.update(filters)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from saferhub.core.registry import AppFeatures
+from saferhub.core.registry import AppFeatures, NavEntry
 
 
 class GrantsConfig(AppConfig):
@@ -8,6 +8,7 @@ class GrantsConfig(AppConfig):
     label = "grants"
     verbose_name = "Partnership funding"
     features = AppFeatures(
+        navigation=(NavEntry("Funding: funds, rounds, applications and awards", "grants:index", order=45),),
         history_models={
             "fund": "grants.Fund",
             "round": "grants.GrantRound",

@@ -4,9 +4,9 @@ person can act on, or "" when nothing is missing. The workflows (workflows.py) r
 
 from django.utils import timezone
 
+from saferhub.design_system.filters import pounds
 from saferhub.grants import selectors
 from saferhub.grants.models import Application, ApplicationSection, ApplicationStatus, Award, Criterion
-from saferhub.grants.money import pounds
 
 
 def _when(moment: object) -> str:

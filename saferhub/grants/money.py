@@ -71,10 +71,3 @@ class FundMoney:
     def remaining(self) -> int:
         """What the fund can still offer."""
         return self.total - self.committed
-
-
-def pounds(pence: int) -> str:
-    """£239,000.00 for 23900000: money as the pages and exports write it, exactly."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"

@@ -73,4 +73,6 @@ rules.add_perm("grants.apply", rules.is_authenticated & applies_for_its_organisa
 # Filling in and submitting a funded project's quarterly report: its organisation, or the managers.
 rules.add_perm("grants.report", rules.is_authenticated & (manages | applies_for_its_organisation))
 rules.add_perm("grants.score", rules.is_authenticated & assesses_its_round)
+# Seeing a round and its applications: the managers, and the round's assessors.
+rules.add_perm("grants.view_round", rules.is_authenticated & (manages | assesses_its_round))
 rules.add_perm("grants.declare_conflict", rules.is_authenticated & is_named_assessor)

@@ -5,6 +5,8 @@ awards; an assessor the applications of the rounds they assess. Anything else is
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -15,12 +17,15 @@ from saferhub.core.actors import Actor
 from saferhub.grants.models import (
     ApplicantMember,
     Application,
+    ApplicationStatus,
     Award,
     Clawback,
     Fund,
     GrantRound,
     Instalment,
+    ModeratedScore,
     ProjectReturn,
+    Score,
     Spend,
     Variation,
     VariationStatus,
@@ -125,3 +130,81 @@ def quarter_report_accepted(award: Award, quarter: int) -> bool:
         reporting_round__financial_year=award.application.grant_round.fund.financial_year,
         status=ReturnStatus.ACCEPTED,
     ).exists()
+
+
+@dataclass(frozen=True)
+class ApplicationScores:
+    """How an application scored, as percentages of the highest weighted score its round allows."""
+
+    scored_by: int
+    mean_percent: Decimal | None
+    moderated_percent: Decimal | None
+    pass_mark_percent: int
+
+    @property
+    def recommended(self) -> bool | None:
+        """Whether the moderated score reaches the pass mark; None until it is moderated."""
+        if self.moderated_percent is None:
+            return None
+        return self.moderated_percent >= self.pass_mark_percent
+
+
+def _percent(points: int, most: int) -> Decimal:
+    return (Decimal(100 * points) / Decimal(most)).quantize(Decimal("0.1"))
+
+
+def application_scores(grant_round: GrantRound) -> dict[int, ApplicationScores]:
+    """Each application's scores in the round, by its key: two queries however many applications."""
+    criteria = {c.pk: c for c in grant_round.criteria.all()}
+    most = sum(c.weight * c.max_score for c in criteria.values())
+    by_assessor: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for application_id, assessor_id, criterion_id, score in Score.objects.filter(
+        application__grant_round=grant_round
+    ).values_list("application_id", "assessor_id", "criterion_id", "score"):
+        by_assessor[application_id][assessor_id] += criteria[criterion_id].weight * score
+    moderated: dict[int, int] = defaultdict(int)
+    for application_id, criterion_id, score in ModeratedScore.objects.filter(
+        application__grant_round=grant_round
+    ).values_list("application_id", "criterion_id", "score"):
+        moderated[application_id] += criteria[criterion_id].weight * score
+    moderated_ids = set(
+        grant_round.applications.filter(
+            status__in=[ApplicationStatus.MODERATED, ApplicationStatus.APPROVED, ApplicationStatus.REJECTED]
+        ).values_list("pk", flat=True)
+    )
+    scores = {}
+    for application_id in grant_round.applications.values_list("pk", flat=True):
+        totals = list(by_assessor[application_id].values())
+        scores[application_id] = ApplicationScores(
+            scored_by=len(totals),
+            mean_percent=_percent(sum(totals), most * len(totals)) if totals and most else None,
+            moderated_percent=_percent(moderated[application_id], most)
+            if application_id in moderated_ids and most
+            else None,
+            pass_mark_percent=grant_round.pass_mark_percent,
+        )
+    return scores
+
+
+def applications_of_round(grant_round: GrantRound) -> models.QuerySet[Application]:
+    return grant_round.applications.select_related("organisation").order_by("title")
+
+
+def round_for(user: Actor, partnership: Partnership, public_id: Any) -> GrantRound:
+    """A round of one of the partnership's funds: its managers and its assessors see it; others get a 404."""
+    try:
+        grant_round = GrantRound.objects.select_related("fund__partnership").get(
+            public_id=public_id, fund__partnership=partnership
+        )
+    except (GrantRound.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such round") from None
+    if not user.has_perm("grants.view_round", grant_round):
+        raise Http404("No such round")
+    return grant_round
+
+
+def awards_with_money(fund: Fund) -> list[tuple[Award, AwardMoney]]:
+    """The fund's awards with their money, by project: one query for the awards and five for the money."""
+    awards = list(awards_of(fund).select_related("application__organisation").order_by("application__title"))
+    money = award_money_of(awards_of(fund))
+    return [(award, money[award.pk]) for award in awards]

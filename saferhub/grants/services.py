@@ -20,6 +20,7 @@ from saferhub.accounts.models import User
 from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.core.actors import Actor
+from saferhub.design_system.filters import pounds
 from saferhub.grants import selectors
 from saferhub.grants.models import (
     ApplicantMember,
@@ -47,7 +48,6 @@ from saferhub.grants.models import (
     Variation,
     VariationStatus,
 )
-from saferhub.grants.money import pounds
 from saferhub.grants.returns import PROJECT_RETURN
 from saferhub.grants.workflows import OFFER_RESPONSE, GrantRefused
 from saferhub.partnerships.models import Organisation, Partnership

@@ -279,3 +279,12 @@ def force_areas_where(user: Any, roles: Iterable[str]) -> models.QuerySet[Partne
     return Partnership.objects.filter(
         kind=PartnershipKind.FORCE_AREA, memberships__user=user, memberships__role__in=list(roles)
     ).distinct()
+
+
+def people_with_role_in(partnership: Partnership, role: str) -> models.QuerySet[User]:
+    """The people holding `role` in this partnership itself, by name: a round's choice of assessors."""
+    return (
+        User.objects.filter(memberships__partnership=partnership, memberships__role=role)
+        .distinct()
+        .order_by("full_name")
+    )

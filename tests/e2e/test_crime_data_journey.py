@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from saferhub.crimedata import schema
 from saferhub.crimedata.models import ImportRun, Partition
+from saferhub.crimedata.tests.factories import ImportRunFactory
 from saferhub.geography.models import Area
 from saferhub.partnerships.models import Partnership
 from tests.e2e.browsing import sign_in
@@ -142,7 +143,7 @@ def test_analyst_imports_a_file_checks_the_data_and_defines_an_indicator(
 
     # An import still running: the progress bar, kept current by the page's script.
     leicester = Partnership.objects.get(slug="leicester")
-    running = ImportRun.objects.create(partnership=leicester, kind="police.uk", status="running", progress=40)
+    running = ImportRunFactory(partnership=leicester, kind="police.uk", status="running", progress=40)
     page.goto(f"/p/leicester/data/imports/{running.public_id}/")
     expect(page.get_by_text("Importing: 40% done")).to_be_visible()
     expect(page.locator("progress")).to_have_attribute("value", "40")

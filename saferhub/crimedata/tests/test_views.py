@@ -25,6 +25,7 @@ from saferhub.crimedata.tests.crime_files import (
     street_file,
     upload,
 )
+from saferhub.crimedata.tests.factories import ColumnMappingFactory, ImportRunFactory, IndicatorFactory
 
 pytestmark = pytest.mark.usefixtures("geography")
 
@@ -301,7 +302,7 @@ def test_an_upload_through_a_mapping_saved_outside_the_namespace_is_refused_and_
 ):
     """A mapping saved before sources were namespaced by the partnership is refused when it is used."""
     text = MAPPING.replace("alpha.crime", "crime")
-    mapping = ColumnMapping.objects.create(
+    mapping = ColumnMappingFactory(
         partnership=alpha, slug="alpha-crime", name="Old", source="crime", text=text
     )
     file = SimpleUploadedFile(
@@ -589,7 +590,7 @@ def test_an_indicator_is_saved_audited_and_previewed(client, world, alpha, sign_
 
 def test_the_preview_shows_at_most_the_last_36_months(client, world, alpha, sign_in):
     import_for(alpha, "2019-06", "2023-03", good=1, bad=0)
-    indicator = Indicator.objects.create(partnership=alpha, slug="x", name="X", sources=["police.uk-street"])
+    indicator = IndicatorFactory(partnership=alpha, slug="x", name="X", sources=["police.uk-street"])
     page = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
     table = page[page.index('data-testid="series"') :]
     months = re.findall(r'<th scope="row" class="govuk-table__header">(\w+ \d{4})</th>', table)
@@ -668,16 +669,14 @@ def test_a_shared_indicator_is_previewed_in_the_partnerships_area(client, world,
 
 
 def test_an_indicator_with_no_data_says_so(client, world, alpha, sign_in):
-    indicator = Indicator.objects.create(partnership=alpha, slug="x", name="X", sources=["police.uk-street"])
+    indicator = IndicatorFactory(partnership=alpha, slug="x", name="X", sources=["police.uk-street"])
     page = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/").content.decode()
     assert "There is nothing to show: none of the indicator’s sources holds any data yet." in page
     assert "<svg" not in page
 
 
 def test_another_partnerships_indicator_does_not_exist_here(client, world, alpha, sign_in):
-    indicator = Indicator.objects.create(
-        partnership=world.b, slug="x", name="X", sources=["police.uk-street"]
-    )
+    indicator = IndicatorFactory(partnership=world.b, slug="x", name="X", sources=["police.uk-street"])
     response = sign_in("analyst").get(f"/p/alpha/data/indicators/{indicator.public_id}/")
     assert response.status_code == 404
 
@@ -727,7 +726,7 @@ def test_analysts_and_managers_may_import_and_define(client, world, alpha, who, 
 
 
 def test_a_run_page_shows_a_failed_import(client, world, alpha, sign_in):
-    run = ImportRun.objects.create(
+    run = ImportRunFactory(
         partnership=alpha, kind="police.uk", status="failed", error=f"OSError: disk full {SCRIPT}"
     )
     page = sign_in("analyst").get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
@@ -737,7 +736,7 @@ def test_a_run_page_shows_a_failed_import(client, world, alpha, sign_in):
 
 
 def test_a_run_page_shows_a_running_imports_progress(client, world, alpha, sign_in):
-    run = ImportRun.objects.create(partnership=alpha, kind="police.uk", status="running", progress=40)
+    run = ImportRunFactory(partnership=alpha, kind="police.uk", status="running", progress=40)
     page = sign_in("analyst").get(f"/p/alpha/data/imports/{run.public_id}/").content.decode()
     assert "Importing: 40% done" in page
     assert 'value="40"' in page

@@ -6,9 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from saferhub.accounts.models import User
+from saferhub.accounts.tests.factories import TOTPDeviceFactory
 from saferhub.audit.models import AuditEvent
 from saferhub.geography.models import Area, AreaLevel
 from saferhub.partnerships.models import (
@@ -569,7 +569,7 @@ def test_manager_requires_two_factor_and_is_then_sent_to_set_it_up(client, world
 def test_a_verified_manager_turns_two_factor_off(world):
     Partnership.objects.filter(pk=world.a.pk).update(requires_two_factor=True)
     manager = world.people["partnership_manager"]
-    device = TOTPDevice.objects.create(user=manager, name="Authenticator app", confirmed=True)
+    device = TOTPDeviceFactory(user=manager)
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
     session = client.session
