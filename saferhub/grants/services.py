@@ -149,6 +149,20 @@ def round_create(
     return grant_round
 
 
+def round_close(*, actor: Actor | None, grant_round: GrantRound) -> GrantRound:
+    """End an open round now, before its closing time: it takes no more applications."""
+    with transaction.atomic():
+        locked = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+        _require_manager(actor, locked)
+        now = timezone.now()
+        if locked.closes_at <= now:
+            raise GrantRefused("This round has closed already")
+        if locked.opens_at > now:
+            raise GrantRefused("This round has not opened yet: change its dates instead")
+        audited_update(actor=actor, record=locked, values={"closes_at": now})
+    return locked
+
+
 def applicant_add(*, actor: Actor | None, user: User, organisation: Organisation) -> ApplicantMember:
     """Let `user` apply for `organisation` (and see its applications); idempotent."""
     existing = ApplicantMember.objects.filter(user=user, organisation=organisation).first()

@@ -140,9 +140,12 @@ def test_district_priorities_support_the_county_strategy(demo):
     assert {"Reducing reoffending", "Substance misuse"} <= supported_by
 
 
-def test_one_demo_user_per_role_in_leicester(demo):
-    roles = sorted(Membership.objects.filter(partnership__slug="leicester").values_list("role", flat=True))
-    assert roles == sorted(Role.values)
+def test_a_demo_user_for_every_role_in_leicester_and_three_grant_assessors(demo):
+    roles = list(Membership.objects.filter(partnership__slug="leicester").values_list("role", flat=True))
+    assert sorted(set(roles)) == sorted(Role.values)
+    # Two score the locality fund's applications; the third declares a conflict with one of them.
+    assert roles.count("grant_assessor") == 3
+    assert len(roles) == len(Role.values) + 2
     assert Membership.objects.get(partnership__slug="leicester", role="board_member").user.email == (
         "board@leicester.demo"
     )
