@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
+from saferhub.accounts.services import api_token_create
 from tests.world import World, world_build
 
 
@@ -55,6 +56,21 @@ def sign_in(client: Client, world: World) -> Callable[[str], Client]:
         return client
 
     return signed_in
+
+
+@pytest.fixture
+def api_as(world: World) -> Callable[[str], Callable[[str], Any]]:
+    """`api_as("board_member")("/partnerships/alpha/funds")`: a GET of the API with that person's token."""
+
+    def reader(who: str) -> Callable[[str], Any]:
+        _, secret = api_token_create(user=world.people[who], name="Tests")
+
+        def get(path: str) -> Any:
+            return Client().get("/api/v1" + path, headers={"Authorization": f"Bearer {secret}"})
+
+        return get
+
+    return reader
 
 
 @pytest.fixture

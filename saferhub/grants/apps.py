@@ -15,6 +15,7 @@ class GrantsConfig(AppConfig):
             "application": "grants.Application",
             "award": "grants.Award",
         },
+        api_router="saferhub.grants.api.router",
         demo_loader="saferhub.grants.demo.demo_load",
         authz_matrix="tests.security.matrix_grants",
     )

@@ -5,9 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
-from saferhub.accounts.services import api_token_create
 from saferhub.crimedata.models import Indicator
 from saferhub.crimedata.services import column_mapping_save, indicators_load
 from saferhub.crimedata.tests.crime_files import MAPPING, extract_for, import_for
@@ -16,15 +14,10 @@ pytestmark = pytest.mark.usefixtures("geography")
 
 
 @pytest.fixture
-def api(world, crime_store):
+def api(world, crime_store, api_as):
     world.a.area_codes = ["E06000016"]
     world.a.save()
-    _, secret = api_token_create(user=world.people["board_member"], name="Feed")
-
-    def get(path):
-        return Client().get("/api/v1" + path, headers={"Authorization": f"Bearer {secret}"})
-
-    return get
+    return api_as("board_member")
 
 
 def command_json(*args):
