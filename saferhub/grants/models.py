@@ -12,6 +12,7 @@ from saferhub.core.models import PublicRecord
 from saferhub.partnerships.models import Organisation, Partnership
 from saferhub.plans.models import CrossCuttingTheme, Priority
 from saferhub.reporting.models import ReportingRoundBase, ReturnBase, ReturnStepBase
+from saferhub.workflow.models import StepBase
 
 
 class Fund(PublicRecord):
@@ -269,18 +270,13 @@ class Outcome(PublicRecord):
         return self.text
 
 
-class ApplicationStep(PublicRecord):
+class ApplicationStep(StepBase):
     """One step in an application's life, with who took it and why: submitted, ruled ineligible, decided."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StepBase.Meta):
+        pass
 
     @property
     def audit_partnership(self) -> Partnership:
@@ -398,18 +394,13 @@ class Award(PublicRecord):
         return self.application.audit_partnership
 
 
-class AwardStep(PublicRecord):
+class AwardStep(StepBase):
     """One step in an award's life: offered, accepted, declined, final report, closed."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StepBase.Meta):
+        pass
 
     @property
     def audit_partnership(self) -> Partnership:

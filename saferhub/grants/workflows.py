@@ -28,20 +28,13 @@ from saferhub.workflow.definitions import (
     Transition,
     TransitionRefused,
     Workflow,
+    steps_kept_in,
     workflow_register,
 )
 
 
 class GrantRefused(TransitionRefused):
     """A step of an application or an award that cannot happen now; the message says why, for the person."""
-
-
-def _application_step_record(record: Application, transition: Transition, actor: Any, comment: str) -> None:
-    ApplicationStep.objects.create(application=record, kind=transition.name, actor=actor, comment=comment)
-
-
-def _award_step_record(record: Award, transition: Transition, actor: Any, comment: str) -> None:
-    AwardStep.objects.create(award=record, kind=transition.name, actor=actor, comment=comment)
 
 
 S = ApplicationStatus
@@ -51,7 +44,7 @@ APPLICATION_WORKFLOW = Workflow(
     model=Application,
     noun="application",
     state_field="status",
-    step_recorder=_application_step_record,
+    step_recorder=steps_kept_in(ApplicationStep, "application"),
     refused=GrantRefused,
     state_phrases={S.DRAFT: "a draft"},
     transitions=(
@@ -146,7 +139,7 @@ AWARD_WORKFLOW = Workflow(
     model=Award,
     noun="award",
     state_field="status",
-    step_recorder=_award_step_record,
+    step_recorder=steps_kept_in(AwardStep, "award"),
     refused=GrantRefused,
     state_phrases={A.OFFERED: "an offer"},
     transitions=(

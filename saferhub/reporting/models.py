@@ -15,7 +15,7 @@ from django.db import models
 
 from saferhub.core.models import PublicRecord
 from saferhub.partnerships.models import Partnership
-from saferhub.workflow.models import Deadline
+from saferhub.workflow.models import Deadline, StepBase
 
 
 class ReportingRoundBase(PublicRecord):
@@ -97,15 +97,10 @@ class ReturnStepKind(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
 
 
-class ReturnStepBase(PublicRecord):
+class ReturnStepBase(StepBase):
     """One step in a return's life: opened, submitted, returned with a comment, accepted."""
 
     kind = models.CharField(max_length=20, choices=ReturnStepKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(StepBase.Meta):
         abstract = True
-        ordering = ["created_at", "id"]

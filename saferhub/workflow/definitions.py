@@ -115,6 +115,20 @@ class Workflow:
         )
 
 
+def steps_kept_in(
+    step_model: type[models.Model], record_field: str
+) -> Callable[[Any, Transition, Any, str], object]:
+    """A workflow's step recorder that keeps each step as a row of `step_model` (a `StepBase`), its kind the
+    transition's name, its foreign key to the record `record_field`."""
+
+    def record_step(record: Any, transition: Transition, actor: Any, comment: str) -> object:
+        return step_model._default_manager.create(
+            **{record_field: record}, kind=transition.name, actor=actor, comment=comment
+        )
+
+    return record_step
+
+
 _workflows: dict[type[models.Model], Workflow] = {}
 
 

@@ -1,4 +1,4 @@
-"""The deadlines that workflow transitions start and end."""
+"""The steps a record's workflow records, and the deadlines its transitions start and end."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -6,6 +6,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from saferhub.core.models import PublicRecord
+
+
+class StepBase(PublicRecord):
+    """One step in a record's life, kept as its history: which transition, who took it, and their comment.
+    A workflow's concrete step model adds its foreign key to the record, with the related name `steps`."""
+
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
 
 
 class Deadline(PublicRecord):
