@@ -5,11 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from saferhub.partnerships.models import PartnerOrganisation, Partnership, Role
+from saferhub.partnerships.models import Partnership, Role
 from saferhub.partnerships.tests.factories import (
     GroupFactory,
     MembershipFactory,
     OrganisationFactory,
+    PartnerOrganisationFactory,
     PartnershipFactory,
     UserFactory,
 )
@@ -33,10 +34,10 @@ def world_build() -> World:
     council = OrganisationFactory(name="Alpha City Council")
     police = OrganisationFactory(name="Shire Police", type="police")
     for partnership in (county, a, b):
-        PartnerOrganisation.objects.create(
+        PartnerOrganisationFactory(
             partnership=partnership, organisation=council, status="responsible_authority"
         )
-        PartnerOrganisation.objects.create(
+        PartnerOrganisationFactory(
             partnership=partnership, organisation=police, status="responsible_authority"
         )
     people: dict[str, Any] = {}

@@ -6,8 +6,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from saferhub.accounts.tests.factories import TOTPDeviceFactory
-from saferhub.partnerships.models import Organisation, PartnerOrganisation
-from saferhub.partnerships.tests.factories import PASSWORD
+from saferhub.partnerships.tests.factories import PASSWORD, OrganisationFactory, PartnerOrganisationFactory
 from tests.e2e.browsing import sign_in
 
 
@@ -15,8 +14,8 @@ def test_manager_changes_and_removes_the_partnerships_records(
     page: Page, axe: Any, transactional_db: Any, world: Any
 ) -> None:
     manager = world.people["partnership_manager"]
-    housing = Organisation.objects.create(name="Alpha Homes", type="housing")
-    PartnerOrganisation.objects.create(partnership=world.a, organisation=housing, status="other_partner")
+    housing = OrganisationFactory(name="Alpha Homes", type="housing")
+    PartnerOrganisationFactory(partnership=world.a, organisation=housing, status="other_partner")
     sign_in(page, manager.email, password=PASSWORD)
 
     page.goto("/p/alpha/")

@@ -4,7 +4,8 @@ Merged into test_authz_matrix.MATRIX; the older partnerships rows live there."""
 
 from typing import Any
 
-from saferhub.partnerships.models import Organisation, PartnerOrganisation, PartnerStatus
+from saferhub.partnerships.models import PartnerStatus
+from saferhub.partnerships.tests.factories import OrganisationFactory, PartnerOrganisationFactory
 from tests.security.matrix_words import MANAGES, Expect
 
 MATRIX: dict[str, Expect] = {
@@ -27,7 +28,7 @@ RECORD_KWARGS: dict[str, str] = {"partner_id": "partner", "meeting_id": "meeting
 def records(world: Any) -> None:
     """Gives A and B each a member organisation that no membership, action or priority names."""
     for owner, partnership in (("a", world.a), ("b", world.b)):
-        organisation = Organisation.objects.create(name=f"Matrix Housing {owner.upper()}", type="housing")
-        world.records[owner]["partner"] = PartnerOrganisation.objects.create(
+        organisation = OrganisationFactory(name=f"Matrix Housing {owner.upper()}", type="housing")
+        world.records[owner]["partner"] = PartnerOrganisationFactory(
             partnership=partnership, organisation=organisation, status=PartnerStatus.CO_OPERATING_BODY
         )

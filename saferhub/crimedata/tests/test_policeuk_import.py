@@ -21,6 +21,7 @@ from saferhub.crimedata.services import crime_import
 from saferhub.crimedata.tests import independent
 from saferhub.crimedata.tests.conftest import POLICEUK
 from saferhub.crimedata.tests.crime_files import STREET_HEADER, street_line
+from saferhub.partnerships.tests.factories import PartnershipFactory
 
 ARCHIVES = [POLICEUK / "leicestershire-2022.zip", POLICEUK / "leicestershire-2023.zip"]
 LEICESTER, NORTH_WEST_LEICESTERSHIRE = "E06000016", "E07000134"
@@ -475,9 +476,8 @@ def test_a_partnership_slug_counts_its_areas(imported, world_leicester):
 
 @pytest.fixture
 def world_leicester(db):
-    from saferhub.partnerships.models import Partnership
 
-    return Partnership.objects.create(
+    return PartnershipFactory(
         slug="leicester", name="Leicester CSP", kind="unitary_csp", area_codes=[LEICESTER]
     )
 

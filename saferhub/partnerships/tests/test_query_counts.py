@@ -1,13 +1,17 @@
 """The partnership page reads a fixed number of queries however many member organisations, groups and
 partnerships within it there are: counted, not timed."""
 
-from saferhub.partnerships.models import PartnerOrganisation
-from saferhub.partnerships.tests.factories import GroupFactory, OrganisationFactory, PartnershipFactory
+from saferhub.partnerships.tests.factories import (
+    GroupFactory,
+    OrganisationFactory,
+    PartnerOrganisationFactory,
+    PartnershipFactory,
+)
 
 
 def test_the_partnership_page_reads_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     for number in range(8):
-        PartnerOrganisation.objects.create(
+        PartnerOrganisationFactory(
             partnership=world.county,
             organisation=OrganisationFactory(name=f"Partner {number}"),
             status="other",

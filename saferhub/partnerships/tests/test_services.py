@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from saferhub.accounts.models import User
 from saferhub.audit.models import AuditEvent
 from saferhub.partnerships import services
-from saferhub.partnerships.models import Membership, MembershipInvitation, Organisation, Partnership, Role
+from saferhub.partnerships.models import Membership, MembershipInvitation, Partnership, Role
+from saferhub.partnerships.tests.factories import OrganisationFactory
 from tests.helpers import assert_event, last_event_id, the_one_new_event
 
 
@@ -65,7 +66,7 @@ def test_organisation_create_audits_without_a_partnership(world):
 
 def test_partner_organisation_add_audits_in_the_partnership(world):
     manager = world.people["partnership_manager"]
-    organisation = Organisation.objects.create(name="Shire Fire", type="fire")
+    organisation = OrganisationFactory(name="Shire Fire", type="fire")
     before = last_event_id()
     partner = services.partner_organisation_add(
         actor=manager, partnership=world.a, organisation=organisation, status="co_operating_body"

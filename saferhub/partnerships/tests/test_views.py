@@ -17,9 +17,14 @@ from saferhub.partnerships.models import (
     Meeting,
     Membership,
     MembershipInvitation,
-    Organisation,
     PartnerOrganisation,
     Partnership,
+)
+from saferhub.partnerships.tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerOrganisationFactory,
 )
 
 SCRIPT = "<script>alert(1)</script>"
@@ -692,12 +697,12 @@ def test_an_organisation_a_priority_or_an_action_names_cannot_be_removed(world, 
 
 
 def test_an_organisation_named_only_elsewhere_is_removed_from_here_and_stays_there(client, world, sign_in):
-    probation = Organisation.objects.create(name="Shire Probation", type="probation")
+    probation = OrganisationFactory(name="Shire Probation", type="probation")
     for partnership in (world.a, world.b):
-        PartnerOrganisation.objects.create(
+        PartnerOrganisationFactory(
             partnership=partnership, organisation=probation, status="responsible_authority"
         )
-    Membership.objects.create(
+    MembershipFactory(
         user=world.people["other_manager"], partnership=world.b, organisation=probation, role="analyst"
     )
     sign_in("partnership_manager")
@@ -725,7 +730,7 @@ def test_manager_changes_a_group_and_it_is_audited(client, world, sign_in):
 
 
 def test_a_group_cannot_be_renamed_to_another_groups_name(world, sign_in):
-    Group.objects.create(partnership=world.a, name="JAG North", kind="jag")
+    GroupFactory(partnership=world.a, name="JAG North", kind="jag")
     response = sign_in("partnership_manager").post(
         group_url(world) + "edit/", {"name": "jag north", "kind": "board"}
     )
