@@ -239,9 +239,12 @@ def _indicator_set_upsert(
     values = {"name": definition.name, "description": definition.description}
     indicator_set = IndicatorSet.objects.filter(partnership=partnership, slug=definition.slug).first()
     if indicator_set is None:
-        indicator_set = IndicatorSet.objects.create(partnership=partnership, slug=definition.slug, **values)
+        indicator_set = audited_create(
+            actor=actor,
+            model=IndicatorSet,
+            values={"partnership": partnership, "slug": definition.slug, **values},
+        )
         _set_members_replace(indicator_set, members)
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=indicator_set)
         return "created"
     changed = audited_update(actor=actor, record=indicator_set, values=values)
     current = list(indicator_set.members.order_by("position").values_list("indicator_id", flat=True))

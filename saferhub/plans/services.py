@@ -115,17 +115,20 @@ def priority_create(
     aligned_to: list[Priority] | None = None,
 ) -> Priority:
     with transaction.atomic():
-        priority = Priority.objects.create(
-            plan=plan,
-            title=title,
-            description=description,
-            lead_user=lead_user,
-            lead_organisation=lead_organisation,
-            position=plan.priorities.count() + 1,
+        priority = audited_create(
+            actor=actor,
+            model=Priority,
+            values={
+                "plan": plan,
+                "title": title,
+                "description": description,
+                "lead_user": lead_user,
+                "lead_organisation": lead_organisation,
+                "position": plan.priorities.count() + 1,
+            },
         )
         _deliverables_replace(priority, deliverables or [])
         priority.aligned_to.set(aligned_to or [])
-        audit_event_record(actor=actor, verb=AuditVerb.CREATED, target=priority)
     return priority
 
 
