@@ -188,7 +188,8 @@ class Application(PublicRecord):
     ends_on = models.DateField(null=True, blank=True)
     priorities = models.ManyToManyField(Priority, blank=True, related_name="grant_applications")
     themes = models.ManyToManyField(CrossCuttingTheme, blank=True, related_name="grant_applications")
-    answers = models.JSONField(default=dict, blank=True, help_text="{question number: answer}")
+    # The organisation section's and the round's questions' answers: {"registered_number": ..., "q1": ...}
+    answers = models.JSONField(default=dict, blank=True)
     sections_completed = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Sum
 from django.http import Http404
+from django.utils import timezone
 
 from saferhub.core.actors import Actor
 from saferhub.grants.models import (
@@ -19,6 +20,7 @@ from saferhub.grants.models import (
     Application,
     ApplicationStatus,
     Award,
+    AwardStatus,
     Clawback,
     Fund,
     GrantRound,
@@ -31,7 +33,9 @@ from saferhub.grants.models import (
     VariationStatus,
 )
 from saferhub.grants.money import AwardMoney, FundMoney
-from saferhub.partnerships.models import Partnership
+from saferhub.partnerships.models import Organisation, Partnership
+from saferhub.plans.models import CrossCuttingTheme, Priority
+from saferhub.plans.selectors import current_plans_of, priorities_of_plans
 from saferhub.reporting.models import ReturnStatus
 
 
@@ -208,3 +212,97 @@ def awards_with_money(fund: Fund) -> list[tuple[Award, AwardMoney]]:
     awards = list(awards_of(fund).select_related("application__organisation").order_by("application__title"))
     money = award_money_of(awards_of(fund))
     return [(award, money[award.pk]) for award in awards]
+
+
+# Applying: what an applicant organisation's member reads, outside any partnership
+
+
+def rounds_open() -> models.QuerySet[GrantRound]:
+    """Every round taking applications now, across partnerships, the soonest to close first."""
+    now = timezone.now()
+    return (
+        GrantRound.objects.filter(opens_at__lte=now, closes_at__gt=now)
+        .select_related("fund__partnership")
+        .order_by("closes_at", "title")
+    )
+
+
+def round_for_applicants(public_id: Any) -> GrantRound:
+    """A round as anyone signed in may read it once it has opened, and after it closes; not before (404)."""
+    try:
+        return GrantRound.objects.select_related("fund__partnership").get(
+            public_id=public_id, opens_at__lte=timezone.now()
+        )
+    except (GrantRound.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such round") from None
+
+
+def organisations_of_applicant(user: Actor) -> models.QuerySet[Organisation]:
+    """The organisations this person applies for, by name."""
+    return Organisation.objects.filter(pk__in=organisations_applying_as(user)).order_by("name")
+
+
+@dataclass(frozen=True)
+class PlanChoices:
+    """What an application may say it serves: priorities and cross-cutting themes of current plans."""
+
+    priorities: list[Priority]
+    themes: list[CrossCuttingTheme]
+    # More than one partnership's plan: each choice then names its partnership.
+    several_plans: bool
+
+
+def plan_choices_for(fund: Fund) -> PlanChoices:
+    """The priorities and cross-cutting themes of the current plans of the partnerships the fund serves,
+    by partnership and then in the plan's order."""
+    plans = [plan for plan in current_plans_of(list(fund.served.all())).values() if plan is not None]
+    plans.sort(key=lambda plan: plan.partnership.name)
+    order = {plan.pk: position for position, plan in enumerate(plans)}
+    priorities = sorted(
+        priorities_of_plans([plan.pk for plan in plans]),
+        key=lambda priority: (order[priority.plan_id], priority.position, priority.pk),
+    )
+    themes = [theme for plan in plans for theme in plan.themes.select_related("plan__partnership")]
+    return PlanChoices(priorities=priorities, themes=themes, several_plans=len(plans) > 1)
+
+
+def funded_projects_for_pack(
+    partnership: Partnership, financial_year: int, quarter: int
+) -> list[dict[str, Any]]:
+    """The partnership's funded projects of a financial year, as a quarter's board pack keeps them: each
+    award's money to the penny, the priorities it serves, and its report of that quarter (or that none is
+    in). Plain values, for the pack's snapshot."""
+    awards = list(
+        Award.objects.filter(
+            application__grant_round__fund__partnership=partnership,
+            application__grant_round__fund__financial_year=financial_year,
+            status__in=[AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT, AwardStatus.CLOSED],
+        )
+        .select_related("application__organisation", "application__grant_round__fund")
+        .prefetch_related("application__priorities")
+        .order_by("application__title")
+    )
+    money = award_money_of(Award.objects.filter(pk__in=[award.pk for award in awards]))
+    reports = {
+        report.award_id: report
+        for report in ProjectReturn.objects.filter(
+            award__in=awards, reporting_round__financial_year=financial_year, reporting_round__quarter=quarter
+        )
+    }
+    projects = []
+    for award in awards:
+        report = reports.get(award.pk)
+        projects.append(
+            {
+                "project": award.application.title,
+                "organisation": award.application.organisation.name,
+                "fund": award.application.grant_round.fund.name,
+                "priorities": [priority.title for priority in award.application.priorities.all()],
+                "granted_pence": money[award.pk].granted,
+                "paid_pence": money[award.pk].paid,
+                "spent_pence": money[award.pk].spent,
+                "report": report.get_status_display() if report else "No report asked for this quarter",
+                "progress": report.progress if report and report.status == ReturnStatus.ACCEPTED else "",
+            }
+        )
+    return projects

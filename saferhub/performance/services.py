@@ -18,6 +18,7 @@ from saferhub.audit.models import AuditVerb
 from saferhub.audit.services import audit_event_record, audited_create, audited_update
 from saferhub.core.actors import Actor
 from saferhub.design_system.filters import govuk_date
+from saferhub.grants.selectors import funded_projects_for_pack
 from saferhub.partnerships.models import GroupKind, Partnership
 from saferhub.partnerships.selectors import actions_of, groups_of
 from saferhub.performance import rag, selectors
@@ -315,8 +316,9 @@ def board_pack_snapshot(reporting_round: ReportingRound, *, today: dt.date) -> d
         "amber_margin": float(amber_margin),
         "priorities": priorities,
         "actions": actions,
-        # The seam for the grants module: until it exists there are no funded projects' returns to show.
-        "funded_projects": None,
+        "funded_projects": funded_projects_for_pack(
+            partnership, reporting_round.financial_year, reporting_round.quarter
+        ),
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from saferhub.grants.forms import STANDARD_CRITERIA
-from saferhub.grants.models import ApplicationStatus, Award
+from saferhub.grants.models import ApplicationSection, ApplicationStatus, Award
 from saferhub.grants.tests.factories import (
     ApplicantMemberFactory,
     ApplicationFactory,
@@ -15,7 +15,24 @@ from saferhub.grants.tests.factories import (
     FundFactory,
     GrantRoundFactory,
 )
-from tests.security.matrix_words import MANAGER_ONLY, MANAGES, READS, Expect
+from tests.security.matrix_words import (
+    API_READS,
+    MANAGER_ONLY,
+    MANAGES,
+    READS,
+    SIGN_IN,
+    SIGNED_IN,
+    Expect,
+    Row,
+)
+
+# An application is known only to its organisation's members, and none of the matrix's people applies for
+# an organisation: to all of them each page of A's application does not exist. (The applying tests let its
+# members in, and keep another organisation's out.)
+APPLICANTS_ONLY = Row(SIGN_IN, 404, 404, 404, 404, 404, 404, 404)
+# Starting an application to A's open round: whoever may read it is refused (400, saying why), as none of
+# them applies for an organisation.
+APPLIES_FOR_NO_ORGANISATION = Row(SIGN_IN, 400, 400, 400, 400, 400, 400, 400)
 
 
 def fund_form(w: Any) -> dict[str, Any]:
@@ -41,6 +58,41 @@ def round_form(w: Any) -> dict[str, Any]:
     }
 
 
+def start_form(w: Any) -> dict[str, Any]:
+    return {"title": "Safer parks"}
+
+
+def section_form(section: ApplicationSection) -> Any:
+    """A valid form for each section of the application's task list."""
+
+    def data(w: Any) -> dict[str, Any]:
+        return {
+            ApplicationSection.ORGANISATION: {
+                "registered_number": "1234567",
+                "address": "1 High Street, Alpha AB1 2CD",
+                "phone": "01632 960 001",
+            },
+            ApplicationSection.PROJECT: {
+                "title": "Safer parks",
+                "summary": "Youth work in the parks.",
+                "amount_requested_pence": "5,000",
+                "starts_on": "2026-09-01",
+                "ends_on": "2027-03-31",
+            },
+            ApplicationSection.PRIORITIES: {"priorities": [str(w.records["a"]["priority"].public_id)]},
+            ApplicationSection.OUTCOMES: {"text_1": "Fewer calls", "measure_1": "Calls", "target_1": "40"},
+            ApplicationSection.BUDGET: {"item_1": "Youth workers", "amount_1": "5,000"},
+            ApplicationSection.MATCH_FUNDING: {
+                "source_1": "Town council",
+                "amount_1": "500",
+                "confirmed_1": "yes",
+            },
+            ApplicationSection.QUESTIONS: {"q1": "Through the schools."},
+        }[section]
+
+    return data
+
+
 MATRIX: dict[str, Expect] = {
     "grants:index": Expect(READS),
     "grants:fund-new": Expect(MANAGES, data=fund_form),
@@ -49,10 +101,26 @@ MATRIX: dict[str, Expect] = {
     # A round's applications: its managers and its assessors (none of the matrix's people assesses A's
     # round, so the grant assessor is refused with the rest: the view tests let an assessor in).
     "grants:round": Expect(MANAGER_ONLY),
+    # Applying for funding: outside any partnership. Every open round is open to anyone signed in to read.
+    "grants:apply-home": Expect(SIGNED_IN),
+    "grants:apply-round": Expect(SIGNED_IN, data=start_form, post=APPLIES_FOR_NO_ORGANISATION, doer=None),
+    "grants:application": Expect(APPLICANTS_ONLY),
+    **{
+        f"grants:application-{section.value}": Expect(APPLICANTS_ONLY, data=section_form(section), doer=None)
+        for section in ApplicationSection
+    },
+    "grants:application-check": Expect(APPLICANTS_ONLY, data=lambda w: {}, doer=None),
+    # The JSON API: the funds and their money, read as the pages show them.
+    "api-1.0.0:fund_list": Expect(API_READS, auth="token"),
+    "api-1.0.0:fund_detail": Expect(API_READS, auth="token"),
 }
 
 # URL kwarg -> the key of the record in world.records[owner] ("a" or "b") that fills it.
-RECORD_KWARGS: dict[str, str] = {"fund_id": "fund", "grant_round_id": "round"}
+RECORD_KWARGS: dict[str, str] = {
+    "fund_id": "fund",
+    "grant_round_id": "round",
+    "application_id": "application",
+}
 
 
 def records(world: Any) -> None:

@@ -630,8 +630,19 @@ def mismatch(response: Any, expected: Outcome) -> str | None:
     return f"expected {expected}, got {response.status_code} {location}".rstrip()
 
 
-# Tables a refused request must leave alone, less the columns that record use rather than change.
-WATCHED_APPS = {"accounts", "partnerships", "plans", "crimedata", "assessment", "performance", "otp_totp"}
+# Tables a refused request must leave alone, less the columns that record use rather than change. (Not the
+# audit trail, which records the refusal; nor the reference data and documents no page of theirs writes.)
+WATCHED_APPS = {
+    "accounts",
+    "partnerships",
+    "plans",
+    "crimedata",
+    "assessment",
+    "performance",
+    "grants",
+    "workflow",
+    "otp_totp",
+}
 VOLATILE = {("accounts.User", "last_login"), ("accounts.ApiToken", "last_used_at")}
 
 

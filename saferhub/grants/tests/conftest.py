@@ -60,7 +60,7 @@ def application_complete(funding: Funding, world, amount_pence: int = 1_200_000)
         title="Safer streets",
     )
     sections = {
-        ApplicationSection.ORGANISATION: {"answers": {"registered_charity": "1234567"}},
+        ApplicationSection.ORGANISATION: {"answers": {"registered_number": "1234567"}},
         ApplicationSection.PROJECT: {
             "title": "Safer streets after school",
             "summary": "Detached youth work in the town centre.",
@@ -74,7 +74,7 @@ def application_complete(funding: Funding, world, amount_pence: int = 1_200_000)
             "lines": [("Youth workers", amount_pence - 200_000), ("Venue hire", 200_000)]
         },
         ApplicationSection.MATCH_FUNDING: {"sources": []},
-        ApplicationSection.QUESTIONS: {"answers": {"1": "Through the schools."}},
+        ApplicationSection.QUESTIONS: {"answers": {"q1": "Through the schools."}},
     }
     for section, values in sections.items():
         application = services.application_section_save(

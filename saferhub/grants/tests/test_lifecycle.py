@@ -111,13 +111,13 @@ def test_another_organisations_member_cannot_change_or_submit_it(funding, world)
             actor=funding.other_applicant,
             application=application,
             section=ApplicationSection.QUESTIONS,
-            values={"answers": {"1": "Hijacked"}},
+            values={"answers": {"q1": "Hijacked"}},
         )
     with pytest.raises(PermissionDenied):
         services.application_submit(actor=funding.other_applicant, application=application)
     application.refresh_from_db()
     assert (
-        application.answers["1"] == "Through the schools." and application.status == ApplicationStatus.DRAFT
+        application.answers["q1"] == "Through the schools." and application.status == ApplicationStatus.DRAFT
     )
     assert AuditEvent.objects.filter(verb=AuditVerb.REFUSED, actor=funding.other_applicant).count() == 1
 

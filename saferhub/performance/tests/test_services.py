@@ -231,7 +231,7 @@ def test_the_board_pack_puts_exceptions_first_and_holds_the_narrative(world, man
     assert pack.snapshot["priorities"][0]["summary"] == "Retail crime <b>fell</b> after Shopwatch."
     assert pack.snapshot["priorities"][1]["rag"] == "green"
     assert pack.snapshot["actions"][0]["description"] == "Report on night-time economy"
-    assert pack.snapshot["funded_projects"] is None
+    assert pack.snapshot["funded_projects"] == []  # partnership A funds no projects
     services.board_pack_publish(actor=manager, pack=pack)
     with pytest.raises(services.ReturnNotAllowed, match="published"):
         services.board_pack_generate(actor=manager, reporting_round=reporting_round)
