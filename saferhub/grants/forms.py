@@ -13,6 +13,7 @@ from django.utils import timezone
 from saferhub.accounts.models import User
 from saferhub.design_system.filters import pounds
 from saferhub.design_system.widgets import DateInput
+from saferhub.grants import selectors
 from saferhub.grants.models import Application, ApplicationSection
 from saferhub.grants.selectors import PlanChoices
 from saferhub.grants.services import CriterionSpec
@@ -46,7 +47,12 @@ class PoundsField(forms.CharField):
             amount = Decimal(text)
         except InvalidOperation:
             raise forms.ValidationError("Enter an amount in pounds, like 12000 or 12,000.50") from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        if not amount.is_finite():
+            raise forms.ValidationError("Enter an amount in pounds, like 12000 or 12,000.50")
+        # Checked before quantizing, which cannot hold more digits than the context allows ("1e30").
+        if amount * 100 > self.maximum_pence:
+            raise forms.ValidationError(f"Enter an amount of {pounds(self.maximum_pence)} or less")
+        if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(
                 "Enter an amount in pounds and pence, with no more than 2 decimal places"
             )
@@ -108,6 +114,18 @@ class FundForm(forms.Form):
         self.fields["served"].queryset = partnership.children.order_by("name")  # type: ignore[attr-defined]
         if not partnership.children.exists():
             del self.fields["served"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("name")
+            and data.get("financial_year")
+            and selectors.fund_named(self.partnership, data["name"], data["financial_year"])
+        ):
+            self.add_error(
+                "name", "The partnership has a fund of this name for that year already: name this one apart"
+            )
+        return data
 
 
 class RoundForm(forms.Form):
@@ -183,6 +201,10 @@ class RoundForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         opens, closes = data.get("opens_on"), data.get("closes_on")
+        for field, day in (("opens_on", opens), ("closes_on", closes)):
+            if day and not 2000 <= day.year <= 2100:
+                self.add_error(field, "Enter a date between the years 2000 and 2100")
+                opens = closes = None
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The round closes on or after the day it opens")
         if all(f"weight_{key}" in data for key, _, _ in STANDARD_CRITERIA) and not self.criteria(data):

@@ -3,8 +3,9 @@ left. Pure arithmetic on integers, so every total reconciles to the penny; `sele
 from the records.
 
 An award holds its money against the fund from the offer: what it grants (as offered, plus the variations
-approved) less what was clawed back. A declined offer holds nothing. A closed award holds only what was
-paid and kept: its unpaid instalments go back to the fund.
+approved) less what was clawed back. A declined offer, and an offer not accepted by its date, hold nothing
+(giving a lapsed offer longer takes the money again, if the fund still has it). A closed award holds only
+what was paid and kept: its unpaid instalments go back to the fund.
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class AwardMoney:
     paid: int
     spent: int
     clawed_back: int
+    lapsed: bool = False
 
     @property
     def granted(self) -> int:
@@ -29,7 +31,7 @@ class AwardMoney:
     @property
     def committed(self) -> int:
         """What the award holds of the fund's money."""
-        if self.status == AwardStatus.DECLINED:
+        if self.status == AwardStatus.DECLINED or self.lapsed:
             return 0
         if self.status == AwardStatus.CLOSED:
             return self.paid - self.clawed_back

@@ -43,6 +43,11 @@ def funds_of(partnership: Partnership) -> models.QuerySet[Fund]:
     return Fund.objects.filter(partnership=partnership)
 
 
+def fund_named(partnership: Partnership, name: str, financial_year: int) -> bool:
+    """Whether the partnership has a fund of this name (in any case) for that year."""
+    return funds_of(partnership).filter(name__iexact=name, financial_year=financial_year).exists()
+
+
 def fund_in(partnership: Partnership, public_id: Any) -> Fund:
     try:
         return funds_of(partnership).get(public_id=public_id)
@@ -104,6 +109,7 @@ def award_money_of(awards: models.QuerySet[Award]) -> dict[int, AwardMoney]:
     paid = _sums_by_award(Instalment, awards, paid_on__isnull=False)
     spent = _sums_by_award(Spend, awards)
     clawed_back = _sums_by_award(Clawback, awards)
+    today = timezone.localdate()
     return {
         award_id: AwardMoney(
             status=status,
@@ -112,8 +118,11 @@ def award_money_of(awards: models.QuerySet[Award]) -> dict[int, AwardMoney]:
             paid=paid[award_id],
             spent=spent[award_id],
             clawed_back=clawed_back[award_id],
+            lapsed=status == AwardStatus.OFFERED and respond_by < today,
         )
-        for award_id, status, offered in awards.values_list("pk", "status", "amount_pence")
+        for award_id, status, offered, respond_by in awards.values_list(
+            "pk", "status", "amount_pence", "respond_by"
+        )
     }
 
 
@@ -162,10 +171,17 @@ def application_scores(grant_round: GrantRound) -> dict[int, ApplicationScores]:
     criteria = {c.pk: c for c in grant_round.criteria.all()}
     most = sum(c.weight * c.max_score for c in criteria.values())
     by_assessor: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    scored: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for application_id, assessor_id, criterion_id, score in Score.objects.filter(
         application__grant_round=grant_round
     ).values_list("application_id", "assessor_id", "criterion_id", "score"):
         by_assessor[application_id][assessor_id] += criteria[criterion_id].weight * score
+        scored[application_id][assessor_id] += 1
+    # An assessor part-way through counts once they have scored every criterion, not before.
+    for application_id, assessors in scored.items():
+        for assessor_id, count in assessors.items():
+            if count < len(criteria):
+                del by_assessor[application_id][assessor_id]
     moderated: dict[int, int] = defaultdict(int)
     for application_id, criterion_id, score in ModeratedScore.objects.filter(
         application__grant_round=grant_round
@@ -190,8 +206,15 @@ def application_scores(grant_round: GrantRound) -> dict[int, ApplicationScores]:
     return scores
 
 
-def applications_of_round(grant_round: GrantRound) -> models.QuerySet[Application]:
-    return grant_round.applications.select_related("organisation").order_by("title")
+def applications_of_round(grant_round: GrantRound, user: Actor) -> models.QuerySet[Application]:
+    """The round's submitted applications (a draft is still the applicant's own), less any the person has
+    declared a conflict with."""
+    return (
+        grant_round.applications.exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        .exclude(conflicts__assessor_id=user.pk)
+        .select_related("organisation")
+        .order_by("title")
+    )
 
 
 def round_for(user: Actor, partnership: Partnership, public_id: Any) -> GrantRound:

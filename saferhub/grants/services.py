@@ -2,8 +2,9 @@
 offers, payments, variations, spend, claw-back and closing. Each runs in one transaction with its audit
 event; a lifecycle step goes through the workflow engine (workflows.py), which records it.
 
-Money is whole pence. A service that commits or pays money locks the fund's row first, so that two offers
-made at once cannot together exceed what is left.
+Money is whole pence. A service that commits money (an offer, a variation, giving a lapsed offer longer)
+locks the fund's row first, so that two at once cannot together exceed what is left; one that pays or
+claws back locks the award's.
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from saferhub.accounts.models import User
@@ -110,6 +111,7 @@ def round_create(
     pass_mark_percent: int | None = None,
     assessors: Iterable[User] = (),
 ) -> GrantRound:
+    assessors = list(assessors)
     if closes_at <= opens_at:
         raise GrantRefused("A round closes after it opens")
     if not criteria:
@@ -132,7 +134,10 @@ def round_create(
                     else pass_mark_percent
                 ),
             },
-            context={"criteria": [criterion.name for criterion in criteria]},
+            context={
+                "criteria": [criterion.name for criterion in criteria],
+                "assessors": sorted(str(person) for person in assessors),
+            },
         )
         Criterion.objects.bulk_create(
             Criterion(
@@ -298,8 +303,21 @@ def conflict_declare(*, actor: User, application: Application, reason: str) -> C
         raise GrantRefused("Only an assessor of this round can declare a conflict with its applications")
     if not reason.strip():
         raise GrantRefused("Say what the conflict is")
+    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE):
+        raise GrantRefused(
+            f"This application is {application.get_status_display().lower()}: a conflict is declared before "
+            "it is moderated"
+        )
     with transaction.atomic():
-        Score.objects.filter(application=application, assessor=actor).delete()
+        withdrawn = Score.objects.filter(application=application, assessor=actor)
+        if withdrawn.exists():
+            audit_event_record(
+                actor=actor,
+                verb=AuditVerb.DELETED,
+                target=application,
+                context={"scores withdrawn": sorted(withdrawn.values_list("criterion__name", flat=True))},
+            )
+            withdrawn.delete()
         existing = ConflictOfInterest.objects.filter(application=application, assessor=actor).first()
         if existing is not None:
             return existing
@@ -397,6 +415,10 @@ def award_offer(
 ) -> Award:
     """Offer an approved application its grant, paid in `instalments` ((pence, after which quarter's return
     is accepted; None on acceptance)), which add up to the award. Never more than the fund has left."""
+    if amount_pence <= 0:
+        raise GrantRefused("An award is more than £0.00")
+    if any(quarter is not None and not 1 <= quarter <= 4 for _, quarter in instalments):
+        raise GrantRefused("An instalment is paid on acceptance or after the report of Q1, Q2, Q3 or Q4")
     if sum(pence for pence, _ in instalments) != amount_pence:
         raise GrantRefused(
             f"The instalments add up to {pounds(sum(p for p, _ in instalments))}, not the award's "
@@ -424,8 +446,10 @@ def award_offer(
 
 
 def offer_extend(*, actor: Actor | None, award: Award, respond_by: dt.date) -> Award:
-    """Give the applicant longer to accept an offer, lapsed or not, while it is still an offer."""
+    """Give the applicant longer to accept an offer. A lapsed offer held no money, so giving it longer takes
+    the money again: only if the fund still has it."""
     with transaction.atomic():
+        Fund.objects.select_for_update().get(pk=award.application.grant_round.fund_id)
         locked = Award.objects.select_for_update().get(pk=award.pk)
         _require_manager(actor, locked)
         if locked.status != AwardStatus.OFFERED:
@@ -434,6 +458,13 @@ def offer_extend(*, actor: Actor | None, award: Award, respond_by: dt.date) -> A
             )
         if respond_by < timezone.localdate():
             raise GrantRefused("Give a date from today on")
+        if selectors.award_money(locked).lapsed:
+            remaining = selectors.fund_money(locked.application.grant_round.fund).remaining
+            if locked.amount_pence > remaining:
+                raise GrantRefused(
+                    f"The offer lapsed and its money went back to the fund, which has {pounds(remaining)} "
+                    f"left, less than the {pounds(locked.amount_pence)} offered"
+                )
         audited_update(actor=actor, record=locked, values={"respond_by": respond_by})
         deadline_reschedule(record=locked, name=OFFER_RESPONSE, due_on=respond_by)
     return locked
@@ -516,8 +547,14 @@ def variation_decide(*, actor: Actor | None, variation: Variation, approve: bool
         locked = Variation.objects.select_for_update().get(pk=variation.pk)
         if locked.status != VariationStatus.REQUESTED:
             raise GrantRefused(f"This variation was {locked.get_status_display().lower()} already")
+        if approve and award.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
+            raise GrantRefused(
+                f"This award is {award.get_status_display().lower()}: a variation is approved only while "
+                "it runs"
+            )
         if approve:
             _variation_affordable(award, locked.amount_pence)
+            _instalments_vary(award, locked.amount_pence)
         audited_update(
             actor=actor,
             record=locked,
@@ -529,6 +566,26 @@ def variation_decide(*, actor: Actor | None, variation: Variation, approve: bool
             },
         )
     return locked
+
+
+def _instalments_vary(award: Award, change: int) -> None:
+    """Keep the payment schedule adding up to what the award grants: an increase is paid as an instalment
+    of its own on approval; a reduction comes off the unpaid instalments, the last first."""
+    if change > 0:
+        position = (award.instalments.aggregate(last=models.Max("position"))["last"] or 0) + 1
+        Instalment.objects.create(award=award, position=position, amount_pence=change)
+        return
+    to_take = -change
+    for instalment in award.instalments.filter(paid_on__isnull=True).order_by("-position"):
+        if to_take == 0:
+            break
+        taken = min(instalment.amount_pence, to_take)
+        to_take -= taken
+        if taken == instalment.amount_pence:
+            instalment.delete()
+        else:
+            instalment.amount_pence -= taken
+            instalment.save(update_fields=["amount_pence", "updated_at"])
 
 
 def _variation_affordable(award: Award, change: int) -> None:
@@ -548,8 +605,9 @@ def _variation_affordable(award: Award, change: int) -> None:
 
 
 def spend_record(*, actor: Actor | None, award: Award, period: str, spend: Mapping[BudgetLine, int]) -> None:
-    """What the project spent in a period against each budget line (a return's figures, or the final
-    report's), replacing what that period said before."""
+    """Record what the project spent in a period against each budget line, replacing what that period said
+    before: an accepted quarterly report's spend, or a manager's correction at reconciliation. The project
+    itself reports spend only through its reports, which a manager accepts."""
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if actor is None or not (
@@ -635,6 +693,16 @@ def project_returns_open(
     )
 
 
+# The fields each section of a project report owns: nothing else of the report is written through them.
+PROJECT_RETURN_FIELDS = {
+    ProjectReturnSection.PROGRESS: ("progress",),
+    ProjectReturnSection.FIGURES: ("figures",),
+    ProjectReturnSection.SPEND: ("spend",),
+    ProjectReturnSection.CASE_STUDY: ("case_study",),
+    ProjectReturnSection.RISKS: ("risks",),
+}
+
+
 def project_return_section_save(
     *,
     actor: Actor | None,
@@ -642,22 +710,24 @@ def project_return_section_save(
     section: ProjectReturnSection,
     values: Mapping[str, Any],
 ) -> list[str]:
-    """Save a section of a project's report. The figures are keyed by the project's own outcomes and the
-    spend (whole pence, none negative) by its own budget lines; anything else is refused."""
+    """Save a section of a project's report: the funded organisation (or a manager) only. The figures are
+    keyed by the project's own outcomes and the spend (whole pence, none negative) by its own budget lines;
+    anything else is refused."""
+    if actor is None or not actor.has_perm("grants.report", project_return):
+        raise GrantRefused("Only the funded organisation or the partnership's managers fill in its reports")
     application = project_return.award.application
+    owned = {field: values[field] for field in PROJECT_RETURN_FIELDS[section]}
     if section == ProjectReturnSection.FIGURES:
         outcomes = {str(key) for key in application.outcomes.values_list("public_id", flat=True)}
-        if set(values["figures"]) - outcomes:
+        if set(owned["figures"]) - outcomes:
             raise GrantRefused("Give figures only for the project's own outcomes")
     if section == ProjectReturnSection.SPEND:
         lines = {str(key) for key in application.budget_lines.values_list("public_id", flat=True)}
-        if set(values["spend"]) - lines:
+        if set(owned["spend"]) - lines:
             raise GrantRefused("Give spend only against the project's own budget lines")
-        if any(int(pence) < 0 for pence in values["spend"].values()):
-            raise GrantRefused("Spend cannot be less than £0.00")
-    return reporting.section_save(
-        actor=actor, record=project_return, section=section.value, values=dict(values)
-    )
+        if any(not isinstance(pence, int) or pence < 0 for pence in owned["spend"].values()):
+            raise GrantRefused("Give each line's spend in whole pence, £0.00 or more")
+    return reporting.section_save(actor=actor, record=project_return, section=section.value, values=owned)
 
 
 def project_return_accept(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.accounts.requests import SignedInRequest
+from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.views import form_page
 from saferhub.grants import checks, forms, selectors, services
 from saferhub.grants.models import Application, ApplicationSection, ApplicationStatus
@@ -104,7 +105,10 @@ def round_new(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpRespons
 def round_detail(request: SignedInRequest, slug: str, grant_round_id: UUID) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     grant_round = selectors.round_for(request.user, partnership, grant_round_id)
-    scores = selectors.application_scores(grant_round)
+    audit_record_viewed(actor=request.user, target=grant_round)
+    # Assessors score alone: the scores so far, and the recommendation, are for the managers.
+    can_manage = request.user.has_perm(MANAGE, grant_round)
+    scores = selectors.application_scores(grant_round) if can_manage else {}
     return render(
         request,
         "grants/round.html",
@@ -114,7 +118,10 @@ def round_detail(request: SignedInRequest, slug: str, grant_round_id: UUID) -> H
             "fund": grant_round.fund,
             "criteria": grant_round.criteria.all(),
             "assessors": grant_round.assessors.order_by("full_name"),
-            "applications": [(a, scores[a.pk]) for a in selectors.applications_of_round(grant_round)],
+            "applications": [
+                (a, scores.get(a.pk)) for a in selectors.applications_of_round(grant_round, request.user)
+            ],
+            "can_manage": can_manage,
         },
     )
 

@@ -194,7 +194,9 @@ def test_a_quarterly_return_from_draft_to_the_board_pack(page: Page, axe, transa
     expect(summary_table.locator("tbody tr").first).to_contain_text("Business Crime")
     expect(summary_table.locator("tbody tr").first).to_contain_text("Amber")
     expect(page.locator("main")).to_contain_text(NARRATIVE)
-    expect(page.get_by_test_id("funded-projects")).to_contain_text("once the grants module exists")
+    expect(page.get_by_test_id("funded-projects")).to_contain_text(
+        "records no funded projects for this financial year"
+    )
     axe.check(page)
     check_reflow_at_320(page, axe)
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -16,10 +17,13 @@ from saferhub.grants.models import (
     Award,
     AwardStatus,
     Decision,
+    ProjectReturnSection,
     Score,
 )
+from saferhub.grants.returns import PROJECT_RETURN
 from saferhub.grants.tests.conftest import application_complete, quarter_reported
 from saferhub.grants.workflows import GrantRefused
+from saferhub.reporting import services as reporting
 from saferhub.workflow.selectors import deadlines_due
 
 
@@ -289,3 +293,124 @@ def test_only_the_partnerships_managers_pay(funding, world, manager):
                 actor=someone, instalment=award.instalments.get(), paid_on=timezone.localdate()
             )
     assert selectors.fund_money(funding.grant_round.fund).paid == 0
+
+
+def test_an_offer_not_accepted_by_its_date_gives_its_money_back_and_longer_takes_it_again(
+    funding, world, manager
+):
+    application = approved(funding, world, manager)
+    respond_by = timezone.localdate() + dt.timedelta(days=3)
+    award = services.award_offer(
+        actor=manager,
+        application=application,
+        amount_pence=1_000_000,
+        instalments=[(1_000_000, None)],
+        respond_by=respond_by,
+    )
+    fund = funding.grant_round.fund
+    with time_machine.travel(respond_by + dt.timedelta(days=1)):
+        assert selectors.fund_money(fund).committed == 0
+        fund.total_pence = 500_000
+        fund.save()
+        with pytest.raises(GrantRefused, match=r"which has £5,000.00 left, less than the £10,000.00 offered"):
+            services.offer_extend(actor=manager, award=award, respond_by=respond_by + dt.timedelta(days=14))
+        fund.total_pence = 5_000_000
+        fund.save()
+        services.offer_extend(actor=manager, award=award, respond_by=respond_by + dt.timedelta(days=14))
+        assert selectors.fund_money(fund).committed == 1_000_000
+        assert services.award_respond(actor=funding.applicant, award=award, accept=True).status == "accepted"
+
+
+def test_a_variation_keeps_the_payment_schedule_adding_up_to_the_award(funding, world, manager):
+    award = services.award_offer(
+        actor=manager,
+        application=approved(funding, world, manager),
+        amount_pence=1_000_000,
+        instalments=[(500_000, None), (300_000, 1), (200_000, 2)],
+    )
+    award = services.award_respond(actor=funding.applicant, award=award, accept=True)
+    services.instalment_pay(
+        actor=manager, instalment=award.instalments.get(position=1), paid_on=timezone.localdate()
+    )
+    less = services.variation_request(
+        actor=funding.applicant, award=award, description="Fewer sessions", amount_pence=-350_000
+    )
+    services.variation_decide(actor=manager, variation=less, approve=True, reason="Agreed")
+    assert [(i.position, i.amount_pence) for i in award.instalments.all()] == [(1, 500_000), (2, 150_000)]
+    more = services.variation_request(
+        actor=funding.applicant, award=award, description="A summer week", amount_pence=80_000
+    )
+    services.variation_decide(actor=manager, variation=more, approve=True, reason="Agreed")
+    assert (
+        sum(i.amount_pence for i in award.instalments.all())
+        == selectors.award_money(award).granted
+        == 730_000
+    )
+
+
+def test_a_conflict_cannot_be_declared_once_the_application_is_moderated(funding, world, manager):
+    application = approved(funding, world, manager)
+    with pytest.raises(GrantRefused, match="a conflict is declared before it is moderated"):
+        services.conflict_declare(actor=funding.assessors[0], application=application, reason="Late")
+    assert Score.objects.filter(application=application, assessor=funding.assessors[0]).count() == 2
+
+
+def test_only_the_funded_organisation_or_a_manager_fills_in_a_project_report(funding, world, manager):
+    award = services.award_offer(
+        actor=manager,
+        application=approved(funding, world, manager),
+        amount_pence=1_000_000,
+        instalments=[(1_000_000, None)],
+    )
+    award = services.award_respond(actor=funding.applicant, award=award, accept=True)
+    fund = funding.grant_round.fund
+    reporting_round, _ = services.project_returns_open(
+        actor=manager, fund=fund, financial_year=fund.financial_year, quarter=1, due_on=dt.date(2026, 7, 31)
+    )
+    report = reporting_round.returns.get()
+    for someone in (funding.other_applicant, funding.assessors[0]):
+        with pytest.raises(GrantRefused, match="Only the funded organisation"):
+            services.project_return_section_save(
+                actor=someone,
+                project_return=report,
+                section=ProjectReturnSection.PROGRESS,
+                values={"progress": "x"},
+            )
+    line = award.application.budget_lines.first()
+    with pytest.raises(GrantRefused, match="whole pence"):
+        services.project_return_section_save(
+            actor=funding.applicant,
+            project_return=report,
+            section=ProjectReturnSection.SPEND,
+            values={"spend": {str(line.public_id): "12.50"}},
+        )
+    services.project_return_section_save(
+        actor=funding.applicant,
+        project_return=report,
+        section=ProjectReturnSection.PROGRESS,
+        values={"progress": "Going well", "status": "accepted"},  # only the section's own field is written
+    )
+    report.refresh_from_db()
+    assert (report.progress, report.status) == ("Going well", "draft")
+
+
+def test_a_project_reports_emails_render_with_a_link(
+    funding, world, manager, django_capture_on_commit_callbacks
+):
+    award = services.award_offer(
+        actor=manager,
+        application=approved(funding, world, manager),
+        amount_pence=1_000_000,
+        instalments=[(1_000_000, None)],
+    )
+    services.award_respond(actor=funding.applicant, award=award, accept=True)
+    fund = funding.grant_round.fund
+    due = timezone.localdate() + dt.timedelta(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_returns_open(
+            actor=manager, fund=fund, financial_year=fund.financial_year, quarter=3, due_on=due
+        )
+        assert reporting.reminders_send(kind=PROJECT_RETURN, today=timezone.localdate()) == 1
+    [email] = mail.outbox
+    assert email.to == [funding.applicant.email] and "project report is due soon" in email.subject
+    assert "/funding/" in email.body

@@ -107,9 +107,7 @@ def apply(step: tuple, project: Project, manager) -> bool:
         services.variation_decide(actor=manager, variation=variation, approve=values[2], reason="Decided")
     elif kind == "spend":
         line = project.application.budget_lines.get()
-        services.spend_record(
-            actor=project.applicant, award=award, period=f"Q{values[2]}", spend={line: values[1]}
-        )
+        services.spend_record(actor=manager, award=award, period=f"Q{values[2]}", spend={line: values[1]})
     elif kind in ("report", "close") and award.status != AwardStatus.ACCEPTED:
         return False
     elif kind == "report":

@@ -50,7 +50,7 @@ def test_an_amount_that_is_not_money_is_refused_on_its_field_and_nothing_is_save
         ("12.345", "no more than 2 decimal places"),
         ("-5", "Enter an amount of £0.00 or more"),
         ("=1+1", "Enter an amount in pounds"),
-        ("NaN", "Enter an amount in pounds and pence"),
+        ("NaN", "Enter an amount in pounds, like 12000"),
     ]:
         response = client.post(
             "/p/alpha/funding/funds/new/",
@@ -143,7 +143,7 @@ def test_the_round_page_shows_each_applications_scores_against_an_independent_su
     )
     services.moderation_record(actor=manager, application=application, agreed={fit: (4, ""), value: (2, "")})
     page = (
-        sign_in("grant_assessor")
+        sign_in("partnership_manager")
         .get(f"/p/alpha/funding/rounds/{funding.grant_round.public_id}/")
         .content.decode()
     )
@@ -158,3 +158,77 @@ def test_a_round_is_hidden_from_staff_who_neither_manage_nor_assess_it(funding, 
     assert sign_in("analyst").get(url).status_code == 404
     assert sign_in("other_manager").get(url).status_code == 404
     assert sign_in("partnership_manager").get(url).status_code == 200
+
+
+def test_an_assessor_sees_the_submitted_applications_without_the_scores_and_not_one_they_conflict_with(
+    funding, world, sign_in, manager
+):
+    services.application_submit(actor=funding.applicant, application=application_complete(funding, world))
+    conflicted = services.application_submit(
+        actor=funding.applicant, application=application_complete(funding, world)
+    )
+    application_complete(funding, world)  # a draft, never submitted
+    services.eligibility_decide(actor=manager, application=conflicted, eligible=True)
+    services.conflict_declare(
+        actor=world.people["grant_assessor"], application=conflicted, reason="My charity"
+    )
+    url = f"/p/alpha/funding/rounds/{funding.grant_round.public_id}/"
+    page = sign_in("grant_assessor").get(url).content.decode()
+    rows = page.split('data-testid="applications"')[1].split("</table>")[0]
+    assert (
+        rows.count("Safer streets after school") == 1
+    )  # one submitted; not the conflicted one nor the draft
+    assert "Assessors' mean" not in page and "Recommendation" not in page
+    assert AuditEvent.objects.filter(
+        verb=AuditVerb.VIEWED,
+        actor=world.people["grant_assessor"],
+        target_id=str(funding.grant_round.public_id),
+    ).exists()
+
+
+def test_a_second_fund_of_the_same_name_and_year_is_refused_on_its_field(world, sign_in):
+    FundFactory(partnership=world.a, name="Locality fund", financial_year=2026)
+    response = sign_in("partnership_manager").post(
+        "/p/alpha/funding/funds/new/",
+        {
+            "name": "locality FUND",
+            "funder": "F",
+            "accountable_body": "F",
+            "financial_year": "2026",
+            "total_pence": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert "The partnership has a fund of this name for that year already" in response.content.decode()
+    assert Fund.objects.count() == 1
+
+
+def test_an_amount_too_large_to_hold_or_a_date_out_of_range_is_an_error_not_a_crash(world, sign_in):
+    client = sign_in("partnership_manager")
+    response = client.post(
+        "/p/alpha/funding/funds/new/",
+        {
+            "name": "F",
+            "funder": "F",
+            "accountable_body": "F",
+            "financial_year": "2026",
+            "total_pence": "1e30",
+        },
+    )
+    assert response.status_code == 400 and "or less" in response.content.decode()
+    fund = FundFactory(partnership=world.a)
+    response = client.post(
+        f"/p/alpha/funding/funds/{fund.public_id}/rounds/new/",
+        {
+            "title": "Far future",
+            "opens_on": "2026-12-01",
+            "closes_on": "9999-12-31",
+            "eligibility": "Anyone.",
+            "max_award_pence": "1000",
+            "pass_mark_percent": "65",
+            "weight_alignment": "1",
+            **{f"weight_{key}": "0" for key in ("impact", "value", "sustainability", "equality")},
+        },
+    )
+    assert response.status_code == 400
+    assert "Enter a date between the years 2000 and 2100" in response.content.decode()
