@@ -66,7 +66,7 @@ def section_form(section: ApplicationSection) -> Any:
     """A valid form for each section of the application's task list."""
 
     def data(w: Any) -> dict[str, Any]:
-        return {
+        forms: dict[str, dict[str, Any]] = {
             ApplicationSection.ORGANISATION: {
                 "registered_number": "1234567",
                 "address": "1 High Street, Alpha AB1 2CD",
@@ -88,7 +88,8 @@ def section_form(section: ApplicationSection) -> Any:
                 "confirmed_1": "yes",
             },
             ApplicationSection.QUESTIONS: {"q1": "Through the schools."},
-        }[section]
+        }
+        return forms[section]
 
     return data
 
