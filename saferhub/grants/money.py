@@ -38,11 +38,6 @@ class AwardMoney:
         return self.granted - self.clawed_back
 
     @property
-    def unpaid(self) -> int:
-        """What is still to be paid of what it holds."""
-        return max(self.committed - (self.paid - self.clawed_back), 0)
-
-    @property
     def unspent(self) -> int:
         """Money paid that the project has neither spent nor paid back: what a claw-back may recover."""
         return max(self.paid - self.spent - self.clawed_back, 0)
