@@ -11,7 +11,7 @@ from django.utils import timezone
 from saferhub.accounts.models import User
 from saferhub.core.registry import DemoRun, DemoStage
 from saferhub.grants import services
-from saferhub.grants.forms import STANDARD_CRITERIA
+from saferhub.grants.forms.funds import STANDARD_CRITERIA
 from saferhub.grants.models import (
     Application,
     ApplicationSection,

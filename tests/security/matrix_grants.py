@@ -6,14 +6,33 @@ from typing import Any
 
 from django.utils import timezone
 
-from saferhub.grants.forms import STANDARD_CRITERIA
-from saferhub.grants.models import ApplicationSection, ApplicationStatus, Award
+from saferhub.grants.forms.funds import STANDARD_CRITERIA
+from saferhub.grants.models import (
+    ApplicationSection,
+    ApplicationStatus,
+    Award,
+    AwardStatus,
+    Instalment,
+    ProjectReturn,
+    ProjectReturnRound,
+    Variation,
+)
 from saferhub.grants.tests.factories import (
     ApplicantMemberFactory,
     ApplicationFactory,
     CriterionFactory,
     FundFactory,
     GrantRoundFactory,
+)
+from tests.security import (
+    matrix_grants_api,
+    matrix_grants_applicant_awards,
+    matrix_grants_assessing,
+    matrix_grants_awards,
+    matrix_grants_exports,
+    matrix_grants_invitations,
+    matrix_grants_open_data,
+    matrix_grants_project_reports,
 )
 from tests.security.matrix_words import (
     API_READS,
@@ -114,6 +133,14 @@ MATRIX: dict[str, Expect] = {
     # The JSON API: the funds and their money, read as the pages show them.
     "api-1.0.0:fund_list": Expect(API_READS, auth="token"),
     "api-1.0.0:fund_detail": Expect(API_READS, auth="token"),
+    **matrix_grants_assessing.MATRIX,
+    **matrix_grants_awards.MATRIX,
+    **matrix_grants_applicant_awards.MATRIX,
+    **matrix_grants_project_reports.MATRIX,
+    **matrix_grants_exports.MATRIX,
+    **matrix_grants_invitations.MATRIX,
+    **matrix_grants_open_data.MATRIX,
+    **matrix_grants_api.MATRIX,
 }
 
 # URL kwarg -> the key of the record in world.records[owner] ("a" or "b") that fills it.
@@ -121,6 +148,12 @@ RECORD_KWARGS: dict[str, str] = {
     "fund_id": "fund",
     "grant_round_id": "round",
     "application_id": "application",
+    "award_id": "award",
+    "instalment_id": "instalment",
+    "variation_id": "variation",
+    "report_round_id": "report_round",
+    "project_return_id": "project_return",
+    "organisation_id": "applicant_organisation",
 }
 
 
@@ -142,6 +175,33 @@ def records(world: Any) -> None:
             status=ApplicationStatus.APPROVED,
         )
         award = Award.objects.create(
-            application=application, amount_pence=1_000_000, respond_by=timezone.localdate()
+            application=application,
+            amount_pence=1_000_000,
+            respond_by=timezone.localdate(),
+            status=AwardStatus.ACCEPTED,
         )
-        records.update({"fund": fund, "round": grant_round, "application": application, "award": award})
+        instalment = Instalment.objects.create(award=award, position=1, amount_pence=1_000_000)
+        variation = Variation.objects.create(
+            award=award, description="A later end", requested_by=applicant.user
+        )
+        report_round = ProjectReturnRound.objects.create(
+            fund=fund,
+            partnership=fund.partnership,
+            financial_year=2026,
+            quarter=1,
+            due_on=timezone.localdate() + dt.timedelta(days=14),
+        )
+        project_return = ProjectReturn.objects.create(reporting_round=report_round, award=award)
+        records.update(
+            {
+                "fund": fund,
+                "round": grant_round,
+                "application": application,
+                "applicant_organisation": applicant.organisation,
+                "award": award,
+                "instalment": instalment,
+                "variation": variation,
+                "report_round": report_round,
+                "project_return": project_return,
+            }
+        )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from markupsafe import escape
 
 from saferhub.grants import services
-from saferhub.grants.forms import NO_ORGANISATION
+from saferhub.grants.forms.applying import NO_ORGANISATION
 from saferhub.grants.models import Application, ApplicationSection, ApplicationStatus
 from saferhub.grants.tests.factories import ApplicantMemberFactory, FundFactory, GrantRoundFactory
 

@@ -1,0 +1,1 @@
+"""The funding forms. They validate only: the services write."""

@@ -1,0 +1,126 @@
+"""The partnership's funding pages: its funds and what their money is doing, and each fund's rounds. And the
+pages of the people applying for funding, outside any partnership: the open rounds, and their organisations'
+applications, filled in section by section, checked and submitted."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from saferhub.accounts.requests import SignedInRequest
+from saferhub.audit.services import audit_record_viewed
+from saferhub.design_system.views import form_page
+from saferhub.grants import selectors, services
+from saferhub.grants.forms import funds as forms
+from saferhub.partnerships.models import Role
+from saferhub.partnerships.permissions import partnership_for_action, require_permission
+from saferhub.partnerships.selectors import partnership_for, people_with_role_in
+
+MANAGE = "grants.manage"
+
+
+@login_required
+def index(request: SignedInRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    funds = list(selectors.funds_of(partnership))
+    return render(
+        request,
+        "grants/index.html",
+        {
+            "partnership": partnership,
+            "funds": [(fund, selectors.fund_money(fund)) for fund in funds],
+            "can_manage": request.user.has_perm(MANAGE, partnership),
+        },
+    )
+
+
+@login_required
+def fund_new(request: SignedInRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for_action(request.user, slug, MANAGE)
+    form = forms.FundForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        fund = services.fund_create(actor=request.user, partnership=partnership, **form.cleaned_data)
+        messages.success(request, f"Fund ‘{fund.name}’ set up")
+        return redirect("grants:fund", slug=slug, fund_id=fund.public_id)
+    return form_page(
+        request,
+        form,
+        title="Set up a fund",
+        caption=partnership.name,
+        submit_text="Set up the fund",
+        cancel_url=reverse("grants:index", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def fund_detail(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    fund = selectors.fund_in(partnership, fund_id)
+    return render(
+        request,
+        "grants/fund.html",
+        {
+            "partnership": partnership,
+            "fund": fund,
+            "money": selectors.fund_money(fund),
+            "rounds": selectors.rounds_of(fund),
+            "awards": selectors.awards_with_money(fund),
+            "can_manage": request.user.has_perm(MANAGE, partnership),
+        },
+    )
+
+
+@login_required
+def round_new(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    fund = selectors.fund_in(partnership, fund_id)
+    require_permission(request.user, MANAGE, fund)
+    form = forms.RoundForm(
+        request.POST or None, assessors=people_with_role_in(partnership, Role.GRANT_ASSESSOR)
+    )
+    if request.method == "POST" and form.is_valid():
+        grant_round = services.round_create(actor=request.user, fund=fund, **form.round_values())
+        messages.success(request, f"Round ‘{grant_round.title}’ set up")
+        return redirect("grants:round", slug=slug, grant_round_id=grant_round.public_id)
+    return form_page(
+        request,
+        form,
+        title="Set up a round",
+        caption=fund.name,
+        submit_text="Set up the round",
+        cancel_url=reverse("grants:fund", args=[slug, fund.public_id]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def round_detail(request: SignedInRequest, slug: str, grant_round_id: UUID) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    grant_round = selectors.round_for(request.user, partnership, grant_round_id)
+    audit_record_viewed(actor=request.user, target=grant_round)
+    # Assessors score alone: the scores so far, and the recommendation, are for the managers.
+    can_manage = request.user.has_perm(MANAGE, grant_round)
+    scores = selectors.application_scores(grant_round) if can_manage else {}
+    return render(
+        request,
+        "grants/round.html",
+        {
+            "partnership": partnership,
+            "round": grant_round,
+            "fund": grant_round.fund,
+            "criteria": grant_round.criteria.all(),
+            "assessors": grant_round.assessors.order_by("full_name"),
+            "applications": [
+                (a, scores.get(a.pk)) for a in selectors.applications_of_round(grant_round, request.user)
+            ],
+            "can_manage": can_manage,
+        },
+    )
+
+
+def round_close(request: SignedInRequest, slug: str, grant_round_id: UUID) -> HttpResponse:
+    raise Http404  # Not built yet.
