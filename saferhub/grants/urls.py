@@ -39,8 +39,8 @@ urlpatterns = [
     path(base + "funds/new/", funds.fund_new, name="fund-new"),
     path(base + "funds/<uuid:fund_id>/", funds.fund_detail, name="fund"),
     path(base + "funds/<uuid:fund_id>/rounds/new/", funds.round_new, name="round-new"),
-    path(grant_round, funds.round_detail, name="round"),
-    path(grant_round + "close/", funds.round_close, name="round-close"),
+    path(grant_round, assessing.round_detail, name="round"),
+    path(grant_round + "close/", assessing.round_close, name="round-close"),
     path(grant_round + "invite/", invitations.round_invite, name="round-invite"),
     # Assessing an application: eligibility, conflicts, scores, moderation, the decision
     path(review, assessing.review, name="review"),

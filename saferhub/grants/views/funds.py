@@ -6,12 +6,11 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from saferhub.accounts.requests import SignedInRequest
-from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.views import form_page
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import funds as forms
@@ -95,32 +94,3 @@ def round_new(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpRespons
         cancel_url=reverse("grants:fund", args=[slug, fund.public_id]),
         partnership=partnership,
     )
-
-
-@login_required
-def round_detail(request: SignedInRequest, slug: str, grant_round_id: UUID) -> HttpResponse:
-    partnership = partnership_for(request.user, slug)
-    grant_round = selectors.round_for(request.user, partnership, grant_round_id)
-    audit_record_viewed(actor=request.user, target=grant_round)
-    # Assessors score alone: the scores so far, and the recommendation, are for the managers.
-    can_manage = request.user.has_perm(MANAGE, grant_round)
-    scores = selectors.application_scores(grant_round) if can_manage else {}
-    return render(
-        request,
-        "grants/round.html",
-        {
-            "partnership": partnership,
-            "round": grant_round,
-            "fund": grant_round.fund,
-            "criteria": grant_round.criteria.all(),
-            "assessors": grant_round.assessors.order_by("full_name"),
-            "applications": [
-                (a, scores.get(a.pk)) for a in selectors.applications_of_round(grant_round, request.user)
-            ],
-            "can_manage": can_manage,
-        },
-    )
-
-
-def round_close(request: SignedInRequest, slug: str, grant_round_id: UUID) -> HttpResponse:
-    raise Http404  # Not built yet.
