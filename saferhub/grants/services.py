@@ -610,10 +610,7 @@ def spend_record(*, actor: Actor | None, award: Award, period: str, spend: Mappi
     itself reports spend only through its reports, which a manager accepts."""
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
-        if actor is None or not (
-            actor.has_perm("grants.apply", locked) or actor.has_perm("grants.manage", locked)
-        ):
-            raise GrantRefused("Only the funded organisation or the partnership's managers record spend")
+        _require_manager(actor, locked)
         if locked.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
             raise GrantRefused("Spend is recorded only while the award is running")
         for line, pence in spend.items():
