@@ -588,3 +588,64 @@ class ProjectReturnStep(ReturnStepBase):
     @property
     def audit_partnership(self) -> Partnership:
         return self.project_return.audit_partnership
+
+
+class ApplicantInvitation(PublicRecord):
+    """A link emailed to bring a person in to apply for an organisation: a partnership manager's invitation
+    to a round, a colleague's invitation, or a voluntary group's own sign-up through a round's page.
+
+    The link's token is not stored: like a password-reset link it is a signature of this record
+    (selectors.invitations.invitation_tokens), so it expires with the project's password-reset links and
+    stops working once `used_at` is set. A sign-up keeps the group's details and the password's hash here
+    until the link proves the address: only then do the organisation and the account exist.
+    """
+
+    email = models.EmailField()
+    name_given = models.CharField(
+        max_length=200, help_text="The person's name as typed by whoever invited them, or by them signing up."
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="applicant_invitations",
+        help_text="Empty for a sign-up: the organisation is made once the address is confirmed.",
+    )
+    organisation_name = models.CharField(max_length=200, blank=True, help_text="A signing-up group's name.")
+    registered_number = models.CharField(
+        max_length=40, blank=True, help_text="A signing-up group's charity or company number."
+    )
+    password_hash = models.CharField(
+        max_length=128, blank=True, help_text="A signing-up person's password, hashed; cleared once used."
+    )
+    grant_round = models.ForeignKey(
+        GrantRound,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text="The round the person is sent to once they have accepted.",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.name_given} to apply for {self.organisation_title}"
+
+    @property
+    def organisation_title(self) -> str:
+        return self.organisation.name if self.organisation is not None else self.organisation_name
+
+    @property
+    def is_sign_up(self) -> bool:
+        return self.organisation_id is None
+
+    @property
+    def audit_partnership(self) -> Partnership | None:
+        return self.grant_round.fund.partnership if self.grant_round is not None else None

@@ -76,3 +76,18 @@ rules.add_perm("grants.score", rules.is_authenticated & assesses_its_round)
 # Seeing a round and its applications: the managers, and the round's assessors.
 rules.add_perm("grants.view_round", rules.is_authenticated & (manages | assesses_its_round))
 rules.add_perm("grants.declare_conflict", rules.is_authenticated & is_named_assessor)
+
+
+@rules.predicate
+def applies_for_organisation(user: Actor, organisation: Any) -> bool:
+    """A member of this applicant organisation."""
+    organisation_pk = getattr(organisation, "pk", None)
+    return (
+        user.is_authenticated
+        and organisation_pk is not None
+        and ApplicantMember.objects.filter(user_id=user.pk, organisation_id=organisation_pk).exists()
+    )
+
+
+# Inviting colleagues to work on the organisation's applications: its own members.
+rules.add_perm("grants.invite_colleagues", rules.is_authenticated & applies_for_organisation)

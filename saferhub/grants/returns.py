@@ -28,9 +28,8 @@ def _running_awards(reporting_round: ProjectReturnRound) -> Any:
 
 
 def _return_page(project_return: ProjectReturn) -> str:
-    # The project's own pages for its reports are not built yet (docs/grants.md): the emails send the
-    # applicant to their funding page until they are.
-    return reverse("grants:apply-home")
+    """The project's own page of its report (its task list), where the emails send the applicant."""
+    return reverse("grants:my-report", args=[project_return.public_id])
 
 
 PROJECT_RETURN = ReturnKind(

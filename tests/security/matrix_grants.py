@@ -24,18 +24,19 @@ from saferhub.grants.tests.factories import (
     FundFactory,
     GrantRoundFactory,
 )
-from tests.security import (
-    matrix_grants_api,
-    matrix_grants_applicant_awards,
-    matrix_grants_assessing,
-    matrix_grants_awards,
-    matrix_grants_exports,
-    matrix_grants_invitations,
-    matrix_grants_open_data,
-    matrix_grants_project_reports,
+from tests.security.grants_matrix import (
+    api,
+    applicant_awards,
+    assessing,
+    awards,
+    exports,
+    invitations,
+    open_data,
+    project_reports,
 )
 from tests.security.matrix_words import (
     API_READS,
+    APPLICANTS_ONLY,
     MANAGER_ONLY,
     MANAGES,
     READS,
@@ -45,10 +46,6 @@ from tests.security.matrix_words import (
     Row,
 )
 
-# An application is known only to its organisation's members, and none of the matrix's people applies for
-# an organisation: to all of them each page of A's application does not exist. (The applying tests let its
-# members in, and keep another organisation's out.)
-APPLICANTS_ONLY = Row(SIGN_IN, 404, 404, 404, 404, 404, 404, 404)
 # Starting an application to A's open round: whoever may read it is refused (400, saying why), as none of
 # them applies for an organisation.
 APPLIES_FOR_NO_ORGANISATION = Row(SIGN_IN, 400, 400, 400, 400, 400, 400, 400)
@@ -133,14 +130,14 @@ MATRIX: dict[str, Expect] = {
     # The JSON API: the funds and their money, read as the pages show them.
     "api-1.0.0:fund_list": Expect(API_READS, auth="token"),
     "api-1.0.0:fund_detail": Expect(API_READS, auth="token"),
-    **matrix_grants_assessing.MATRIX,
-    **matrix_grants_awards.MATRIX,
-    **matrix_grants_applicant_awards.MATRIX,
-    **matrix_grants_project_reports.MATRIX,
-    **matrix_grants_exports.MATRIX,
-    **matrix_grants_invitations.MATRIX,
-    **matrix_grants_open_data.MATRIX,
-    **matrix_grants_api.MATRIX,
+    **assessing.MATRIX,
+    **awards.MATRIX,
+    **applicant_awards.MATRIX,
+    **project_reports.MATRIX,
+    **exports.MATRIX,
+    **invitations.MATRIX,
+    **open_data.MATRIX,
+    **api.MATRIX,
 }
 
 # URL kwarg -> the key of the record in world.records[owner] ("a" or "b") that fills it.

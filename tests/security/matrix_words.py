@@ -70,6 +70,9 @@ API_READS        = Row(401,       200,     200,        200,     200,    200,    
 API_SIGNED_IN    = Row(401,       200,     200,        200,     200,    200,    200,   200)
 # A record only its priority's lead and the managers know of (a quarterly return): the rest get 404.
 LEAD_OR_MANAGER_ONLY = Row(SIGN_IN, 200,   200,        404,     404,    404,    404,   404)
+# A funding application or award, known only to its organisation's members: none of the matrix's people
+# applies for an organisation, so to all of them it does not exist.
+APPLICANTS_ONLY  = Row(SIGN_IN,   404,     404,        404,     404,    404,    404,   404)
 # A record only the managers know of (another priority's return; a board pack not yet published).
 MANAGER_ONLY     = Row(SIGN_IN,   200,     404,        404,     404,    404,    404,   404)
 # A police.uk upload: A's analysts and managers may import, but none of them is a steward of the force (a

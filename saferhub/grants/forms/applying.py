@@ -67,7 +67,7 @@ class StartForm(forms.Form):
         return data
 
 
-def _applicant_text(
+def applicant_text(
     label: str, *, required: str, max_length: int = MAX_TEXT, hint: str = "", rows: int = 0
 ) -> forms.CharField:
     """A text answer: `required` is the error when it is left empty; `rows` makes it a text area."""
@@ -98,20 +98,20 @@ ORGANISATION_ANSWERS = (
 
 
 class OrganisationForm(forms.Form):
-    registered_number = _applicant_text(
+    registered_number = applicant_text(
         "Registered charity or company number",
         required="Enter your organisation's registered charity or company number",
         max_length=20,
         hint="Your number with the Charity Commission, OSCR or Companies House, like 1234567 or SC012345",
     )
-    address = _applicant_text(
+    address = applicant_text(
         "Address",
         required="Enter your organisation's address",
         max_length=500,
         hint="Where the partnership can write to the organisation, with the postcode",
         rows=4,
     )
-    phone = _applicant_text(
+    phone = applicant_text(
         "Telephone number",
         required="Enter your organisation's telephone number",
         max_length=30,
@@ -144,8 +144,8 @@ class OrganisationForm(forms.Form):
 
 
 class ProjectForm(forms.Form):
-    title = _applicant_text("Project title", required="Enter the project's title", max_length=200)
-    summary = _applicant_text(
+    title = applicant_text("Project title", required="Enter the project's title", max_length=200)
+    summary = applicant_text(
         "What the project will do",
         required="Enter what the project will do",
         hint="Who it is for, what it will do, and where and when",
@@ -484,7 +484,7 @@ class QuestionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for number, question in enumerate(application.grant_round.questions, start=1):
             key = question_key(number)
-            self.fields[key] = _applicant_text(
+            self.fields[key] = applicant_text(
                 f"{number}. {question}", required=f"Enter your answer to question {number}", rows=6
             )
             self.initial.setdefault(key, application.answers.get(key, ""))

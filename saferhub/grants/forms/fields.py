@@ -21,7 +21,7 @@ class PoundsField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
-        text = re.sub(r"[£,\s]", "", super().to_python(value) or "")
+        text = re.sub(r"[£,\s]", "", super().to_python(value) or "").replace("\N{MINUS SIGN}", "-")
         if not text:
             return None
         try:
@@ -30,7 +30,9 @@ class PoundsField(forms.CharField):
             raise forms.ValidationError("Enter an amount in pounds, like 12000 or 12,000.50") from None
         if not amount.is_finite():
             raise forms.ValidationError("Enter an amount in pounds, like 12000 or 12,000.50")
-        # Checked before quantizing, which cannot hold more digits than the context allows ("1e30").
+        # Checked before quantizing, which cannot hold more digits than the context allows ("1e30", "-1e30").
+        if amount * 100 < self.minimum_pence:
+            raise forms.ValidationError(f"Enter an amount of {pounds(self.minimum_pence)} or more")
         if amount * 100 > self.maximum_pence:
             raise forms.ValidationError(f"Enter an amount of {pounds(self.maximum_pence)} or less")
         if amount != amount.quantize(Decimal("0.01")):

@@ -18,6 +18,8 @@ from saferhub.design_system.views import form_page
 from saferhub.grants import checks, selectors, services
 from saferhub.grants.forms import applying as forms
 from saferhub.grants.models import Application, ApplicationSection, ApplicationStatus
+from saferhub.grants.selectors import applicant_awards as award_selectors
+from saferhub.grants.views.applicant_awards import withdraw_refusal
 from saferhub.grants.workflows import GrantRefused
 
 # Applying for funding
@@ -38,7 +40,9 @@ def apply_home(request: SignedInRequest) -> HttpResponse:
         "grants/apply_home.html",
         {
             "applications": selectors.applications_of_applicant(request.user).order_by("-created_at"),
+            "awards": award_selectors.awards_with_next_steps(request.user),
             "rounds": selectors.rounds_open(),
+            "organisations": selectors.organisations_of_applicant(request.user),
         },
     )
 
@@ -83,7 +87,7 @@ def _figure(number: Decimal) -> str:
     return format(number.normalize(), ",f")
 
 
-def _answers_context(application: Application) -> dict[str, Any]:
+def answers_context(application: Application) -> dict[str, Any]:
     """What the answers' summary lists (grants/_answers.html) show of the application."""
     return {
         "application": application,
@@ -114,8 +118,10 @@ def application_detail(request: SignedInRequest, application_id: UUID) -> HttpRe
             "sections": ApplicationSection.choices,
             "is_draft": application.status == ApplicationStatus.DRAFT,
             "submitted": application.status == ApplicationStatus.SUBMITTED,
+            "can_withdraw": not withdraw_refusal(application),
+            "award": award_selectors.award_of_application(application),
             "breadcrumbs": _applying_breadcrumbs(),
-            **_answers_context(application),
+            **answers_context(application),
         },
     )
 
@@ -228,7 +234,7 @@ def application_check(request: SignedInRequest, application_id: UUID) -> HttpRes
                 *_applying_breadcrumbs(),
                 {"text": application.title, "href": _application_url(application)},
             ],
-            **_answers_context(application),
+            **answers_context(application),
         },
         status=400 if problem else 200,
     )

@@ -1,13 +1,105 @@
-"""CSV exports of a fund's awards and a round's applications, safe to open in a spreadsheet."""
+"""CSV exports of a fund's awards and a round's applications, safe to open in a spreadsheet.
 
-from typing import Any
+Every cell goes through saferhub.core.csv: text that starts like a formula (=, +, -, @, a tab or a carriage
+return) opens as text. Money is written in pounds as a number (a Decimal, which the guard leaves alone), so
+a spreadsheet can add it up and a genuinely negative amount stays a negative number; only text is guarded.
+"""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from saferhub.accounts.requests import SignedInRequest
+from saferhub.audit.services import audit_record_viewed
+from saferhub.core.csv import csv_text
+from saferhub.grants import selectors
+from saferhub.grants.selectors import dashboard as dashboard_selectors
+from saferhub.partnerships.permissions import require_permission
+from saferhub.partnerships.selectors import partnership_for
+
+MANAGE = "grants.manage"
 
 
-def fund_awards_csv(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404  # Not built yet.
+def pounds_number(pence: int) -> Decimal:
+    """Whole pence as pounds, exactly: 123456 is 1234.56."""
+    return Decimal(pence).scaleb(-2)
 
 
-def round_applications_csv(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404  # Not built yet.
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str) -> HttpResponse:
+    """A CSV download, every cell spreadsheet-safe."""
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.csv"'
+    return response
+
+
+@login_required
+def fund_awards_csv(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpResponse:
+    """The fund's awards, as its page lists them: anyone in the partnership who may read the fund."""
+    partnership = partnership_for(request.user, slug)
+    fund = selectors.fund_in(partnership, fund_id)
+    return csv_response(
+        [
+            "Organisation",
+            "Project",
+            "Priorities",
+            "Amount awarded (£)",
+            "Paid (£)",
+            "Spent (£)",
+            "Status",
+        ],
+        (
+            [
+                row.award.application.organisation.name,
+                row.award.application.title,
+                "; ".join(priority.title for priority in row.priorities),
+                pounds_number(row.money.granted),
+                pounds_number(row.money.paid),
+                # Blank, not 0, until the project reports any spend.
+                pounds_number(row.money.spent) if row.spend_reported else "",
+                row.award.get_status_display(),
+            ]
+            for row in dashboard_selectors.award_rows(fund)
+        ),
+        filename=f"{fund.name} {dashboard_selectors.financial_year_label(fund.financial_year)} awards",
+    )
+
+
+@login_required
+def round_applications_csv(request: SignedInRequest, slug: str, grant_round_id: UUID) -> HttpResponse:
+    """The round's submitted applications with their scores and decisions: its managers only (an assessor
+    scores alone and is refused; anyone else is told the round does not exist). Audited, as the round's
+    page is."""
+    partnership = partnership_for(request.user, slug)
+    grant_round = selectors.round_for(request.user, partnership, grant_round_id)
+    require_permission(request.user, MANAGE, grant_round)
+    audit_record_viewed(actor=request.user, target=grant_round)
+    scores = selectors.application_scores(grant_round)
+    return csv_response(
+        [
+            "Organisation",
+            "Title",
+            "Amount asked (£)",
+            "Status",
+            "Assessors' mean score (%)",
+            "Moderated score (%)",
+            "Decision",
+        ],
+        (
+            [
+                application.organisation.name,
+                application.title,
+                pounds_number(application.amount_requested_pence),
+                application.get_status_display(),
+                # Blank, not 0, until it has been scored or moderated.
+                scores[application.pk].mean_percent,
+                scores[application.pk].moderated_percent,
+                application.get_decision_display(),
+            ]
+            for application in selectors.applications_of_round(grant_round, request.user)
+        ),
+        filename=f"{grant_round.title} applications",
+    )

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.design_system.views import form_page
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import funds as forms
+from saferhub.grants.selectors import dashboard as dashboard_selectors
 from saferhub.partnerships.models import Role
 from saferhub.partnerships.permissions import partnership_for_action, require_permission
 from saferhub.partnerships.selectors import partnership_for, people_with_role_in
@@ -24,13 +26,22 @@ MANAGE = "grants.manage"
 @login_required
 def index(request: SignedInRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
-    funds = list(selectors.funds_of(partnership))
+    overdue = dashboard_selectors.overdue_reports(partnership, today=timezone.localdate())
+    funds = [
+        (
+            fund,
+            selectors.fund_money(fund),
+            dashboard_selectors.fund_forecast(fund),
+            sum(1 for report in overdue if report.reporting_round.fund_id == fund.pk),
+        )
+        for fund in selectors.funds_of(partnership)
+    ]
     return render(
         request,
         "grants/index.html",
         {
             "partnership": partnership,
-            "funds": [(fund, selectors.fund_money(fund)) for fund in funds],
+            "funds": funds,
             "can_manage": request.user.has_perm(MANAGE, partnership),
         },
     )
@@ -65,9 +76,9 @@ def fund_detail(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpRespo
         {
             "partnership": partnership,
             "fund": fund,
-            "money": selectors.fund_money(fund),
+            "dashboard": dashboard_selectors.fund_dashboard(fund, today=timezone.localdate()),
             "rounds": selectors.rounds_of(fund),
-            "awards": selectors.awards_with_money(fund),
+            "report_rounds": selectors.report_rounds_of(fund),
             "can_manage": request.user.has_perm(MANAGE, partnership),
         },
     )

@@ -1,9 +1,129 @@
-"""Open data: what a partnership funded, for how much, for which priority, and what it achieved."""
+"""Open data: what a partnership funded, for how much, for which priority, and what it achieved.
 
+Public (no sign-in), under the Open Government Licence: the licence is in the JSON and, for the CSV (which
+has no standard place for it), in a `Link: <...>; rel="license"` header on both. Only what is public once a
+project is funded: the organisation (a voluntary group's name), the project, its fund, year, award,
+priorities, status and its reports' figures against their targets; no person's name or contact details, and
+none of the reports' own words. Cacheable: Last-Modified and ETag from the newest change to what it shows.
+"""
+
+import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_safe
+
+from saferhub.core.request_memo import memoised
+from saferhub.grants.selectors import dashboard as dashboard_selectors
+from saferhub.grants.selectors.dashboard import FundedProject, OutcomeAchieved
+from saferhub.grants.views.exports import csv_response, pounds_number
+from saferhub.partnerships.models import Partnership
+
+LICENCE_NAME = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+# How long a browser or a shared cache may keep the data before asking again (with its ETag).
+MAX_AGE_SECONDS = 60 * 60
 
 
-def funded_projects(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    raise Http404  # Not built yet.
+def _changed_at(slug: str) -> dt.datetime | None:
+    """The newest change to the partnership's open data, asked once for the ETag and Last-Modified both;
+    an unknown slug is a 404 here already."""
+
+    def newest() -> dt.datetime | None:
+        partnership = dashboard_selectors.partnership_of_open_data(slug)
+        return dashboard_selectors.open_data_changed_at(partnership)
+
+    return memoised(("grants-open-data-changed", slug), newest)
+
+
+def _last_modified(request: HttpRequest, slug: str, extension: str) -> dt.datetime | None:
+    return _changed_at(slug)
+
+
+def _etag(request: HttpRequest, slug: str, extension: str) -> str | None:
+    changed = _changed_at(slug)
+    return None if changed is None else f"{slug}-{extension}-{changed.timestamp():.6f}"
+
+
+def _achieved_json(achieved: OutcomeAchieved) -> dict[str, Any]:
+    return {
+        "outcome": achieved.outcome.text,
+        "measure": achieved.outcome.measure,
+        "target": achieved.target_text,
+        # Null, not 0, until an accepted report gives a figure.
+        "reported": achieved.reported_text,
+    }
+
+
+def _project_json(project: FundedProject) -> dict[str, Any]:
+    return {
+        "organisation": project.organisation,
+        "project": project.project,
+        "fund": project.fund,
+        "financial_year": project.financial_year,
+        "amount_awarded_pence": project.awarded,
+        # Exact, as a string: a JSON number would be read as a float.
+        "amount_awarded_pounds": str(pounds_number(project.awarded)),
+        "priorities": project.priorities,
+        "status": project.status,
+        "achieved": [_achieved_json(achieved) for achieved in project.achieved],
+    }
+
+
+def _achieved_text(achieved: OutcomeAchieved) -> str:
+    reported = achieved.reported_text or "none reported yet"
+    return f"{achieved.outcome.measure}: {reported} against a target of {achieved.target_text}"
+
+
+def _as_json(partnership: Partnership, projects: list[FundedProject]) -> HttpResponse:
+    return JsonResponse(
+        {
+            "partnership": partnership.name,
+            "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+            "attribution": f"Contains public sector information from {partnership.name} licensed under the "
+            f"{LICENCE_NAME}.",
+            "projects": [_project_json(project) for project in projects],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _as_csv(partnership: Partnership, projects: list[FundedProject]) -> HttpResponse:
+    return csv_response(
+        [
+            "Organisation",
+            "Project",
+            "Fund",
+            "Financial year",
+            "Amount awarded (£)",
+            "Priorities",
+            "Status",
+            "Achieved against targets",
+        ],
+        (
+            [
+                project.organisation,
+                project.project,
+                project.fund,
+                project.financial_year,
+                pounds_number(project.awarded),
+                "; ".join(project.priorities),
+                project.status,
+                "; ".join(_achieved_text(achieved) for achieved in project.achieved),
+            ]
+            for project in projects
+        ),
+        filename=f"{partnership.slug} funded projects",
+    )
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def funded_projects(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+    partnership = dashboard_selectors.partnership_of_open_data(slug)
+    projects = dashboard_selectors.funded_projects(partnership)
+    response = (_as_json if extension == "json" else _as_csv)(partnership, projects)
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    patch_cache_control(response, public=True, max_age=MAX_AGE_SECONDS)
+    return response

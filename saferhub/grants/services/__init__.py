@@ -677,9 +677,19 @@ def award_close(*, actor: Actor | None, award: Award, comment: str = "") -> Awar
 
 
 def project_returns_open(
-    *, actor: Actor | None, fund: Fund, financial_year: int, quarter: int, due_on: dt.date
+    *,
+    actor: Actor | None,
+    fund: Fund,
+    financial_year: int,
+    quarter: int,
+    due_on: dt.date,
+    remind_days_before: int = 7,
+    remind_days_after: int = 3,
 ) -> tuple[ProjectReturnRound, list[ProjectReturn]]:
-    """Open a quarter's reports for every running project of the fund; idempotent, as every round is."""
+    """Open a quarter's reports for every running project of the fund, reminding each project's contact
+    `remind_days_before` the due date and, while not submitted, `remind_days_after` it. Idempotent, as
+    every round is: a quarter already open keeps its dates and gains reports only for projects that started
+    running since."""
     _require_manager(actor, fund)
     return reporting.round_open(
         kind=PROJECT_RETURN,
@@ -687,6 +697,8 @@ def project_returns_open(
         partnership=fund.partnership,
         period={"fund": fund, "financial_year": financial_year, "quarter": quarter},
         due_on=due_on,
+        remind_days_before=remind_days_before,
+        remind_days_after=remind_days_after,
     )
 
 

@@ -27,6 +27,7 @@ from saferhub.grants.models import (
     Instalment,
     ModeratedScore,
     ProjectReturn,
+    ProjectReturnRound,
     Score,
     Spend,
     Variation,
@@ -133,6 +134,11 @@ def award_money(award: Award) -> AwardMoney:
 def fund_money(fund: Fund) -> FundMoney:
     """What the fund holds, has committed, paid, seen spent, clawed back and has left, to the penny."""
     return FundMoney(total=fund.total_pence, awards=tuple(award_money_of(awards_of(fund)).values()))
+
+
+def report_rounds_of(fund: Fund) -> models.QuerySet[ProjectReturnRound]:
+    """The quarters whose project reports the fund has asked for, the latest first."""
+    return fund.return_rounds.order_by("-financial_year", "-quarter")
 
 
 def quarter_report_accepted(award: Award, quarter: int) -> bool:

@@ -1,0 +1,199 @@
+"""Writes for bringing applicants in: a manager invites an organisation to a round, an applicant invites a
+colleague, a voluntary group signs up through a round's page, and a link is accepted. Each runs in one
+transaction and is audited; the email goes out from the task worker once it commits.
+"""
+
+import datetime as dt
+from functools import partial
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from saferhub.accounts.models import User
+from saferhub.accounts.services import user_create
+from saferhub.audit.models import AuditVerb
+from saferhub.audit.services import audit_event_record, audited_create
+from saferhub.core.actors import Actor
+from saferhub.design_system.filters import govuk_datetime
+from saferhub.grants.models import ApplicantInvitation, ApplicantMember, GrantRound
+from saferhub.grants.selectors.invitations import (
+    account_of,
+    organisation_named,
+)
+from saferhub.grants.services import applicant_add
+from saferhub.grants.tasks import invitation_email_send
+from saferhub.grants.workflows import GrantRefused
+from saferhub.partnerships.models import Organisation, OrganisationType
+from saferhub.partnerships.services import organisation_create
+
+# One address is sent at most this many sign-up links a day: the sign-up page is open to anyone, and must
+# not become a way to flood someone's mailbox. Past it the page says the same, and nothing is sent.
+SIGN_UPS_PER_ADDRESS_PER_DAY = 3
+
+
+def _round_open_check(grant_round: GrantRound) -> None:
+    now = timezone.now()
+    if grant_round.opens_at > now:
+        raise GrantRefused(f"This round opens at {govuk_datetime(grant_round.opens_at)}")
+    if grant_round.closes_at <= now:
+        raise GrantRefused(
+            f"This round closed at {govuk_datetime(grant_round.closes_at)}: it takes no more applications"
+        )
+
+
+def _invitation_create(*, actor: Actor | None, values: dict[str, object]) -> ApplicantInvitation:
+    """Record the invitation, audited, and email its link once the transaction commits."""
+    invitation = audited_create(
+        actor=actor,
+        model=ApplicantInvitation,
+        values=values,
+        context={"email": values["email"], "sign_up": values.get("organisation") is None},
+    )
+    transaction.on_commit(partial(invitation_email_send.enqueue, invitation_id=invitation.pk))
+    return invitation
+
+
+def round_invitation_create(
+    *,
+    actor: Actor | None,
+    grant_round: GrantRound,
+    organisation: Organisation | None,
+    new_organisation_name: str,
+    name_given: str,
+    email: str,
+) -> ApplicantInvitation:
+    """A manager invites a person of a voluntary organisation (one the partnership knows, or a new one,
+    registered now) to apply to an open round. The same happens whether or not the address has an account."""
+    if actor is None or not actor.has_perm("grants.manage", grant_round):
+        raise GrantRefused("Only the partnership's managers can invite organisations to its rounds")
+    _round_open_check(grant_round)
+    with transaction.atomic():
+        if organisation is None:
+            if organisation_named(new_organisation_name):
+                raise GrantRefused(f"An organisation called ‘{new_organisation_name}’ is already registered")
+            organisation = organisation_create(
+                actor=actor, name=new_organisation_name.strip(), type=OrganisationType.VOLUNTARY
+            )
+        return _invitation_create(
+            actor=actor,
+            values={
+                "email": email.strip().lower(),
+                "name_given": name_given,
+                "organisation": organisation,
+                "grant_round": grant_round,
+                "invited_by": actor,
+            },
+        )
+
+
+def colleague_invite(
+    *, actor: Actor | None, organisation: Organisation, name_given: str, email: str
+) -> ApplicantInvitation:
+    """A member of an applicant organisation invites a colleague to work on its applications with them."""
+    if actor is None or not actor.has_perm("grants.invite_colleagues", organisation):
+        raise GrantRefused("Only the organisation's own people can invite colleagues")
+    with transaction.atomic():
+        return _invitation_create(
+            actor=actor,
+            values={
+                "email": email.strip().lower(),
+                "name_given": name_given,
+                "organisation": organisation,
+                "invited_by": actor,
+            },
+        )
+
+
+def sign_up_request(
+    *,
+    grant_round: GrantRound,
+    organisation_name: str,
+    registered_number: str,
+    full_name: str,
+    email: str,
+    password: str,
+) -> None:
+    """A voluntary group signs up through an open round's page: nothing exists but this request until the
+    link emailed to the address is opened (`invitation_accept`), which makes the organisation and the
+    account. Returns nothing, and says the same whether or not the address has an account, and whether or
+    not its daily limit of links is reached."""
+    _round_open_check(grant_round)
+    email = email.strip().lower()
+    a_day_ago = timezone.now() - dt.timedelta(days=1)
+    with transaction.atomic():
+        sent_today = ApplicantInvitation.objects.filter(
+            email=email, organisation__isnull=True, created_at__gte=a_day_ago
+        ).count()
+        if sent_today >= SIGN_UPS_PER_ADDRESS_PER_DAY:
+            return
+        _invitation_create(
+            actor=None,
+            values={
+                "email": email,
+                "name_given": full_name,
+                "organisation_name": organisation_name.strip(),
+                "registered_number": registered_number.strip(),
+                "password_hash": make_password(password),
+                "grant_round": grant_round,
+            },
+        )
+
+
+def _locked_unused(invitation: ApplicantInvitation) -> ApplicantInvitation:
+    """The invitation under its row lock, while unused: two clicks on one link make one membership."""
+    locked = (
+        ApplicantInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    if locked.used_at is not None:
+        raise GrantRefused("This link has been used already")
+    return locked
+
+
+def invitation_accept(*, invitation: ApplicantInvitation, user: User) -> ApplicantMember:
+    """The holder of the link's address joins the organisation (made now, for a sign-up). The link is
+    used up, and a sign-up's password hash is cleared."""
+    if user.email.lower() != invitation.email:
+        raise GrantRefused("This link was sent to another email address")
+    with transaction.atomic():
+        locked = _locked_unused(invitation)
+        organisation = locked.organisation
+        if organisation is None:
+            if organisation_named(locked.organisation_name):
+                raise GrantRefused(
+                    f"An organisation called ‘{locked.organisation_name}’ has been registered since you "
+                    "signed up: ask its people to invite you, or sign up again with your organisation's "
+                    "full registered name"
+                )
+            organisation = organisation_create(
+                actor=user, name=locked.organisation_name, type=OrganisationType.VOLUNTARY
+            )
+            locked.organisation = organisation
+        locked.used_at = timezone.now()
+        locked.password_hash = ""
+        locked.save(update_fields=["organisation", "used_at", "password_hash", "updated_at"])
+        audit_event_record(
+            actor=user,
+            verb=AuditVerb.UPDATED,
+            target=locked,
+            context={"outcome": "accepted", "organisation": organisation.name},
+        )
+        return applicant_add(actor=user, user=user, organisation=organisation)
+
+
+def invitation_accept_with_new_account(
+    *, invitation: ApplicantInvitation, full_name: str, password: str | None
+) -> User:
+    """A person new to Saferhub accepts: their account is made, with the password they choose now (or, for
+    a sign-up, the one they chose when signing up), and they join the organisation."""
+    with transaction.atomic():
+        if account_of(invitation.email) is not None:
+            raise GrantRefused(
+                "An account with this email address exists now: sign in, then open the link again"
+            )
+        user = user_create(actor=None, email=invitation.email, full_name=full_name, password=password)
+        if password is None:
+            user.password = _locked_unused(invitation).password_hash
+            user.save(update_fields=["password"])
+        invitation_accept(invitation=invitation, user=user)
+    return user
