@@ -5,10 +5,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from saferhub.crimedata.selectors import indicators_for
-from saferhub.design_system.filters import govuk_date
 from saferhub.design_system.forms import ValidatingModelForm
 from saferhub.design_system.widgets import DateInput
 from saferhub.partnerships.models import Partnership
@@ -22,6 +20,7 @@ from saferhub.performance.selectors import (
     period_label_for,
 )
 from saferhub.plans.models import Priority
+from saferhub.reporting.forms import QuarterOpenForm
 
 MAX_TEXT = 5000
 NUMBER_ERRORS = {"invalid": "Enter a number, like 12 or 12.5", "max_digits": "Enter a smaller number"}
@@ -175,78 +174,18 @@ class RagRuleForm(forms.Form):
     )
 
 
-class RoundForm(forms.Form):
-    quarter = forms.ChoiceField(
-        label="Quarter",
-        widget=forms.RadioSelect,
-        choices=[(q, f"Q{q}") for q in ("1", "2", "3", "4")],
-        error_messages={"required": "Select the quarter"},
-    )
-    financial_year = forms.IntegerField(
-        label="Financial year it starts in",
-        help_text="2025 for 2025/26",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": "Enter the year the financial year starts",
-            "invalid": "Enter a year, like 2025",
-            "min_value": "Enter a year from 2000",
-            "max_value": "Enter a year before 2100",
-        },
-    )
-    due_on = forms.DateField(
-        label="Returns are due on",
-        widget=DateInput(),
-        error_messages={"required": "Enter the date returns are due", "invalid": "Enter a real date"},
-    )
-    remind_days_before = forms.IntegerField(
-        label="Remind the lead this many days before the due date",
-        initial=7,
-        min_value=0,
-        max_value=60,
-        error_messages={
-            "required": "Enter how many days before to remind",
-            "invalid": "Enter a whole number of days",
-            "min_value": "Enter 0 or more days",
-            "max_value": "Enter 60 days or fewer",
-        },
-    )
-    remind_days_after = forms.IntegerField(
-        label="Remind the lead this many days after the due date, if still not submitted",
-        initial=3,
-        min_value=0,
-        max_value=60,
-        error_messages={
-            "required": "Enter how many days after to remind",
-            "invalid": "Enter a whole number of days",
-            "min_value": "Enter 0 or more days",
-            "max_value": "Enter 60 days or fewer",
-        },
-    )
+class RoundForm(QuarterOpenForm):
+    """A quarter of the theme leads' returns: one for each priority of the partnership's current plan."""
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.partnership = partnership
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("quarter"):
-            data["quarter"] = int(data["quarter"])
-        year, quarter = data.get("financial_year"), data.get("quarter")
-        if year and quarter:
-            existing = ReportingRound.objects.filter(
-                partnership=self.partnership, financial_year=year, quarter=quarter
+        def existing(financial_year: int, quarter: int) -> ReportingRound | None:
+            return ReportingRound.objects.filter(
+                partnership=partnership, financial_year=financial_year, quarter=quarter
             ).first()
-            if existing and data.get("due_on") and existing.due_on != data["due_on"]:
-                self.add_error(
-                    "due_on",
-                    f"{existing.label} is already open, due on {govuk_date(existing.due_on)}: "
-                    "open it again with that date to add returns for new priorities",
-                )
-            elif not existing and data.get("due_on") and data["due_on"] < timezone.localdate():
-                # Returns due in the past would be overdue at once and the lead sent the 'overdue' email.
-                self.add_error("due_on", "Enter a due date today or later")
-        return data
+
+        super().__init__(
+            *args, existing=existing, noun="returns", owner="the lead", added_since="new priorities", **kwargs
+        )
 
 
 def _text_field(label: str, *, required: bool = False, hint: str = "", rows: int = 4) -> forms.CharField:
@@ -417,24 +356,6 @@ class AssessmentForm(forms.Form):
             "self_assessment": self.cleaned_data["self_assessment"],
             "summary": self.cleaned_data["summary"].strip(),
         }
-
-
-class SendBackForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        widget=forms.RadioSelect,
-        choices=[("accept", "Accept the return"), ("return", "Return it to the lead for changes")],
-        error_messages={"required": "Select whether to accept the return or return it to the lead"},
-    )
-    comment = _text_field(
-        "Comment for the lead", hint="Needed when you return it: say what to change", rows=4
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Enter what the lead should change")
-        return data
 
 
 class CarryForwardForm(forms.Form):

@@ -1,5 +1,6 @@
 """Pages for measures, quarterly returns, board packs and the county view."""
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from saferhub.partnerships.selectors import partnership_for
 from saferhub.performance import forms, selectors, services
 from saferhub.performance.board_pack import pack_context
 from saferhub.performance.documents import BOARD_PACK_PDF, board_pack_pdf_params
-from saferhub.performance.models import BoardPack, Frequency, RagRule, ReturnSection, ReturnStatus
+from saferhub.performance.models import BoardPack, Frequency, RagRule, ReturnSection
 from saferhub.performance.rag import (
     FIGURE_LIFETIMES,
     figure_text,
@@ -30,6 +31,7 @@ from saferhub.performance.rag import (
     stale_rule_text,
 )
 from saferhub.plans.selectors import current_plan_of, later_plan_of, plan_in, plans_of
+from saferhub.reporting.views import return_decide_page
 
 MANAGE = "performance.manage"
 EDIT_RETURN = "performance.edit_return"
@@ -398,37 +400,23 @@ def return_check(request: HttpRequest, slug: str, return_id: UUID) -> HttpRespon
 
 
 @login_required
-def return_decide(request: HttpRequest, slug: str, return_id: UUID) -> HttpResponse:
+def return_decide(request: SignedInRequest, slug: str, return_id: UUID) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     quarterly_return = selectors.return_in(request.user, partnership, return_id)
     require_permission(request.user, MANAGE, quarterly_return)
-    if quarterly_return.status != ReturnStatus.SUBMITTED:
-        # A draft, returned or accepted return has nothing to decide: back to it, saying why.
-        messages.info(request, "Only a submitted return can be accepted or returned")
-        return redirect(_return_url(slug, return_id))
-    form = forms.SendBackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        comment = form.cleaned_data["comment"].strip()
-        try:
-            if form.cleaned_data["decision"] == "accept":
-                services.return_accept(actor=request.user, quarterly_return=quarterly_return, comment=comment)
-                messages.success(request, "Return accepted")
-            else:
-                services.return_send_back(
-                    actor=request.user, quarterly_return=quarterly_return, comment=comment
-                )
-                messages.success(request, "Return sent back to the lead")
-        except services.ReturnNotAllowed as error:
-            messages.info(request, str(error))
-        return redirect(_return_url(slug, return_id))
-    return form_page(
+    return return_decide_page(
         request,
-        form,
+        record=quarterly_return,
+        noun="return",
+        owner="the lead",
+        accept=partial(services.return_accept, actor=request.user, quarterly_return=quarterly_return),
+        accepted_message="Return accepted",
+        sent_back_message="Return sent back to the lead",
+        return_url=_return_url(slug, return_id),
         title="Accept or return",
         caption=f"{quarterly_return.priority.title}: {quarterly_return.reporting_round.label} return",
         intro=f"The return is {quarterly_return.get_status_display().lower()}.",
         submit_text="Save decision",
-        cancel_url=_return_url(slug, return_id),
         partnership=partnership,
     )
 

@@ -2,6 +2,7 @@
 them in. The pages of the reporting rounds' second kind of return, the same shape as the theme leads'
 (performance/views.py), sharing their pieces of page (reporting/_return_macros.html)."""
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +26,9 @@ from saferhub.partnerships.permissions import require_permission
 from saferhub.partnerships.selectors import partnership_for
 from saferhub.reporting import selectors as reporting_selectors
 from saferhub.reporting import services as reporting
+from saferhub.reporting.forms import QuarterOpenForm
 from saferhub.reporting.models import ReturnStatus
+from saferhub.reporting.views import return_decide_page
 from saferhub.workflow.definitions import TransitionRefused
 
 MANAGE = "grants.manage"
@@ -80,12 +83,13 @@ def reports_open(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpResp
     partnership = partnership_for(request.user, slug)
     fund = selectors.fund_in(partnership, fund_id)
     require_permission(request.user, MANAGE, fund)
-    form = forms.QuarterOpenForm(
+    form = QuarterOpenForm(
         request.POST or None,
         existing=forms.existing_quarter(fund),
         initial={"financial_year": fund.financial_year},
         noun="reports",
         owner=OWNER,
+        added_since="projects started since",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,30 +168,16 @@ def report_decide(request: SignedInRequest, slug: str, project_return_id: UUID) 
     project_return = _managed_report(request, slug, project_return_id)
     require_permission(request.user, MANAGE, project_return)
     report_url = _report_url(slug, project_return)
-    if project_return.status != ReturnStatus.SUBMITTED:
-        # A draft, returned or accepted report has nothing to decide: back to it, saying why.
-        messages.info(request, "Only a submitted report can be accepted or returned")
-        return redirect(report_url)
-    form = forms.ReturnDecisionForm(request.POST or None, noun=NOUN, owner=OWNER)
-    if request.method == "POST" and form.is_valid():
-        comment = form.cleaned_data["comment"]
-        try:
-            if form.cleaned_data["decision"] == "accept":
-                services.project_return_accept(
-                    actor=request.user, project_return=project_return, comment=comment
-                )
-                messages.success(request, "Report accepted: its spend now counts in the fund’s figures")
-            else:
-                reporting.return_send_back(actor=request.user, record=project_return, comment=comment)
-                messages.success(request, "Report returned to the project, who has been emailed")
-        except TransitionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            return redirect(report_url)
     partnership = project_return.reporting_round.partnership
-    return form_page(
+    return return_decide_page(
         request,
-        form,
+        record=project_return,
+        noun=NOUN,
+        owner=OWNER,
+        accept=partial(services.project_return_accept, actor=request.user, project_return=project_return),
+        accepted_message="Report accepted: its spend now counts in the fund’s figures",
+        sent_back_message="Report returned to the project, who has been emailed",
+        return_url=report_url,
         title="Accept the report, or return it",
         caption=f"{project_return.award.application.title}: {project_return.reporting_round.label} report",
         intro=(
@@ -195,7 +185,6 @@ def report_decide(request: SignedInRequest, slug: str, project_return_id: UUID) 
             "your comment."
         ),
         submit_text="Save the decision",
-        cancel_url=report_url,
         partnership=partnership,
         breadcrumbs=[
             *_managers_breadcrumbs(partnership, project_return.reporting_round.fund),
