@@ -113,6 +113,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer and ignores SELECT ... FOR UPDATE: a transaction that will write takes the lock
+    # when it begins, and a second one waits for it (up to the timeout) instead of failing with "database is
+    # locked" half way, so that two clicks on "Record the payment" give one payment and one refusal.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
