@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -353,8 +353,12 @@ def award_list(request: HttpRequest, slug: PartnershipSlug) -> list[dict[str, An
 
 @router.get("/partnerships/{slug}/awards/{award_id}", response=answers(AwardDetailOut, 404, 422))
 def award_detail(request: HttpRequest, slug: PartnershipSlug, award_id: UUID) -> dict[str, Any]:
-    """An award with its money and its payment schedule."""
-    return _award_detail_out(award_in(partnership_for(request.user, slug), award_id))
+    """An award with its money and its payment schedule: the partnership's managers, as its page (anyone
+    else is told it does not exist; the list of awards is what the fund's page shows to all its readers)."""
+    award = award_in(partnership_for(request.user, slug), award_id)
+    if not request.user.has_perm("grants.manage", award):
+        raise Http404("No such award")
+    return _award_detail_out(award)
 
 
 @router.get("/funding/awards", response=answers(list[AwardOut]))
@@ -414,7 +418,7 @@ class ProjectReturnDetailOut(ProjectReturnOut):
 
 
 class FiguresIn(Schema):
-    figures: dict[str, float] = Field(
+    figures: dict[str, Decimal] = Field(
         description="A figure for every outcome of the project, by the outcome's id: 12 or 12.5"
     )
 
@@ -476,11 +480,19 @@ def _return_detail_out(project_return: ProjectReturn) -> dict[str, Any]:
 FIGURES_EXPECTED = 'Send JSON: {"figures": {"<outcome id>": 12, ...}}, a figure for every outcome'
 
 
+def _figure_text(value: Any) -> str:
+    """A figure as the form reads it: a number written out in full (never "1E+3"), anything else as sent."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return format(Decimal(value), "f")
+    return str(value)
+
+
 def _figures_in(request: HttpRequest, project_return: ProjectReturn) -> dict[str, Any]:
     """The report's figures section from the body, checked by the page's own form (a figure for every
     outcome, each a number from 0), or a 422 that says what is wrong."""
     try:
-        body = json.loads(request.body or b"{}")
+        # Decimal, not float: a figure is kept exactly as sent ("0.1" stays 0.1; 1e-7 is not written "1e-07").
+        body = json.loads(request.body or b"{}", parse_float=Decimal)
     except ValueError as error:
         raise HttpError(422, FIGURES_EXPECTED) from error
     figures = body.get("figures") if isinstance(body, dict) else None
@@ -490,7 +502,8 @@ def _figures_in(request: HttpRequest, project_return: ProjectReturn) -> dict[str
     if unknown := sorted(set(figures) - outcomes):
         raise HttpError(422, f"'figures': not an outcome of this project: {', '.join(unknown)}")
     form = FiguresForm(
-        {f"o_{UUID(key).hex}": str(value) for key, value in figures.items()}, project_return=project_return
+        {f"o_{UUID(key).hex}": _figure_text(value) for key, value in figures.items()},
+        project_return=project_return,
     )
     if not form.is_valid():
         problems = [str(problem) for errors in form.errors.values() for problem in errors]

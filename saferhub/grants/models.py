@@ -360,10 +360,9 @@ class AwardStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-# An award still holds its money against the fund in these states (a declined offer gives it back).
-LIVE_AWARD_STATUSES = frozenset(
-    {AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT, AwardStatus.CLOSED}
-)
+# A running award: accepted and being monitored, until it is closed. It is paid, varied, reported on and
+# clawed back from only while running.
+RUNNING_AWARD_STATUSES = frozenset({AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT})
 
 
 class Award(PublicRecord):

@@ -7,6 +7,7 @@ awards; an assessor the applications of the rounds they assess. Anything else is
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db import models
@@ -58,6 +59,13 @@ def fund_in(partnership: Partnership, public_id: Any) -> Fund:
 
 def rounds_of(fund: Fund) -> models.QuerySet[GrantRound]:
     return fund.rounds.all()
+
+
+def rounds_assessed_by(user: Actor, fund: Fund) -> set[int]:
+    """The keys of the fund's rounds this person assesses: their way in to a round's applications."""
+    if user.pk is None:
+        return set()
+    return set(rounds_of(fund).filter(assessors__pk=user.pk).values_list("pk", flat=True))
 
 
 def round_in(fund: Fund, public_id: Any) -> GrantRound:
@@ -153,23 +161,41 @@ def quarter_report_accepted(award: Award, quarter: int) -> bool:
 
 @dataclass(frozen=True)
 class ApplicationScores:
-    """How an application scored, as percentages of the highest weighted score its round allows."""
+    """How an application scored, as shares of the highest weighted score its round allows: kept exact, so
+    that the pass mark is met or not by the score itself, not by its rounded percentage."""
 
     scored_by: int
-    mean_percent: Decimal | None
-    moderated_percent: Decimal | None
+    mean: Fraction | None
+    moderated: Fraction | None
     pass_mark_percent: int
+
+    @property
+    def mean_percent(self) -> Decimal | None:
+        return _percent(self.mean)
+
+    @property
+    def moderated_percent(self) -> Decimal | None:
+        return _percent(self.moderated)
+
+    @property
+    def standing(self) -> Fraction | None:
+        """The score the round ranks it by: the moderated one once agreed, the assessors' mean until then."""
+        return self.mean if self.moderated is None else self.moderated
+
+    def reaches_pass_mark(self, share: Fraction | None) -> bool | None:
+        return None if share is None else share * 100 >= self.pass_mark_percent
 
     @property
     def recommended(self) -> bool | None:
         """Whether the moderated score reaches the pass mark; None until it is moderated."""
-        if self.moderated_percent is None:
-            return None
-        return self.moderated_percent >= self.pass_mark_percent
+        return self.reaches_pass_mark(self.moderated)
 
 
-def _percent(points: int, most: int) -> Decimal:
-    return (Decimal(100 * points) / Decimal(most)).quantize(Decimal("0.1"))
+def _percent(share: Fraction | None) -> Decimal | None:
+    """A share as a percentage to one decimal place, for showing only."""
+    if share is None:
+        return None
+    return (Decimal(share.numerator * 100) / Decimal(share.denominator)).quantize(Decimal("0.1"))
 
 
 def application_scores(grant_round: GrantRound) -> dict[int, ApplicationScores]:
@@ -203,8 +229,8 @@ def application_scores(grant_round: GrantRound) -> dict[int, ApplicationScores]:
         totals = list(by_assessor[application_id].values())
         scores[application_id] = ApplicationScores(
             scored_by=len(totals),
-            mean_percent=_percent(sum(totals), most * len(totals)) if totals and most else None,
-            moderated_percent=_percent(moderated[application_id], most)
+            mean=Fraction(sum(totals), most * len(totals)) if totals and most else None,
+            moderated=Fraction(moderated[application_id], most)
             if application_id in moderated_ids and most
             else None,
             pass_mark_percent=grant_round.pass_mark_percent,
@@ -234,13 +260,6 @@ def round_for(user: Actor, partnership: Partnership, public_id: Any) -> GrantRou
     if not user.has_perm("grants.view_round", grant_round):
         raise Http404("No such round")
     return grant_round
-
-
-def awards_with_money(fund: Fund) -> list[tuple[Award, AwardMoney]]:
-    """The fund's awards with their money, by project: one query for the awards and five for the money."""
-    awards = list(awards_of(fund).select_related("application__organisation").order_by("application__title"))
-    money = award_money_of(awards_of(fund))
-    return [(award, money[award.pk]) for award in awards]
 
 
 # Applying: what an applicant organisation's member reads, outside any partnership

@@ -1,5 +1,5 @@
 """Reads the JSON API needs beyond those the pages already have: a partnership's rounds (with their
-criteria), the applications its people may see, its awards.py.
+criteria), the applications its people may see, its awards.
 
 Scoped as the pages are: a round is read by whoever sees the partnership's funds; an application by the
 partnership's managers and the round's assessors (once submitted, and not by an assessor who declared a

@@ -233,41 +233,38 @@ class Ranking:
         return max((row.running_total_pence or 0 for row in self.rows if row.within_money), default=0)
 
 
-def round_ranking(grant_round: GrantRound) -> Ranking:
+def round_ranking(
+    grant_round: GrantRound, scores: dict[int, selectors.ApplicationScores] | None = None
+) -> Ranking:
     """The round's applications still competing for money (being scored, moderated, or approved without an
     offer yet), best first, against what the fund has left: a running total of the requests of those at or
     above the pass mark shows which ones the money would fund, in order, and where it runs out. One not yet
     scored by any assessor on every criterion is listed last, unranked."""
-    scores = selectors.application_scores(grant_round)
+    scores = selectors.application_scores(grant_round) if scores is None else scores
     remaining = selectors.fund_money(grant_round.fund).remaining
-
-    def percent_of(application: Application) -> Decimal | None:
-        score = scores[application.pk]
-        return score.mean_percent if score.moderated_percent is None else score.moderated_percent
-
     candidates = grant_round.applications.filter(status__in=RANKED, award__isnull=True).select_related(
         "organisation"
     )
     ordered = sorted(
         candidates,
         key=lambda a: (
-            percent_of(a) is None,
-            -(percent_of(a) or 0),
+            scores[a.pk].standing is None,
+            -(scores[a.pk].standing or 0),
             a.submitted_at or timezone.now(),
             a.title,
         ),
     )
     rows, total = [], 0
     for application in ordered:
-        percent = percent_of(application)
-        passes = percent is not None and percent >= grant_round.pass_mark_percent
+        score = scores[application.pk]
+        passes = bool(score.reaches_pass_mark(score.standing))
         if passes:
             total += application.amount_requested_pence
         rows.append(
             RankedApplication(
                 application=application,
-                percent=percent,
-                moderated=scores[application.pk].moderated_percent is not None,
+                percent=score.moderated_percent if score.moderated is not None else score.mean_percent,
+                moderated=score.moderated is not None,
                 passes=passes,
                 running_total_pence=total if passes else None,
                 within_money=passes and total <= remaining,

@@ -1,5 +1,5 @@
 """Reads for the pages of funded projects' quarterly reports: the reports a project's people may see, and a
-report's figures and spend set beside what the project promised.py.
+report's figures and spend set beside what the project promised.
 
 A project's reports are known only to its organisation's members (and, on the partnership's pages, to its
 managers: reporting.selectors): anyone else is told they do not exist (404).

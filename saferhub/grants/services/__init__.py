@@ -24,6 +24,7 @@ from saferhub.core.actors import Actor
 from saferhub.design_system.filters import pounds
 from saferhub.grants import selectors
 from saferhub.grants.models import (
+    RUNNING_AWARD_STATUSES,
     ApplicantMember,
     Application,
     ApplicationSection,
@@ -429,6 +430,8 @@ def award_offer(
     due = respond_by or timezone.localdate() + dt.timedelta(
         days=settings.SAFERHUB_GRANT_OFFER_ACCEPTANCE_DAYS
     )
+    if due < timezone.localdate():
+        raise GrantRefused("Give the applicant until today or later to answer the offer")
     with transaction.atomic():
         Fund.objects.select_for_update().get(pk=application.grant_round.fund_id)
         award = Award(
@@ -481,13 +484,22 @@ def instalment_pay(*, actor: Actor | None, instalment: Instalment, paid_on: dt.d
         award = Award.objects.select_for_update().get(pk=instalment.award_id)
         _require_manager(actor, award)
         locked = Instalment.objects.select_for_update().get(pk=instalment.pk)
-        if award.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
+        if award.status not in RUNNING_AWARD_STATUSES:
             raise GrantRefused(
                 f"This award is {award.get_status_display().lower()}: instalments are paid only once it is "
                 "accepted"
             )
         if locked.paid_on is not None:
             raise GrantRefused(f"This instalment was paid on {locked.paid_on:%-d %B %Y}")
+        if paid_on > timezone.localdate():
+            raise GrantRefused(
+                "A payment is recorded once it is made: give a date from before today, or today"
+            )
+        accepted_on = timezone.localdate(award.accepted_at) if award.accepted_at else None
+        if accepted_on is not None and paid_on < accepted_on:
+            raise GrantRefused(
+                f"The offer was accepted on {accepted_on:%-d %B %Y}: a payment is made on that day or after"
+            )
         if locked.after_quarter is not None and not selectors.quarter_report_accepted(
             award, locked.after_quarter
         ):
@@ -518,7 +530,7 @@ def variation_request(
 ) -> Variation:
     if actor is None or not actor.has_perm("grants.apply", award):
         raise GrantRefused("Only the funded organisation can ask for a variation")
-    if award.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
+    if award.status not in RUNNING_AWARD_STATUSES:
         raise GrantRefused("A variation is asked for only while the award is running")
     if not description.strip():
         raise GrantRefused("Say what should change, and why")
@@ -547,7 +559,7 @@ def variation_decide(*, actor: Actor | None, variation: Variation, approve: bool
         locked = Variation.objects.select_for_update().get(pk=variation.pk)
         if locked.status != VariationStatus.REQUESTED:
             raise GrantRefused(f"This variation was {locked.get_status_display().lower()} already")
-        if approve and award.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
+        if approve and award.status not in RUNNING_AWARD_STATUSES:
             raise GrantRefused(
                 f"This award is {award.get_status_display().lower()}: a variation is approved only while "
                 "it runs"
@@ -590,6 +602,12 @@ def _instalments_vary(award: Award, change: int) -> None:
 
 def _variation_affordable(award: Award, change: int) -> None:
     money = selectors.award_money(award)
+    most = award.application.grant_round.max_award_pence
+    if money.granted + change > most:
+        raise GrantRefused(
+            f"The round funds a project with at most {pounds(most)}: this variation would take the award to "
+            f"{pounds(money.granted + change)}"
+        )
     if change > 0:
         remaining = selectors.fund_money(award.application.grant_round.fund).remaining
         if change > remaining:
@@ -611,7 +629,7 @@ def spend_record(*, actor: Actor | None, award: Award, period: str, spend: Mappi
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         _require_manager(actor, locked)
-        if locked.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
+        if locked.status not in RUNNING_AWARD_STATUSES:
             raise GrantRefused("Spend is recorded only while the award is running")
         for line, pence in spend.items():
             if line.application_id != locked.application_id:
@@ -648,7 +666,7 @@ def clawback_record(*, actor: Actor | None, award: Award, amount_pence: int, rea
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         _require_manager(actor, locked)
-        if locked.status not in (AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT):
+        if locked.status not in RUNNING_AWARD_STATUSES:
             raise GrantRefused("Money is clawed back only from a running award, before it is closed")
         unspent = selectors.award_money(locked).unspent
         if amount_pence > unspent:

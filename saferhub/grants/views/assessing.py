@@ -75,7 +75,7 @@ def round_detail(request: SignedInRequest, slug: str, grant_round_id: UUID) -> H
                 (a, scores.get(a.pk)) for a in selectors.applications_of_round(grant_round, request.user)
             ],
             "can_manage": can_manage,
-            "ranking": assessing.round_ranking(grant_round) if can_manage else None,
+            "ranking": assessing.round_ranking(grant_round, scores) if can_manage else None,
             "can_close": can_manage and not assessing.round_close_refusal(grant_round),
             "is_assessor": is_assessor,
             "to_score": assessing.applications_to_score(grant_round, request.user) if is_assessor else [],

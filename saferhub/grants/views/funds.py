@@ -78,6 +78,7 @@ def fund_detail(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpRespo
             "fund": fund,
             "dashboard": dashboard_selectors.fund_dashboard(fund, today=timezone.localdate()),
             "rounds": selectors.rounds_of(fund),
+            "assesses": selectors.rounds_assessed_by(request.user, fund),
             "report_rounds": selectors.report_rounds_of(fund),
             "can_manage": request.user.has_perm(MANAGE, partnership),
         },
