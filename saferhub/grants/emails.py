@@ -28,9 +28,10 @@ def _invitation_email_compose(invitation: ApplicantInvitation) -> tuple[str, str
     if invitation.is_sign_up:
         subject = "Confirm your email address to apply for funding on Saferhub"
     else:
-        subject = (
-            f"You have been invited to apply for funding for {invitation.organisation_title} on Saferhub"
-        )
+        # The services refuse a name with a line break, which the mail library refuses in a header; one
+        # recorded before they did is put on one line here, rather than stopping its email.
+        organisation = " ".join(invitation.organisation_title.split())
+        subject = f"You have been invited to apply for funding for {organisation} on Saferhub"
     return subject, body
 
 

@@ -595,8 +595,8 @@ class ApplicantInvitation(PublicRecord):
 
     The link's token is not stored: like a password-reset link it is a signature of this record
     (selectors.invitations.invitation_tokens), so it expires with the project's password-reset links and
-    stops working once `used_at` is set. A sign-up keeps the group's details and the password's hash here
-    until the link proves the address: only then do the organisation and the account exist.
+    stops working once `used_at` is set. A sign-up keeps the group's details here until the link proves the
+    address and the person sets their password there: only then do the organisation and the account exist.
     """
 
     email = models.EmailField()
@@ -614,9 +614,6 @@ class ApplicantInvitation(PublicRecord):
     organisation_name = models.CharField(max_length=200, blank=True, help_text="A signing-up group's name.")
     registered_number = models.CharField(
         max_length=40, blank=True, help_text="A signing-up group's charity or company number."
-    )
-    password_hash = models.CharField(
-        max_length=128, blank=True, help_text="A signing-up person's password, hashed; cleared once used."
     )
     grant_round = models.ForeignKey(
         GrantRound,

@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 
 from saferhub.accounts.models import User
 from saferhub.grants.selectors.invitations import organisation_named, organisations_known_to
+from saferhub.grants.services.invitations import ONE_LINE_NAME, is_one_line_name
 from saferhub.partnerships.models import Organisation, Partnership
 
 NAME_TAKEN = (
@@ -26,11 +27,18 @@ def _email_field(label: str, required_message: str, autocomplete: str) -> forms.
     )
 
 
+def _one_line_name_check(name: str) -> None:
+    if not is_one_line_name(name):
+        raise forms.ValidationError(ONE_LINE_NAME)
+
+
 def _name_field(label: str, required_message: str, help_text: str = "") -> forms.CharField:
+    """A person's or an organisation's name: it goes into the invitation's email, so on one line."""
     return forms.CharField(
         label=label,
         max_length=200,
         help_text=help_text,
+        validators=[_one_line_name_check],
         error_messages={
             "required": required_message,
             "max_length": f"{label} must be 200 characters or fewer",
@@ -65,6 +73,7 @@ class RoundInviteForm(PersonInviteForm):
         max_length=200,
         required=False,
         help_text="Its full registered name. Leave blank if you chose an organisation above",
+        validators=[_one_line_name_check],
         error_messages={"max_length": "The organisation's name must be 200 characters or fewer"},
     )
 
@@ -77,7 +86,11 @@ class RoundInviteForm(PersonInviteForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         organisation, new_name = cleaned.get("organisation"), cleaned.get("new_organisation_name", "").strip()
-        if organisation is None and not new_name and "organisation" not in self.errors:
+        if (
+            organisation is None
+            and not new_name
+            and not self.errors.keys() & {"organisation", "new_organisation_name"}
+        ):
             self.add_error("organisation", "Choose the organisation, or enter the name of a new one")
         elif organisation is not None and new_name:
             self.add_error(
@@ -141,8 +154,10 @@ class NewAccountForm(PasswordFieldsMixin, forms.Form):
         return cleaned
 
 
-class SignUpForm(PasswordFieldsMixin, forms.Form):
-    """A voluntary group signing up through a round's page: the organisation, and the person applying."""
+class SignUpForm(forms.Form):
+    """A voluntary group signing up through a round's page: the organisation, and the person applying. No
+    password: anyone may sign up with any address, so the password is chosen on the emailed link's page
+    (NewAccountForm), by whoever holds the address."""
 
     organisation_name = _name_field(
         "Your organisation's name", "Enter your organisation's name", "Its full registered name"
@@ -159,8 +174,11 @@ class SignUpForm(PasswordFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.password_fields()
-        self.fields["email"].help_text = "We will send a link to it: you confirm your address by opening it"
+        self.fields[
+            "email"
+        ].help_text = (
+            "We will send a link to it: you confirm your address and choose your password by opening it"
+        )
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).lower()
@@ -171,11 +189,6 @@ class SignUpForm(PasswordFieldsMixin, forms.Form):
             raise forms.ValidationError(NAME_TAKEN.format(name=name))
         return name
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self.password_check(cleaned.get("email", ""), cleaned.get("full_name", ""))
-        return cleaned
-
     def sign_up_values(self) -> dict[str, str]:
         """What `sign_up_request` takes."""
         data = self.cleaned_data
@@ -184,5 +197,4 @@ class SignUpForm(PasswordFieldsMixin, forms.Form):
             "registered_number": data["registered_number"],
             "full_name": data["full_name"],
             "email": data["email"],
-            "password": data["password1"],
         }

@@ -45,14 +45,6 @@ class Migration(migrations.Migration):
                         blank=True, help_text="A signing-up group's charity or company number.", max_length=40
                     ),
                 ),
-                (
-                    "password_hash",
-                    models.CharField(
-                        blank=True,
-                        help_text="A signing-up person's password, hashed; cleared once used.",
-                        max_length=128,
-                    ),
-                ),
                 ("used_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "grant_round",

@@ -1,5 +1,5 @@
 """Reads for bringing applicants in: the links of invitations and sign-ups, the organisations a manager may
-invite to a round, and an applicant organisation's people.py.)"""
+invite to a round, and an applicant organisation's people."""
 
 from typing import Any
 from uuid import UUID

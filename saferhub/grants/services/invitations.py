@@ -4,9 +4,9 @@ transaction and is audited; the email goes out from the task worker once it comm
 """
 
 import datetime as dt
+import unicodedata
 from functools import partial
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from saferhub.grants.models import ApplicantInvitation, ApplicantMember, GrantRo
 from saferhub.grants.selectors.invitations import (
     account_of,
     organisation_named,
+    organisations_known_to,
 )
 from saferhub.grants.services import applicant_add
 from saferhub.grants.tasks import invitation_email_send
@@ -30,6 +31,28 @@ from saferhub.partnerships.services import organisation_create
 # One address is sent at most this many sign-up links a day: the sign-up page is open to anyone, and must
 # not become a way to flood someone's mailbox. Past it the page says the same, and nothing is sent.
 SIGN_UPS_PER_ADDRESS_PER_DAY = 3
+
+# Names go into an email's subject and greeting, where a line break makes the mail library refuse to send
+# it (once the invitation is recorded, so the person never hears of it), and are shown on pages, where a
+# bidirectional control could make one name read as another. So a name holds none of them.
+ONE_LINE_NAME = "Enter the name on one line, without special characters"
+# The embeddings, overrides and isolates, by their bidirectional class.
+_BIDIRECTIONAL_CONTROLS = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
+def is_one_line_name(name: str) -> bool:
+    """Whether a name holds no control character (a line break, a tab, ...), no line or paragraph separator
+    and no bidirectional control."""
+    return not any(
+        unicodedata.category(character) in ("Cc", "Zl", "Zp")
+        or unicodedata.bidirectional(character) in _BIDIRECTIONAL_CONTROLS
+        for character in name
+    )
+
+
+def _names_check(*names: str) -> None:
+    if not all(is_one_line_name(name) for name in names):
+        raise GrantRefused(ONE_LINE_NAME)
 
 
 def _round_open_check(grant_round: GrantRound) -> None:
@@ -68,12 +91,18 @@ def round_invitation_create(
     if actor is None or not actor.has_perm("grants.manage", grant_round):
         raise GrantRefused("Only the partnership's managers can invite organisations to its rounds")
     _round_open_check(grant_round)
+    _names_check(name_given, new_organisation_name)
     with transaction.atomic():
         if organisation is None:
             if organisation_named(new_organisation_name):
                 raise GrantRefused(f"An organisation called ‘{new_organisation_name}’ is already registered")
             organisation = organisation_create(
                 actor=actor, name=new_organisation_name.strip(), type=OrganisationType.VOLUNTARY
+            )
+        elif not organisations_known_to(grant_round.fund.partnership).filter(pk=organisation.pk).exists():
+            raise GrantRefused(
+                f"{organisation} is not a voluntary organisation this partnership works with or funds: "
+                "invite it as a new organisation, or ask it to sign up through the round's page"
             )
         return _invitation_create(
             actor=actor,
@@ -93,6 +122,7 @@ def colleague_invite(
     """A member of an applicant organisation invites a colleague to work on its applications with them."""
     if actor is None or not actor.has_perm("grants.invite_colleagues", organisation):
         raise GrantRefused("Only the organisation's own people can invite colleagues")
+    _names_check(name_given)
     with transaction.atomic():
         return _invitation_create(
             actor=actor,
@@ -112,13 +142,15 @@ def sign_up_request(
     registered_number: str,
     full_name: str,
     email: str,
-    password: str,
 ) -> None:
     """A voluntary group signs up through an open round's page: nothing exists but this request until the
-    link emailed to the address is opened (`invitation_accept`), which makes the organisation and the
-    account. Returns nothing, and says the same whether or not the address has an account, and whether or
-    not its daily limit of links is reached."""
+    link emailed to the address is opened and accepted (`invitation_accept_with_new_account`, or
+    `invitation_accept` for an address with an account), which makes the organisation and the account.
+    No password is taken here: whoever signs up need not hold the address, so the password is chosen by
+    whoever opens the link. Returns nothing, and says the same whether or not the address has an account,
+    and whether or not its daily limit of links is reached."""
     _round_open_check(grant_round)
+    _names_check(organisation_name, full_name)
     email = email.strip().lower()
     a_day_ago = timezone.now() - dt.timedelta(days=1)
     with transaction.atomic():
@@ -134,7 +166,6 @@ def sign_up_request(
                 "name_given": full_name,
                 "organisation_name": organisation_name.strip(),
                 "registered_number": registered_number.strip(),
-                "password_hash": make_password(password),
                 "grant_round": grant_round,
             },
         )
@@ -152,7 +183,7 @@ def _locked_unused(invitation: ApplicantInvitation) -> ApplicantInvitation:
 
 def invitation_accept(*, invitation: ApplicantInvitation, user: User) -> ApplicantMember:
     """The holder of the link's address joins the organisation (made now, for a sign-up). The link is
-    used up, and a sign-up's password hash is cleared."""
+    used up."""
     if user.email.lower() != invitation.email:
         raise GrantRefused("This link was sent to another email address")
     with transaction.atomic():
@@ -170,8 +201,7 @@ def invitation_accept(*, invitation: ApplicantInvitation, user: User) -> Applica
             )
             locked.organisation = organisation
         locked.used_at = timezone.now()
-        locked.password_hash = ""
-        locked.save(update_fields=["organisation", "used_at", "password_hash", "updated_at"])
+        locked.save(update_fields=["organisation", "used_at", "updated_at"])
         audit_event_record(
             actor=user,
             verb=AuditVerb.UPDATED,
@@ -182,18 +212,16 @@ def invitation_accept(*, invitation: ApplicantInvitation, user: User) -> Applica
 
 
 def invitation_accept_with_new_account(
-    *, invitation: ApplicantInvitation, full_name: str, password: str | None
+    *, invitation: ApplicantInvitation, full_name: str, password: str
 ) -> User:
-    """A person new to Saferhub accepts: their account is made, with the password they choose now (or, for
-    a sign-up, the one they chose when signing up), and they join the organisation."""
+    """A person new to Saferhub accepts, an invited one or one who signed up alike: their account is made,
+    with the password they choose now, on the link's page, and they join the organisation."""
+    _names_check(full_name)
     with transaction.atomic():
         if account_of(invitation.email) is not None:
             raise GrantRefused(
                 "An account with this email address exists now: sign in, then open the link again"
             )
         user = user_create(actor=None, email=invitation.email, full_name=full_name, password=password)
-        if password is None:
-            user.password = _locked_unused(invitation).password_hash
-            user.save(update_fields=["password"])
         invitation_accept(invitation=invitation, user=user)
     return user

@@ -17,9 +17,16 @@ from markupsafe import escape
 
 from saferhub.accounts.models import User
 from saferhub.audit.models import AuditEvent, AuditVerb
+from saferhub.grants.emails import invitation_email_send
 from saferhub.grants.models import ApplicantInvitation, ApplicantMember, Application
-from saferhub.grants.services.invitations import SIGN_UPS_PER_ADDRESS_PER_DAY
+from saferhub.grants.services.invitations import (
+    SIGN_UPS_PER_ADDRESS_PER_DAY,
+    colleague_invite,
+    round_invitation_create,
+    sign_up_request,
+)
 from saferhub.grants.tests.factories import ApplicantMemberFactory, ApplicationFactory, GrantRoundFactory
+from saferhub.grants.workflows import GrantRefused
 from saferhub.partnerships.models import Organisation, OrganisationType
 
 SCRIPT = "<script>alert(1)</script>"
@@ -73,8 +80,6 @@ def sign_up_form(**changes):
         "registered_number": "1123456",
         "full_name": "Jo Brown",
         "email": "jo@eyres.example",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
         **changes,
     }
 
@@ -321,7 +326,7 @@ def test_a_group_signs_up_through_an_open_round_and_confirms_its_address(
 ):
     visitor = Client()
     page = visitor.get(sign_up_url(funding.grant_round)).content.decode()
-    assert "Sign up your organisation to apply" in page
+    assert "Sign up your organisation to apply" in page and 'type="password"' not in page
     with django_capture_on_commit_callbacks(execute=True):
         response = visitor.post(sign_up_url(funding.grant_round), sign_up_form())
     assert response.status_code == 302
@@ -333,9 +338,10 @@ def test_a_group_signs_up_through_an_open_round_and_confirms_its_address(
     assert email.to == ["jo@eyres.example"] and "Confirm your email address" in email.subject
     link = link_in(email)
 
-    assert "Confirm your email address" in visitor.get(link).content.decode()
+    confirm = visitor.get(link).content.decode()
+    assert "Confirm your email address and make your account" in confirm and 'name="password1"' in confirm
     assert not User.objects.filter(email="jo@eyres.example").exists()
-    response = visitor.post(link)
+    response = visitor.post(link, new_account_form(full_name="Jo Brown"))
     assert response.status_code == 302 and response.url == round_url(funding.grant_round)
     organisation = Organisation.objects.get(name="Eyres Monsell Residents")
     assert organisation.type == OrganisationType.VOLUNTARY
@@ -343,7 +349,7 @@ def test_a_group_signs_up_through_an_open_round_and_confirms_its_address(
     assert jo.full_name == "Jo Brown" and jo.check_password(PASSWORD)
     assert ApplicantMember.objects.filter(user=jo, organisation=organisation).exists()
     invitation = ApplicantInvitation.objects.get()
-    assert invitation.password_hash == "" and invitation.registered_number == "1123456"
+    assert invitation.registered_number == "1123456"
     assert visitor.post(round_url(funding.grant_round), {"title": "Safer alleys"}).status_code == 302
     assert AuditEvent.objects.filter(
         verb=AuditVerb.CREATED, target_id=str(invitation.public_id), actor=None
@@ -401,7 +407,7 @@ def test_a_round_not_yet_open_has_no_sign_up_page(world):
     [
         ({"organisation_name": ""}, "organisation_name", "Enter your organisation's name"),
         ({"email": "jo at eyres"}, "email", "Enter a valid email address"),
-        ({"password1": "password", "password2": "password"}, "password1", "This password is too short"),
+        ({"full_name": "Jo\nBrown"}, "full_name", "Enter the name on one line, without special characters"),
         ({"registered_number": "<b>"}, "registered_number", "Enter the number as the Charity Commission"),
     ],
 )
@@ -419,11 +425,111 @@ def test_a_signed_up_organisation_name_taken_meanwhile_is_refused_on_confirming(
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(sign_up_url(funding.grant_round), sign_up_form())
     Organisation.objects.create(name="Eyres Monsell Residents", type=OrganisationType.VOLUNTARY)
-    response = Client().post(link_in(mail.outbox[0]))
+    response = Client().post(link_in(mail.outbox[0]), new_account_form(full_name="Jo Brown"))
     assert (
         response.status_code == 400 and "has been registered since you signed up" in response.content.decode()
     )
     assert not User.objects.filter(email="jo@eyres.example").exists()
+
+
+def test_whoever_signs_up_an_address_never_knows_its_password(funding, django_capture_on_commit_callbacks):
+    """Anyone may sign up with anyone's address: the password is chosen on the emailed link's page, so the
+    one who signed up cannot sign in as the holder of the address once they confirm it."""
+    attackers_password = "the-attackers-passphrase-9"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            sign_up_url(funding.grant_round),
+            sign_up_form(password1=attackers_password, password2=attackers_password),
+        )
+    assert response.status_code == 302
+    link = link_in(mail.outbox[0])
+    holder = Client()
+    # The link's page asks its holder for a password, checked by the project's validators.
+    assert 'name="password1"' in holder.get(link).content.decode()
+    refused = holder.post(link, new_account_form(password1="short", password2="short"))
+    assert refused.status_code == 400 and "This password is too short" in refused.content.decode()
+    assert not User.objects.filter(email="jo@eyres.example").exists()
+
+    assert holder.post(link, new_account_form(full_name="Jo Brown")).status_code == 302
+    jo = User.objects.get(email="jo@eyres.example")
+    assert jo.check_password(PASSWORD) and not jo.check_password(attackers_password)
+    signing_in = {"email": "jo@eyres.example", "password": attackers_password}
+    assert Client().post(reverse("accounts:sign-in"), signing_in).status_code == 200
+    signing_in["password"] = PASSWORD
+    assert Client().post(reverse("accounts:sign-in"), signing_in).status_code == 302
+
+
+ONE_LINE = "Enter the name on one line, without special characters"
+
+
+@pytest.mark.parametrize(
+    "name", ["Braunstone\nYouth Club", "Braunstone\r\nBcc: x@evil.example", "A\u2028B", "A\u202eB"]
+)
+def test_a_name_on_more_than_one_line_is_refused_on_every_form(funding, sign_in, invited, name):
+    manager = sign_in("partnership_manager")
+    applicant = Client()
+    applicant.force_login(funding.applicant)
+    organisation = funding.applicant.applicant_memberships.get().organisation
+    for response, field in (
+        (
+            manager.post(invite_url(funding.grant_round), invite_form(new_organisation_name=name)),
+            "new_organisation_name",
+        ),
+        (manager.post(invite_url(funding.grant_round), invite_form(full_name=name)), "full_name"),
+        (
+            applicant.post(people_url(organisation), {"full_name": name, "email": "x@y.example"}),
+            "full_name",
+        ),
+        (
+            Client().post(sign_up_url(funding.grant_round), sign_up_form(organisation_name=name)),
+            "organisation_name",
+        ),
+        (Client().post(sign_up_url(funding.grant_round), sign_up_form(full_name=name)), "full_name"),
+        (Client().post(invited, new_account_form(full_name=name)), "full_name"),
+    ):
+        page = response.content.decode()
+        assert response.status_code == 400 and ONE_LINE in page and f'href="#id_{field}"' in page
+    assert ApplicantInvitation.objects.count() == 1 and len(mail.outbox) == 1
+    assert not User.objects.filter(email="sam@braunstone.example").exists()
+
+
+def test_the_services_refuse_a_name_on_more_than_one_line(funding, world):
+    organisation = funding.applicant.applicant_memberships.get().organisation
+    for refused in (
+        lambda: sign_up_request(
+            grant_round=funding.grant_round,
+            organisation_name="Eyres\nMonsell",
+            registered_number="",
+            full_name="Jo Brown",
+            email="jo@eyres.example",
+        ),
+        lambda: round_invitation_create(
+            actor=world.people["partnership_manager"],
+            grant_round=funding.grant_round,
+            organisation=None,
+            new_organisation_name="Braunstone Youth Club",
+            name_given="Sam\rPatel",
+            email="sam@braunstone.example",
+        ),
+        lambda: colleague_invite(
+            actor=funding.applicant, organisation=organisation, name_given="Alex\tGreen", email="a@b.example"
+        ),
+    ):
+        with pytest.raises(GrantRefused, match=ONE_LINE):
+            refused()
+    assert not ApplicantInvitation.objects.exists()
+    assert not Organisation.objects.filter(name="Braunstone Youth Club").exists()
+
+
+def test_an_invitation_recorded_with_a_line_break_is_still_emailed_on_one_line(funding):
+    """One recorded before the services refused line breaks."""
+    organisation = Organisation.objects.create(name="Braunstone\nYouth Club", type=OrganisationType.VOLUNTARY)
+    invitation = ApplicantInvitation.objects.create(
+        email="sam@braunstone.example", name_given="Sam Patel", organisation=organisation
+    )
+    invitation_email_send(invitation)
+    (email,) = mail.outbox
+    assert email.subject == "You have been invited to apply for funding for Braunstone Youth Club on Saferhub"
 
 
 def test_someone_signed_in_is_sent_to_the_rounds_page(funding, applicant_client):

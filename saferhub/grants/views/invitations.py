@@ -130,8 +130,9 @@ def sign_up(request: HttpRequest, grant_round_id: UUID) -> HttpResponse:
             request,
             title="Check your email",
             paragraphs=[
-                "We have sent a link to the email address you gave. Open it to confirm your address: your "
-                f"organisation and your account are made then. The link works once, for {LINK_DAYS} days.",
+                "We have sent a link to the email address you gave. Open it to confirm your address and "
+                "choose your password: your organisation and your account are made then. The link works "
+                f"once, for {LINK_DAYS} days.",
                 "If no email comes within a few minutes, look in your spam folder, or sign up again.",
             ],
             breadcrumbs=breadcrumbs,
@@ -163,7 +164,8 @@ def sign_up(request: HttpRequest, grant_round_id: UUID) -> HttpResponse:
         caption=grant_round.title,
         intro=(
             "For a voluntary or community group that does not use Saferhub yet. We email you a link to "
-            "confirm your address; once you have, you can start your application. If you already have an "
+            "confirm your address and choose your password; once you have, you can start your "
+            "application. If you already have an "
             "account, sign in instead: a colleague who already applies for your organisation can invite you."
         ),
         submit_text="Sign up",
@@ -230,8 +232,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             links=[("Sign in", _sign_in_url(request.path))],
             caption=_caption(invitation),
         )
-    if invitation.is_sign_up:
-        return _accept_sign_up(request, invitation)
     return _accept_new_account(request, invitation)
 
 
@@ -268,7 +268,8 @@ def _accept_explanation(invitation: ApplicantInvitation) -> list[str]:
     if invitation.is_sign_up:
         return [
             f"Confirm your email address to register {invitation.organisation_title} and apply for it. You "
-            "will be able to start an application, and invite colleagues to work on it with you."
+            "will be able to start an application, and invite colleagues to work on it with you. If you "
+            "did not sign up, leave this page: nothing is made unless you accept."
         ]
     who = invitation.invited_by.full_name if invitation.invited_by is not None else "Someone"
     return [
@@ -277,31 +278,9 @@ def _accept_explanation(invitation: ApplicantInvitation) -> list[str]:
     ]
 
 
-def _accept_sign_up(request: HttpRequest, invitation: ApplicantInvitation) -> HttpResponse:
-    """A sign-up's link: the password was chosen when signing up, so one button confirms the address. (A
-    GET changes nothing: mail scanners open links.)"""
-    problem = ""
-    if request.method == "POST":
-        try:
-            user = invitation_services.invitation_accept_with_new_account(
-                invitation=invitation, full_name=invitation.name_given, password=None
-            )
-        except GrantRefused as refusal:
-            problem = str(refusal)
-        else:
-            user_sign_in(request=request, user=user)
-            return _accepted(request, invitation)
-    return _notice(
-        request,
-        title="Confirm your email address",
-        paragraphs=_accept_explanation(invitation),
-        button="Confirm and sign in",
-        problem=problem,
-        caption=_caption(invitation),
-    )
-
-
 def _accept_new_account(request: HttpRequest, invitation: ApplicantInvitation) -> HttpResponse:
+    """A person without an account, invited or signed up alike, chooses their password here: only the holder
+    of the address has the link, so only they ever know it."""
     form = forms.NewAccountForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.name_given}
     )
@@ -320,7 +299,9 @@ def _accept_new_account(request: HttpRequest, invitation: ApplicantInvitation) -
     return form_page(
         request,
         form,
-        title="Make your account",
+        title="Confirm your email address and make your account"
+        if invitation.is_sign_up
+        else "Make your account",
         caption=_caption(invitation),
         intro=" ".join(_accept_explanation(invitation))
         + f" You will sign in with this email address: {invitation.email}.",

@@ -30,8 +30,6 @@ def sign_up_form(w: Any) -> dict[str, Any]:
         "registered_number": "1123456",
         "full_name": "Jo Brown",
         "email": "jo@matrix.example",
-        "password1": "a-long-passphrase-for-tests-7",
-        "password2": "a-long-passphrase-for-tests-7",
     }
 
 
