@@ -331,6 +331,7 @@ def funded_projects_for_pack(
         .order_by("application__title")
     )
     money = award_money_of(Award.objects.filter(pk__in=[award.pk for award in awards]))
+    spend_reported = set(Spend.objects.filter(award__in=awards).values_list("award_id", flat=True))
     reports = {
         report.award_id: report
         for report in ProjectReturn.objects.filter(
@@ -349,6 +350,8 @@ def funded_projects_for_pack(
                 "granted_pence": money[award.pk].granted,
                 "paid_pence": money[award.pk].paid,
                 "spent_pence": money[award.pk].spent,
+                # No spend reported is not £0.00 spent.
+                "spend_reported": award.pk in spend_reported,
                 "report": report.get_status_display() if report else "No report asked for this quarter",
                 "progress": report.progress if report and report.status == ReturnStatus.ACCEPTED else "",
             }

@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from saferhub.core.actors import Actor
 from saferhub.grants import selectors
-from saferhub.grants.models import Application, Award, AwardStatus, Instalment, ProjectReturn, Variation
+from saferhub.grants.models import (
+    Application,
+    Award,
+    AwardStatus,
+    Instalment,
+    ProjectReturn,
+    Spend,
+    Variation,
+)
 from saferhub.grants.money import AwardMoney
 from saferhub.reporting.models import EDITABLE_STATUSES, ReturnStatus
 
@@ -70,6 +78,8 @@ class ApplicantAward:
     payments: list[ScheduledPayment]
     variations: list[Variation]
     reports: list[ReportDue]
+    # Whether any spend is recorded yet: until then what the project spent is not known, rather than £0.00.
+    spend_reported: bool
 
     @property
     def still_pays(self) -> bool:
@@ -139,6 +149,7 @@ def applicant_award(award: Award) -> ApplicantAward:
         payments=_payments(award, reports),
         variations=list(award.variations.all()),
         reports=reports,
+        spend_reported=Spend.objects.filter(award=award).exists(),
     )
 
 

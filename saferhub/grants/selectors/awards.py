@@ -108,6 +108,12 @@ class SpendTable:
     period_totals: list[int]
     total: int
 
+    @property
+    def reported(self) -> bool:
+        """Whether any spend is recorded: until then what the project spent is not known, rather than £0.00
+        (as the fund's dashboard decides it: a Spend row exists)."""
+        return bool(self.periods)
+
 
 def spend_table(award: Award) -> SpendTable:
     """Every budget line of the project, spent on or not, against every period spend was recorded for."""
@@ -127,6 +133,11 @@ def spend_table(award: Award) -> SpendTable:
         rows.append((line, cells, sum(cells)))
     period_totals = [sum(row[1][index] for row in rows) for index in range(len(periods))]
     return SpendTable(periods=periods, rows=rows, period_totals=period_totals, total=sum(period_totals))
+
+
+def spend_reported(award: Award) -> bool:
+    """Whether any spend of the project is recorded yet, by a report or a manager: one query."""
+    return Spend.objects.filter(award=award).exists()
 
 
 def project_reports_of(award: Award) -> models.QuerySet[ProjectReturn]:

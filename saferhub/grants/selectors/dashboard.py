@@ -1,7 +1,7 @@
 """Reads for a fund's dashboard, the funding exports and the open data of what a partnership funded: each
 award with its money and priorities, the projects by priority, the forecast underspend, the overdue project
 reports and what each outcome cost. Money is whole pence from money.py (AwardMoney, FundMoney); a figure
-that cannot be worked out is None, never 0.py.)
+that cannot be worked out is None, never 0.
 """
 
 import calendar
@@ -390,6 +390,9 @@ class FundedProject:
     project: str
     fund: str
     financial_year: str
+    # What the award holds of the fund (AwardMoney.committed), published as the amount awarded: the offer
+    # with its approved variations less any claw-back while it runs, and only what was paid and kept once
+    # it is closed, so that the open data adds up to the fund's committed money.
     awarded: int
     priorities: list[str]
     status: str
@@ -418,7 +421,7 @@ def funded_projects(partnership: Partnership) -> list[FundedProject]:
             project=award.application.title,
             fund=award.application.grant_round.fund.name,
             financial_year=financial_year_label(award.application.grant_round.fund.financial_year),
-            awarded=money[award.pk].granted,
+            awarded=money[award.pk].committed,
             priorities=[priority.title for priority in in_plan_order(award.application.priorities.all())],
             status=award.get_status_display(),
             achieved=achieved.get(award.pk, []),

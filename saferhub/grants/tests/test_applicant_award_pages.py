@@ -87,6 +87,22 @@ def test_accepting_the_offer_confirms_its_conditions_and_shows_the_first_payment
     assert "Due now" not in money
 
 
+def _spent_on(page: str) -> str:
+    """What the award page's money says was spent."""
+    money = page.split('data-testid="money"')[1]
+    return money.split("Spent, as your accepted reports say")[1].split("</dd>")[0].split(">")[-1].strip()
+
+
+def test_spend_not_yet_reported_shows_none_reported_never_nothing_spent(accepted, applicant, manager):
+    services.instalment_pay(
+        actor=manager, instalment=accepted.instalments.first(), paid_on=timezone.localdate()
+    )
+    assert _spent_on(applicant.get(award_url("my-award", accepted)).content.decode()) == "None reported yet"
+    line = accepted.application.budget_lines.first()
+    services.spend_record(actor=manager, award=accepted, period="2026/27 Q1", spend={line: 123_456})
+    assert _spent_on(applicant.get(award_url("my-award", accepted)).content.decode()) == "£1,234.56"
+
+
 def test_declining_the_offer_gives_it_up_and_it_cannot_be_answered_again(offered, applicant):
     response = applicant.post(award_url("offer-respond", offered), {"answer": "decline"})
     assert response.status_code == 302

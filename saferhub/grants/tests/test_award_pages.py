@@ -293,6 +293,34 @@ def test_every_figure_on_the_award_page_matches_sums_of_its_records(funding, wor
     ).exists()
 
 
+def test_a_project_that_has_reported_no_spend_shows_none_reported_never_nothing_spent(
+    funding, world, manager, sign_in
+):
+    award = accepted_award(funding, world, manager)
+    services.instalment_pay(actor=manager, instalment=award.instalments.get(), paid_on=timezone.localdate())
+    client = sign_in("partnership_manager")
+    cells = dict(
+        re.findall(r'data-testid="([a-z-]+)">([^<]*)<', client.get(award_url(award)).content.decode())
+    )
+    assert cells["paid"] == "£10,000.00"
+    assert cells["spent"] == "None reported yet"
+    assert cells["unspent"] == "Not known: no spend reported yet"
+    for action in ("clawback/", "close/"):
+        facts = client.get(f"{award_url(award)}{action}").content.decode().split('data-testid="facts"')[1]
+        spent = facts.split("Spent")[1].split("</dd>")[0]
+        assert "None reported yet" in spent and "£" not in spent, action
+
+    # Spend reported as nothing at all is a figure: £0.00, and all the money paid is not spent.
+    workers = award.application.budget_lines.first()
+    services.spend_record(actor=manager, award=award, period="2026/27 Q1", spend={workers: 0})
+    cells = dict(
+        re.findall(r'data-testid="([a-z-]+)">([^<]*)<', client.get(award_url(award)).content.decode())
+    )
+    assert (cells["spent"], cells["unspent"]) == ("£0.00", "£10,000.00")
+    facts = client.get(f"{award_url(award)}clawback/").content.decode().split('data-testid="facts"')[1]
+    assert "None reported yet" not in facts and "£0.00" in facts.split("Spent")[1].split("</dd>")[0]
+
+
 def test_another_partnerships_manager_gets_404_and_a_non_manager_403(
     funding, world, manager, sign_in, client
 ):

@@ -39,6 +39,7 @@ def test_the_pack_lists_each_funded_project_with_its_money_and_its_quarters_repo
         "granted_pence": 1_000_000,
         "paid_pence": 600_000,
         "spent_pence": 250_001,
+        "spend_reported": True,
         "report": "Accepted",
         "progress": "On track.",
     }
@@ -64,3 +65,5 @@ def test_the_pack_page_shows_the_projects_money_in_pounds(funding, world, manage
         .content.decode()
     )
     assert "£11,345.67" in page and "No report asked for this quarter" in page
+    # Nothing reported spent yet: the pack does not say £0.00 was spent.
+    assert "None reported yet" in page

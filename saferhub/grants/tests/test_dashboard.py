@@ -131,6 +131,17 @@ def funded_fund(world, manager, names: dict[str, str] | None = None) -> Funded:
     return Funded(fund, {key: Award.objects.get(pk=award.pk) for key, award in awards.items()}, applicants)
 
 
+def close_with_a_claw_back(funded: Funded, manager) -> Award:
+    """Safer nights, paid its first £4,000 and nothing spent, pays £2,400 back and is closed: it holds £1,600
+    of the £8,000 it was granted (the second £4,000, never paid, goes back to the fund)."""
+    nights = funded.awards["nights"]
+    services.clawback_record(actor=manager, award=nights, amount_pence=240_000, reason="Fewer nights run")
+    services.final_report_send(actor=funded.applicants["nights"], award=nights, report="Ran six nights.")
+    closed = services.award_close(actor=manager, award=nights)
+    funded.awards["nights"] = closed
+    return closed
+
+
 # --- The independent sums --------------------------------------------------------------------------
 
 
@@ -220,6 +231,17 @@ def test_every_figure_on_the_dashboard_equals_the_sum_of_its_records(funded, sig
         assert figures[f"{key}-spent"] == (
             pounds_text(money[award.pk]["spent"]) if has_spend else "None reported yet"
         )
+
+
+def test_a_closed_award_holds_only_what_it_paid_and_kept(funded, manager, sign_in):
+    nights = close_with_a_claw_back(funded, manager)
+    page = sign_in("board_member").get(f"/p/alpha/funding/funds/{funded.fund.public_id}/").content.decode()
+    figures = figures_on(page)
+    awards = Award.objects.filter(application__grant_round__fund=funded.fund)
+    assert figures[f"award-{nights.public_id}-committed"] == pounds_text(counted(nights)["committed"])
+    assert figures[f"award-{nights.public_id}-committed"] == "£1,600.00"
+    assert figures["committed"] == pounds_text(sum(counted(award)["committed"] for award in awards))
+    assert figures["clawed-back"] == "£2,400.00"
 
 
 def test_projects_by_priority_count_a_two_priority_project_under_each_and_once_in_the_total(funded, sign_in):

@@ -2,12 +2,23 @@
 applications, where a name typed like a formula opens as text and money stays a number."""
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
+
+from django.utils import timezone
 
 from saferhub.audit.models import AuditEvent, AuditVerb
-from saferhub.grants.models import ApplicationStatus, Decision, ModeratedScore, Score
+from saferhub.design_system.filters import govuk_date
+from saferhub.grants.models import ApplicationStatus, Award, Decision, ModeratedScore, Score
 from saferhub.grants.tests.factories import ApplicantMemberFactory, ApplicationFactory, FundFactory
-from saferhub.grants.tests.test_dashboard import funded_fund
+from saferhub.grants.tests.test_dashboard import (
+    close_with_a_claw_back,
+    counted,
+    figures_on,
+    funded_fund,
+    pounds_text,
+)
 
 FORMULAS = {
     "diversion": '=HYPERLINK("http://evil.example","Click")',
@@ -30,7 +41,7 @@ def test_a_funds_awards_open_with_formulas_as_text_and_money_as_numbers(world, m
         "Organisation",
         "Project",
         "Priorities",
-        "Amount awarded (£)",
+        "Committed (£)",
         "Paid (£)",
         "Spent (£)",
         "Status",
@@ -50,7 +61,34 @@ def test_a_funds_awards_open_with_formulas_as_text_and_money_as_numbers(world, m
     assert by_project["Street pastors"][:2] == ["'-1", "Street pastors"]
     assert by_project["Street pastors"][2:] == ["", "5000.00", "0.00", "", "Offered"]
     assert by_project["Mentoring"][0] == "'@SUM(A1:A9)"
-    assert by_project["Mentoring"][6] == "Declined"
+    # The declined offer is listed, holding nothing of the fund.
+    assert by_project["Mentoring"][3:] == ["0.00", "0.00", "", "Declined"]
+
+
+def test_the_committed_column_adds_up_to_the_funds_committed_money(world, manager, sign_in):
+    funded = funded_fund(world, manager)
+    close_with_a_claw_back(funded, manager)
+    # Street pastors' offer lapses unanswered: its money goes back to the fund.
+    offer = funded.awards["offer"]
+    lapsed_on = timezone.localdate() - dt.timedelta(days=1)
+    Award.objects.filter(pk=offer.pk).update(respond_by=lapsed_on)
+    client = sign_in("board_member")
+    rows = rows_of(client.get(f"/p/alpha/funding/funds/{funded.fund.public_id}/awards.csv"))
+    by_project = {row[1]: row for row in rows[1:]}
+    # Paid £4,000, £2,400 of it clawed back, the other £4,000 never paid: £1,600, not the £8,000 granted.
+    assert by_project["Safer nights"][3:] == ["1600.00", "4000.00", "", "Closed"]
+    assert by_project["Street pastors"][3:] == [
+        "0.00",
+        "0.00",
+        "",
+        f"Offered, lapsed on {govuk_date(lapsed_on)}",
+    ]
+    assert by_project["Mentoring"][3] == "0.00"
+    awards = Award.objects.filter(application__grant_round__fund=funded.fund)
+    committed = sum(counted(award)["committed"] for award in awards)
+    assert sum(int(Decimal(row[3]) * 100) for row in rows[1:]) == committed
+    page = client.get(f"/p/alpha/funding/funds/{funded.fund.public_id}/").content.decode()
+    assert figures_on(page)["committed"] == pounds_text(committed)
 
 
 def test_another_partnerships_fund_cannot_be_exported(world, sign_in):

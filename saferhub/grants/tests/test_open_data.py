@@ -3,10 +3,18 @@ no personal data, the Open Government Licence, and answers a cache can keep."""
 
 import csv
 import io
+from decimal import Decimal
 
 from django.test import Client
 
-from saferhub.grants.tests.test_dashboard import funded_fund
+from saferhub.grants.models import Award, AwardStatus
+from saferhub.grants.tests.test_dashboard import (
+    close_with_a_claw_back,
+    counted,
+    figures_on,
+    funded_fund,
+    pounds_text,
+)
 from saferhub.partnerships.models import Organisation
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -76,6 +84,40 @@ def test_the_csv_has_the_same_projects_with_formulas_opening_as_text(world, mana
     ]
     assert by_project["Safer nights"][0] == "'=cmd|' /C calc'!A0"
     assert by_project["Safer nights"][7] == "Patrols: none reported yet against a target of 10"
+
+
+def test_the_amount_awarded_is_what_each_award_holds_as_the_funds_page_counts_it(world, manager, sign_in):
+    funded = funded_fund(world, manager)
+    nights = close_with_a_claw_back(funded, manager)
+    client = Client()
+    projects = {
+        p["project"]: p for p in client.get("/open-data/alpha/funded-projects.json").json()["projects"]
+    }
+    rows = list(csv.reader(io.StringIO(client.get("/open-data/alpha/funded-projects.csv").content.decode())))
+    in_csv = {row[1]: int(Decimal(row[4]) * 100) for row in rows[1:]}
+    # Paid £4,000, £2,400 of it clawed back, the other £4,000 never paid: £1,600, not the £8,000 granted.
+    assert projects["Safer nights"]["status"] == "Closed"
+    assert projects["Safer nights"]["amount_awarded_pence"] == in_csv["Safer nights"] == 160_000
+    assert projects["Safer nights"]["amount_awarded_pounds"] == "1600.00"
+
+    page = sign_in("board_member").get(f"/p/alpha/funding/funds/{funded.fund.public_id}/").content.decode()
+    figures = figures_on(page)
+    awards = list(Award.objects.filter(application__grant_round__fund=funded.fund))
+    committed = {award.application.title: counted(award)["committed"] for award in awards}
+    # Each published project's amount is its committed money on the fund's page.
+    for award in awards:
+        if award.application.title in projects:
+            published = projects[award.application.title]["amount_awarded_pence"]
+            assert figures[f"award-{award.public_id}-committed"] == pounds_text(published)
+    # The declined offer holds nothing and is not published; the offer still awaiting an answer holds its
+    # money on the fund's page but is not a funded project yet: together the rest is the page's committed.
+    assert "Mentoring" not in projects and committed["Mentoring"] == 0
+    assert {a.application.title for a in awards if a.status == AwardStatus.OFFERED} == {"Street pastors"}
+    assert set(projects) == set(in_csv) == {"Youth diversion", "Safer nights"}
+    total = sum(p["amount_awarded_pence"] for p in projects.values())
+    assert total == sum(in_csv.values()) == sum(committed.values()) - committed["Street pastors"]
+    assert figures["committed"] == pounds_text(total + committed["Street pastors"])
+    assert nights.status == AwardStatus.CLOSED
 
 
 def test_no_personal_data_and_none_of_the_reports_own_words_are_published(world, manager):

@@ -22,6 +22,7 @@ from saferhub.design_system.filters import govuk_date, pounds
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import awards as forms_awards
 from saferhub.grants.models import Application, ApplicationStatus, Award, AwardStatus, VariationStatus
+from saferhub.grants.money import AwardMoney
 from saferhub.grants.selectors import awards as award_records
 from saferhub.grants.workflows import GrantRefused
 from saferhub.partnerships.models import Partnership
@@ -348,6 +349,11 @@ def spend(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     )
 
 
+def _spent_text(award: Award, money: AwardMoney) -> str:
+    """What the project spent, or that it has reported no spend yet: never £0.00 for no data."""
+    return pounds(money.spent) if award_records.spend_reported(award) else "None reported yet"
+
+
 @login_required
 def clawback(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     partnership, award = _managed_award(request, slug, award_id)
@@ -375,7 +381,7 @@ def clawback(request: SignedInRequest, slug: str, award_id: UUID) -> HttpRespons
         submit_text="Record the claw-back",
         facts=[
             ("Paid", pounds(money.paid)),
-            ("Spent", pounds(money.spent)),
+            ("Spent", _spent_text(award, money)),
             ("Clawed back already", pounds(money.clawed_back)),
             ("The most that can be clawed back", pounds(money.unspent)),
         ],
@@ -404,7 +410,7 @@ def award_close(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResp
         facts=[
             ("Granted", pounds(money.granted)),
             ("Paid", pounds(money.paid)),
-            ("Spent", pounds(money.spent)),
+            ("Spent", _spent_text(award, money)),
             ("Clawed back", pounds(money.clawed_back)),
             ("Not paid, going back to the fund", pounds(max(money.granted - money.paid, 0))),
         ],

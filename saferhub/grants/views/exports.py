@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import audit_record_viewed
 from saferhub.core.csv import csv_text
+from saferhub.design_system.filters import govuk_date
 from saferhub.grants import selectors
 from saferhub.grants.selectors import dashboard as dashboard_selectors
 from saferhub.partnerships.permissions import require_permission
@@ -36,9 +37,22 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], *, fil
     return response
 
 
+def _status_text(row: dashboard_selectors.AwardRow) -> str:
+    """The award's status, with when its offer lapsed if it did (as the fund's page says it)."""
+    status = row.award.get_status_display()
+    if row.money.lapsed:
+        return f"{status}, lapsed on {govuk_date(row.award.respond_by)}"
+    return status
+
+
 @login_required
 def fund_awards_csv(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpResponse:
-    """The fund's awards, as its page lists them: anyone in the partnership who may read the fund."""
+    """The fund's awards, as its page lists them: anyone in the partnership who may read the fund.
+
+    "Committed" is what each award holds of the fund, as the fund's page shows it, so the column adds up to
+    the page's committed money: the offer with its approved variations less any claw-back while it runs,
+    only what was paid and kept once closed. A declined offer, or one left to lapse, is listed with its
+    status and £0 committed: it holds nothing, but the offer was made."""
     partnership = partnership_for(request.user, slug)
     fund = selectors.fund_in(partnership, fund_id)
     return csv_response(
@@ -46,7 +60,7 @@ def fund_awards_csv(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpR
             "Organisation",
             "Project",
             "Priorities",
-            "Amount awarded (£)",
+            "Committed (£)",
             "Paid (£)",
             "Spent (£)",
             "Status",
@@ -56,11 +70,11 @@ def fund_awards_csv(request: SignedInRequest, slug: str, fund_id: UUID) -> HttpR
                 row.award.application.organisation.name,
                 row.award.application.title,
                 "; ".join(priority.title for priority in row.priorities),
-                pounds_number(row.money.granted),
+                pounds_number(row.money.committed),
                 pounds_number(row.money.paid),
                 # Blank, not 0, until the project reports any spend.
                 pounds_number(row.money.spent) if row.spend_reported else "",
-                row.award.get_status_display(),
+                _status_text(row),
             ]
             for row in dashboard_selectors.award_rows(fund)
         ),

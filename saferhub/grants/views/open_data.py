@@ -5,6 +5,11 @@ has no standard place for it), in a `Link: <...>; rel="license"` header on both.
 project is funded: the organisation (a voluntary group's name), the project, its fund, year, award,
 priorities, status and its reports' figures against their targets; no person's name or contact details, and
 none of the reports' own words. Cacheable: Last-Modified and ETag from the newest change to what it shows.
+
+The amount awarded is what the award holds of the fund, as the fund's page counts it committed: the offer
+with its approved variations, less any claw-back, while the project runs; once the award is closed, only
+what was paid and not clawed back (what was never paid went back to the fund). A declined or lapsed offer
+was never funded and is not published.
 """
 
 import datetime as dt
