@@ -542,3 +542,21 @@ def applicant_client(client, funding):
     """The test's client, signed in as the youth group's coordinator."""
     client.force_login(funding.applicant)
     return client
+
+
+def test_the_service_invites_only_an_organisation_the_partnership_works_with_or_funds(funding, world):
+    # The form offers only these; the service refuses the rest too, so no other way in lets a manager into
+    # any group's applications.
+    stranger = ApplicantMemberFactory(organisation__name="Beta Boxing Club").organisation
+    with pytest.raises(
+        GrantRefused, match="not a voluntary organisation this partnership works with or funds"
+    ):
+        round_invitation_create(
+            actor=world.people["partnership_manager"],
+            grant_round=funding.grant_round,
+            organisation=stranger,
+            new_organisation_name="",
+            name_given="Sam Patel",
+            email="sam@boxing.example",
+        )
+    assert not ApplicantInvitation.objects.exists()
