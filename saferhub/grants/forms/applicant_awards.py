@@ -5,22 +5,9 @@ from typing import Any, cast
 
 from django import forms
 
-from saferhub.grants.forms.fields import MAX_TEXT, PoundsField
+from saferhub.grants.forms.fields import PoundsField, text_box
 
 ACCEPT, DECLINE = "accept", "decline"
-
-
-def _long_text(label: str, *, required: str, hint: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={
-            "required": required,
-            "max_length": f"Write {MAX_TEXT:,} characters or fewer",
-        },
-    )
 
 
 class OfferResponseForm(forms.Form):
@@ -57,9 +44,10 @@ class OfferResponseForm(forms.Form):
 class VariationForm(forms.Form):
     """What should change and why, and the money it adds to the award (negative to take some away)."""
 
-    description = _long_text(
+    description = text_box(
         "What should change, and why?",
         required="Say what should change, and why",
+        rows=6,
         hint="For example: a later end date, moving money between budget lines, or more money for a new "
         "activity.",
     )
@@ -84,16 +72,18 @@ class VariationForm(forms.Form):
 
 
 class FinalReportForm(forms.Form):
-    report = _long_text(
+    report = text_box(
         "Your final report",
         required="Write the final report before you send it",
+        rows=6,
         hint="What the project did, what it achieved against its outcomes, what the money was spent on, and "
         "what you learned.",
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = _long_text(
+    reason = text_box(
         "Why are you withdrawing the application?",
         required="Say why you are withdrawing the application",
+        rows=6,
     )

@@ -6,24 +6,9 @@ from typing import Any
 
 from django import forms
 
-from saferhub.grants.forms.fields import MAX_TEXT
+from saferhub.grants.forms.fields import text_box
 from saferhub.grants.models import Criterion, Decision
 from saferhub.grants.selectors.assessing import ScoreSpread
-
-
-def _text(label: str, *, hint: str = "", required: str = "", rows: int = 4) -> forms.CharField:
-    """A text box: `required` is the error when it is left empty; without it, it may be."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required,
-            "max_length": f"Write {MAX_TEXT:,} characters or fewer",
-        },
-    )
 
 
 class EligibilityForm(forms.Form):
@@ -34,7 +19,7 @@ class EligibilityForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the application is eligible"},
     )
-    reason = _text(
+    reason = text_box(
         "Reasons", hint="Needed when it is not eligible: they are kept in the application's history"
     )
 
@@ -46,7 +31,7 @@ class EligibilityForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    reason = _text(
+    reason = text_box(
         "What is the conflict of interest?",
         hint="For example, you sit on the organisation's board or work with the project",
         required="Say what the conflict is",
@@ -86,7 +71,7 @@ class CriterionScoresForm(forms.Form):
                     "max_value": between,
                 },
             )
-            self.fields[f"text_{criterion.pk}"] = _text(self.text_label.format(criterion.name), rows=3)
+            self.fields[f"text_{criterion.pk}"] = text_box(self.text_label.format(criterion.name), rows=3)
 
     @staticmethod
     def initial_from(given: Iterable[tuple[Criterion, int, str]]) -> dict[str, Any]:
@@ -144,11 +129,11 @@ class DecideForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a decision"},
     )
-    conditions = _text(
+    conditions = text_box(
         "Conditions",
         hint="Only when approving with conditions: the offer carries them",
     )
-    reason = _text(
+    reason = text_box(
         "Reasons for the decision",
         hint="Kept in the application's history",
         required="Say why: a decision is recorded with its reasons",

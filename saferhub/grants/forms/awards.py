@@ -12,7 +12,7 @@ from django.utils import timezone
 from saferhub.design_system.filters import pounds
 from saferhub.design_system.widgets import DateInput
 from saferhub.grants.forms.applying import RowPoundsField, RowsForm
-from saferhub.grants.forms.fields import MAX_TEXT, PoundsField
+from saferhub.grants.forms.fields import PoundsField, text_box
 from saferhub.grants.models import Application, BudgetLine
 
 IN_FULL, IN_INSTALMENTS = "full", "instalments"
@@ -25,21 +25,6 @@ def _date(label: str, *, required: str, hint: str = "") -> forms.DateField:
         help_text=hint,
         widget=DateInput(),
         error_messages={"required": required, "invalid": "Enter a real date, like 2026-09-30"},
-    )
-
-
-def _text(label: str, *, required: str = "", hint: str = "", rows: int = 4) -> forms.CharField:
-    """A text box; `required` is the error when it is left empty (none: it may be)."""
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=bool(required),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required,
-            "max_length": f"Write no more than {MAX_TEXT:,} characters",
-        },
     )
 
 
@@ -68,7 +53,7 @@ class OfferForm(RowsForm):
     beginning = ("amount",)
 
     amount_pence = PoundsField(label="Amount, in pounds", error_messages={"required": "Enter the amount"})
-    conditions = _text(
+    conditions = text_box(
         "Conditions", hint="What the project must do to be paid, as the offer letter will say", rows=5
     )
     respond_by = _date(
@@ -201,7 +186,7 @@ class VariationDecisionForm(forms.Form):
         choices=[(APPROVE, "Approve the variation"), (REFUSE, "Refuse it")],
         error_messages={"required": "Select whether you approve or refuse the variation"},
     )
-    reason = _text(
+    reason = text_box(
         "Why",
         required="Say why: a variation is decided in writing",
         hint="The project sees this with your decision",
@@ -256,7 +241,7 @@ class SpendForm(forms.Form):
 
 class ClawbackForm(forms.Form):
     amount_pence = PoundsField(label="Amount, in pounds", error_messages={"required": "Enter the amount"})
-    reason = _text("Why", required="Say why the money is clawed back")
+    reason = text_box("Why", required="Say why the money is clawed back")
 
     def __init__(self, *args: Any, most_pence: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -273,7 +258,7 @@ class ClawbackForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    comment = _text("Comment (optional)", hint="Kept in the award's history")
+    comment = text_box("Comment (optional)", hint="Kept in the award's history")
     reconciled = forms.BooleanField(
         label="I have checked the project's spend and final report: the award is reconciled",
         error_messages={"required": "Confirm the award is reconciled before you close it"},

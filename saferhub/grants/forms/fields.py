@@ -50,3 +50,16 @@ class PoundsField(forms.CharField):
         if isinstance(value, int):
             return pounds(value).removeprefix("£")
         return value
+
+
+def text_box(label: str, *, required: str = "", hint: str = "", rows: int = 4) -> forms.CharField:
+    """A text area of up to MAX_TEXT characters: `required` is the error when it is left empty; without
+    one, it may be."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=bool(required),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required, "max_length": f"Write {MAX_TEXT:,} characters or fewer"},
+    )
