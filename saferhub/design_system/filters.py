@@ -1,6 +1,7 @@
 """Jinja filters for dates, money and labels the way GOV.UK writes them."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -34,6 +35,11 @@ def pounds(pence: int | None) -> str:
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(pence), 100)
     return f"{sign}£{whole:,}.{part:02d}"
+
+
+def figure_text(number: Decimal, *, grouped: bool = False) -> str:
+    """A figure as people write it: 12.5 and 1200 (1,200 grouped), never 12.50 or 1.2E+3."""
+    return format(number.normalize(), ",f" if grouped else "f")
 
 
 def paragraphs(text: str | None) -> Markup:

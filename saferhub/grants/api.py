@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 
 from saferhub.audit.services import audit_record_viewed
 from saferhub.core.api_schemas import PartnershipSlug, answers
+from saferhub.design_system.filters import figure_text
 from saferhub.grants import selectors, services
 from saferhub.grants.forms.project_reports import FiguresForm
 from saferhub.grants.models import (
@@ -202,11 +203,6 @@ class ApplicationDetailOut(ApplicationOut):
     budget: list[BudgetLineOut]
 
 
-def _decimal_text(value: Decimal) -> str:
-    """A decimal as plain digits, without an exponent or trailing zeros: 40.00 is '40'."""
-    return format(value.normalize(), "f")
-
-
 def _application_out(application: Application) -> dict[str, Any]:
     return {
         "id": application.public_id,
@@ -230,7 +226,7 @@ def _application_detail_out(application: Application) -> dict[str, Any]:
         "ends_on": application.ends_on,
         "conditions": application.conditions,
         "outcomes": [
-            {"id": o.public_id, "text": o.text, "measure": o.measure, "target": _decimal_text(o.target)}
+            {"id": o.public_id, "text": o.text, "measure": o.measure, "target": figure_text(o.target)}
             for o in application.outcomes.all()
         ],
         "budget": [
@@ -452,7 +448,7 @@ def _figures_out(project_return: ProjectReturn) -> list[dict[str, Any]]:
             "outcome_id": outcome.public_id,
             "outcome": outcome.text,
             "measure": outcome.measure,
-            "target": _decimal_text(outcome.target),
+            "target": figure_text(outcome.target),
             "figure": project_return.figures.get(str(outcome.public_id)),
         }
         for outcome in project_return.award.application.outcomes.all()
@@ -483,7 +479,7 @@ FIGURES_EXPECTED = 'Send JSON: {"figures": {"<outcome id>": 12, ...}}, a figure 
 def _figure_text(value: Any) -> str:
     """A figure as the form reads it: a number written out in full (never "1E+3"), anything else as sent."""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return format(Decimal(value), "f")
+        return figure_text(Decimal(value))
     return str(value)
 
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.db import models
 
-from saferhub.design_system.filters import pounds
+from saferhub.design_system.filters import figure_text, pounds
 from saferhub.design_system.widgets import DateInput
 from saferhub.grants.forms.fields import MAX_TEXT, PoundsField
 from saferhub.grants.models import Application, ApplicationSection
@@ -356,7 +356,7 @@ class OutcomesForm(RowsForm):
     def saved_rows(self) -> list[dict[str, Any]]:
         return [
             # 40 rather than 40.00, and never 4E+1
-            {"text": o.text, "measure": o.measure, "target": format(o.target.normalize(), "f")}
+            {"text": o.text, "measure": o.measure, "target": figure_text(o.target)}
             for o in self.application.outcomes.all()
         ]
 

@@ -10,11 +10,10 @@ from typing import Any
 
 from django import forms
 
-from saferhub.design_system.filters import pounds
+from saferhub.design_system.filters import figure_text, pounds
 from saferhub.grants.forms.applying import applicant_text
 from saferhub.grants.forms.fields import PoundsField
 from saferhub.grants.models import ProjectReturn, ProjectReturnRound
-from saferhub.grants.selectors.reports import figure_text
 
 # --- The report's sections ------------------------------------------------------------------------
 
@@ -106,7 +105,7 @@ class FiguresForm(forms.Form):
     def values(self) -> dict[str, Any]:
         return {
             "figures": {
-                str(outcome.public_id): str(self.cleaned_data[f"o_{outcome.public_id.hex}"].normalize())
+                str(outcome.public_id): figure_text(self.cleaned_data[f"o_{outcome.public_id.hex}"])
                 for outcome in self.outcomes
             }
         }

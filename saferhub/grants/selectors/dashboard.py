@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Max
 from django.http import Http404
 
+from saferhub.design_system.filters import figure_text
 from saferhub.grants.models import (
     Application,
     Award,
@@ -243,16 +244,11 @@ class OutcomeAchieved:
 
     @property
     def target_text(self) -> str:
-        return number_text(self.outcome.target)
+        return figure_text(self.outcome.target)
 
     @property
     def reported_text(self) -> str | None:
-        return None if self.reported is None else number_text(self.reported)
-
-
-def number_text(value: Decimal) -> str:
-    """A figure as a person writes it: 40 for 40.00, 12.5 for 12.50."""
-    return f"{value.normalize():f}"
+        return None if self.reported is None else figure_text(self.reported)
 
 
 def _figure(text: object) -> Decimal | None:

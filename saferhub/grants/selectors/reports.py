@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.http import Http404
 
 from saferhub.core.actors import Actor
+from saferhub.design_system.filters import figure_text
 from saferhub.grants.models import BudgetLine, Outcome, ProjectReturn, ProjectReturnRound, Spend
 from saferhub.grants.returns import PROJECT_RETURN
 from saferhub.grants.selectors import organisations_applying_as
@@ -64,14 +65,9 @@ class SpendRow:
         return self.line.amount_pence - self.earlier - (self.this_quarter or 0)
 
 
-def figure_text(number: Decimal) -> str:
-    """12.5 and 1,200 as people write them, not 12.50 and 1.2E+3."""
-    return format(number.normalize(), ",f")
-
-
 def _figure_shown(text: str) -> str:
     try:
-        return figure_text(Decimal(text))
+        return figure_text(Decimal(text), grouped=True)
     except InvalidOperation:
         return text
 

@@ -2,7 +2,6 @@
 pages of the people applying for funding, outside any partnership: the open rounds, and their organisations'
 applications, filled in section by section, checked and submitted."""
 
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.accounts.requests import SignedInRequest
+from saferhub.design_system.filters import figure_text
 from saferhub.design_system.views import form_page
 from saferhub.grants import checks, selectors, services
 from saferhub.grants.forms import applying as forms
@@ -82,11 +82,6 @@ def apply_round(request: SignedInRequest, grant_round_id: UUID) -> HttpResponse:
     )
 
 
-def _figure(number: Decimal) -> str:
-    """12.5 and 1,200 as people write them, not 12.50 and 1.2E+3."""
-    return format(number.normalize(), ",f")
-
-
 def answers_context(application: Application) -> dict[str, Any]:
     """What the answers' summary lists (grants/_answers.html) show of the application."""
     return {
@@ -97,7 +92,9 @@ def answers_context(application: Application) -> dict[str, Any]:
         ],
         "priorities": application.priorities.all(),
         "themes": application.themes.all(),
-        "outcomes": [(outcome, _figure(outcome.target)) for outcome in application.outcomes.all()],
+        "outcomes": [
+            (outcome, figure_text(outcome.target, grouped=True)) for outcome in application.outcomes.all()
+        ],
         "budget_lines": list(application.budget_lines.all()),
         "match_funding": application.match_funding.all(),
         "questions": [
