@@ -29,16 +29,6 @@ from saferhub.reporting.models import ReturnStatus
 RUNNING_AWARD_STATUSES = frozenset({AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT})
 
 
-def application_in(partnership: Partnership, public_id: Any) -> Application:
-    """An application to one of the partnership's funds (404 for any other)."""
-    try:
-        return Application.objects.select_related("grant_round__fund__partnership", "organisation").get(
-            public_id=public_id, grant_round__fund__partnership=partnership
-        )
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such application") from None
-
-
 def award_in(partnership: Partnership, public_id: Any) -> Award:
     """An award of one of the partnership's funds (404 for any other)."""
     try:

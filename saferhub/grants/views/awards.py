@@ -12,7 +12,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -24,6 +24,7 @@ from saferhub.grants.forms import awards as forms_awards
 from saferhub.grants.models import Application, ApplicationStatus, Award, AwardStatus, VariationStatus
 from saferhub.grants.money import AwardMoney
 from saferhub.grants.selectors import awards as award_records
+from saferhub.grants.selectors.assessing import application_for_staff
 from saferhub.grants.workflows import GrantRefused
 from saferhub.partnerships.models import Partnership
 from saferhub.partnerships.permissions import require_permission
@@ -123,10 +124,10 @@ def offer(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResp
     """Offer an approved application its award. The application is known to the round's managers and
     assessors only: anyone else gets a 404."""
     partnership = partnership_for(request.user, slug)
-    application = award_records.application_in(partnership, application_id)
-    if not request.user.has_perm("grants.view_round", application.grant_round):
-        raise Http404("No such application")
+    application = application_for_staff(request.user, partnership, application_id)
     require_permission(request.user, MANAGE, application)
+    if request.method == "GET":
+        audit_record_viewed(actor=request.user, target=application)
     offered = award_records.award_offered_to(application)
     if offered is not None:
         messages.info(
