@@ -14,6 +14,7 @@ from django.utils import timezone
 from saferhub.core.actors import Actor
 from saferhub.grants import selectors
 from saferhub.grants.models import (
+    RUNNING_AWARD_STATUSES,
     Application,
     Award,
     AwardStatus,
@@ -24,9 +25,6 @@ from saferhub.grants.models import (
 )
 from saferhub.grants.money import AwardMoney
 from saferhub.reporting.models import EDITABLE_STATUSES, ReturnStatus
-
-# An award the project is running: it reports, is paid and may ask for variations.
-RUNNING_AWARD_STATUSES = frozenset({AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT})
 
 
 def awards_of_applicant(user: Actor) -> models.QuerySet[Award]:

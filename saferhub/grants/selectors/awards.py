@@ -12,9 +12,9 @@ from django.db import models
 from django.http import Http404
 
 from saferhub.grants.models import (
+    RUNNING_AWARD_STATUSES,
     Application,
     Award,
-    AwardStatus,
     BudgetLine,
     Instalment,
     ProjectReturn,
@@ -24,9 +24,6 @@ from saferhub.grants.models import (
 from saferhub.grants.workflows import AWARD_WORKFLOW
 from saferhub.partnerships.models import Partnership
 from saferhub.reporting.models import ReturnStatus
-
-# An award pays, varies, records spend and claws back only while it runs.
-RUNNING_AWARD_STATUSES = frozenset({AwardStatus.ACCEPTED, AwardStatus.FINAL_REPORT})
 
 
 def award_in(partnership: Partnership, public_id: Any) -> Award:

@@ -21,7 +21,7 @@ from saferhub.accounts.requests import SignedInRequest
 from saferhub.design_system.filters import govuk_date, pounds
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import applicant_awards as forms
-from saferhub.grants.models import Application, Award, AwardStatus
+from saferhub.grants.models import RUNNING_AWARD_STATUSES, Application, Award, AwardStatus
 from saferhub.grants.selectors import applicant_awards as award_selectors
 from saferhub.grants.workflows import UNDECIDED, GrantRefused
 
@@ -61,7 +61,7 @@ def offer_response_refusal(award: Award) -> str:
 
 
 def variation_refusal(award: Award) -> str:
-    if award.status not in award_selectors.RUNNING_AWARD_STATUSES:
+    if award.status not in RUNNING_AWARD_STATUSES:
         return (
             f"This award is {award.get_status_display().lower()}: a variation is asked for only while the "
             "project runs"

@@ -21,7 +21,14 @@ from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.filters import govuk_date, pounds
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import awards as forms_awards
-from saferhub.grants.models import Application, ApplicationStatus, Award, AwardStatus, VariationStatus
+from saferhub.grants.models import (
+    RUNNING_AWARD_STATUSES,
+    Application,
+    ApplicationStatus,
+    Award,
+    AwardStatus,
+    VariationStatus,
+)
 from saferhub.grants.money import AwardMoney
 from saferhub.grants.selectors import awards as award_records
 from saferhub.grants.selectors.assessing import application_for_staff
@@ -179,7 +186,7 @@ def offer(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResp
 def award_detail(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     partnership, award = _managed_award(request, slug, award_id)
     audit_record_viewed(actor=request.user, target=award)
-    running = award.status in award_records.RUNNING_AWARD_STATUSES
+    running = award.status in RUNNING_AWARD_STATUSES
     return render(
         request,
         "grants/awards/award.html",
