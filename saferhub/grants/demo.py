@@ -107,8 +107,9 @@ def _application(grant_round: Any, spec: dict[str, Any], applicant: User) -> App
             "title": spec["title"],
             "summary": spec["summary"],
             "amount_requested_pence": requested,
-            "starts_on": None,
-            "ends_on": None,
+            # The fund's financial year, so that the dashboard can forecast a project's underspend.
+            "starts_on": dt.date(grant_round.fund.financial_year, 4, 1),
+            "ends_on": dt.date(grant_round.fund.financial_year + 1, 3, 31),
         },
     }
     if spec["stage"] != "draft":
