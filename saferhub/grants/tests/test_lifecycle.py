@@ -17,6 +17,7 @@ from saferhub.grants.models import (
     Award,
     AwardStatus,
     Decision,
+    GrantRound,
     ProjectReturnSection,
     Score,
 )
@@ -266,6 +267,18 @@ def test_a_variation_is_decided_in_writing_and_an_increase_never_exceeds_the_fun
         actor=manager, application=application, amount_pence=1_000_000, instalments=[(1_000_000, None)]
     )
     award = services.award_respond(actor=funding.applicant, award=award, accept=True)
+    above_the_rounds_most = services.variation_request(
+        actor=funding.applicant, award=award, description="A second site", amount_pence=1_000_001
+    )
+    with pytest.raises(
+        GrantRefused, match=r"at most £20,000.00: this variation would take the award to £20,000.01"
+    ):
+        services.variation_decide(
+            actor=manager, variation=above_the_rounds_most, approve=True, reason="Agreed"
+        )
+    services.variation_decide(actor=manager, variation=above_the_rounds_most, approve=False, reason="Too big")
+    # A round that allows more than its fund has left: the fund's money is what refuses.
+    GrantRound.objects.filter(pk=funding.grant_round.pk).update(max_award_pence=10_000_000)
     too_much = services.variation_request(
         actor=funding.applicant, award=award, description="More sessions", amount_pence=4_000_001
     )
@@ -278,7 +291,7 @@ def test_a_variation_is_decided_in_writing_and_an_increase_never_exceeds_the_fun
     services.variation_decide(actor=manager, variation=more, approve=True, reason="Good results so far")
     money = selectors.fund_money(funding.grant_round.fund)
     assert (money.committed, money.remaining) == (1_100_000, 3_900_000)
-    assert [v.status for v in award.variations.all()] == ["refused", "approved"]
+    assert [v.status for v in award.variations.all()] == ["refused", "refused", "approved"]
 
 
 def test_only_the_partnerships_managers_pay(funding, world, manager):
