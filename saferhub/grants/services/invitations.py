@@ -174,7 +174,9 @@ def sign_up_request(
 def _locked_unused(invitation: ApplicantInvitation) -> ApplicantInvitation:
     """The invitation under its row lock, while unused: two clicks on one link make one membership."""
     locked = (
-        ApplicantInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+        ApplicantInvitation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=invitation.pk)
     )
     if locked.used_at is not None:
         raise GrantRefused("This link has been used already")
