@@ -7,6 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
+def posted(request: HttpRequest) -> Any:
+    """The form's data on a POST, even an empty one (which `request.POST or None` would take for no
+    submission, and show the blank form without its errors); None otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
 def form_page(
     request: HttpRequest,
     form: forms.BaseForm,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.design_system.filters import govuk_date, pounds
+from saferhub.design_system.views import posted
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import applicant_awards as forms
 from saferhub.grants.models import RUNNING_AWARD_STATUSES, Application, Award, AwardStatus
@@ -128,10 +129,6 @@ def _action_page(
     )
 
 
-def _data(request: SignedInRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 def my_award(request: SignedInRequest, award_id: UUID) -> HttpResponse:
     """The award as its organisation sees it: the offer, the money paid and to come, variations, reports."""
@@ -154,7 +151,7 @@ def my_award(request: SignedInRequest, award_id: UUID) -> HttpResponse:
 @login_required
 def offer_respond(request: SignedInRequest, award_id: UUID) -> HttpResponse:
     award = award_selectors.award_of_applicant(request.user, award_id)
-    form = forms.OfferResponseForm(_data(request))
+    form = forms.OfferResponseForm(posted(request))
     return _action_page(
         request,
         form,
@@ -177,7 +174,7 @@ def offer_respond(request: SignedInRequest, award_id: UUID) -> HttpResponse:
 def variation_new(request: SignedInRequest, award_id: UUID) -> HttpResponse:
     award = award_selectors.award_of_applicant(request.user, award_id)
     granted = selectors.award_money(award).granted
-    form = forms.VariationForm(_data(request), granted_pence=granted)
+    form = forms.VariationForm(posted(request), granted_pence=granted)
     return _action_page(
         request,
         form,
@@ -200,7 +197,7 @@ def variation_new(request: SignedInRequest, award_id: UUID) -> HttpResponse:
 @login_required
 def final_report(request: SignedInRequest, award_id: UUID) -> HttpResponse:
     award = award_selectors.award_of_applicant(request.user, award_id)
-    form = forms.FinalReportForm(_data(request))
+    form = forms.FinalReportForm(posted(request))
     return _action_page(
         request,
         form,
@@ -225,7 +222,7 @@ def final_report(request: SignedInRequest, award_id: UUID) -> HttpResponse:
 @login_required
 def application_withdraw(request: SignedInRequest, application_id: UUID) -> HttpResponse:
     application = selectors.application_of_applicant(request.user, application_id)
-    form = forms.WithdrawForm(_data(request))
+    form = forms.WithdrawForm(posted(request))
     return _action_page(
         request,
         form,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.design_system.filters import figure_text
-from saferhub.design_system.views import form_page
+from saferhub.design_system.views import form_page, posted
 from saferhub.grants import checks, selectors, services
 from saferhub.grants.forms import applying as forms
 from saferhub.grants.models import Application, ApplicationSection, ApplicationStatus
@@ -52,7 +52,7 @@ def apply_round(request: SignedInRequest, grant_round_id: UUID) -> HttpResponse:
     """The round as an applicant reads it; POST starts an application to it."""
     grant_round = selectors.round_for_applicants(grant_round_id)
     form = forms.StartForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         organisations=selectors.organisations_of_applicant(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -176,7 +176,7 @@ def application_section(request: SignedInRequest, application_id: UUID, section:
             request, f"This application is {application.get_status_display().lower()}: it cannot be changed"
         )
         return redirect(_application_url(application))
-    form = _section_form(part, application, request.POST if request.method == "POST" else None)
+    form = _section_form(part, application, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_section_save(

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import audit_record_viewed
+from saferhub.design_system.views import posted
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import assessing as forms
 from saferhub.grants.models import Application, Decision, GrantRound
@@ -180,14 +181,10 @@ def _step_page(
     )
 
 
-def _data(request: SignedInRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 def eligibility(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResponse:
     partnership, application = _staff_application(request, slug, application_id, MANAGE)
-    form = forms.EligibilityForm(_data(request))
+    form = forms.EligibilityForm(posted(request))
     return _step_page(
         request,
         partnership,
@@ -210,7 +207,7 @@ def eligibility(request: SignedInRequest, slug: str, application_id: UUID) -> Ht
 @login_required
 def conflict(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResponse:
     partnership, application = _staff_application(request, slug, application_id, NAMED_ASSESSOR)
-    form = forms.ConflictForm(_data(request))
+    form = forms.ConflictForm(posted(request))
     declared = assessing.conflict_of(application, request.user)
     return _step_page(
         request,
@@ -238,7 +235,7 @@ def score(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResp
     partnership, application = _staff_application(request, slug, application_id, NAMED_ASSESSOR)
     own = assessing.criterion_scores(application, assessor=request.user)
     form = forms.ScoreForm(
-        _data(request),
+        posted(request),
         criteria=[row.criterion for row in own],
         initial=forms.ScoreForm.initial_from(
             (row.criterion, score.score, score.comment) for row in own for score in row.scores
@@ -268,7 +265,7 @@ def moderate(request: SignedInRequest, slug: str, application_id: UUID) -> HttpR
     partnership, application = _staff_application(request, slug, application_id, MANAGE)
     rows = assessing.criterion_scores(application)
     form = forms.ModerateForm(
-        _data(request),
+        posted(request),
         criteria=[row.criterion for row in rows],
         spreads={row.criterion.pk: row.spread for row in rows},
         initial=forms.ModerateForm.initial_from(
@@ -300,7 +297,7 @@ def moderate(request: SignedInRequest, slug: str, application_id: UUID) -> HttpR
 @login_required
 def decide(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResponse:
     partnership, application = _staff_application(request, slug, application_id, MANAGE)
-    form = forms.DecideForm(_data(request))
+    form = forms.DecideForm(posted(request))
     return _step_page(
         request,
         partnership,

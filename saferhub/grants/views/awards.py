@@ -19,6 +19,7 @@ from django.urls import reverse
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import audit_record_viewed
 from saferhub.design_system.filters import govuk_date, pounds
+from saferhub.design_system.views import posted
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import awards as forms_awards
 from saferhub.grants.models import (
@@ -150,9 +151,7 @@ def offer(request: SignedInRequest, slug: str, application_id: UUID) -> HttpResp
         )
         return redirect(round_url)
     remaining = selectors.fund_money(application.grant_round.fund).remaining
-    form = forms_awards.OfferForm(
-        request.POST if request.method == "POST" else None, application=application, remaining_pence=remaining
-    )
+    form = forms_awards.OfferForm(posted(request), application=application, remaining_pence=remaining)
     if request.method == "POST" and form.is_valid():
         try:
             award = services.award_offer(actor=request.user, application=application, **form.offer_values())
@@ -213,7 +212,7 @@ def award_detail(request: SignedInRequest, slug: str, award_id: UUID) -> HttpRes
 @login_required
 def offer_extend(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     partnership, award = _managed_award(request, slug, award_id)
-    form = forms_awards.ExtendForm(request.POST if request.method == "POST" else None)
+    form = forms_awards.ExtendForm(posted(request))
     if _posted(
         request,
         form,
@@ -249,7 +248,7 @@ def instalment_pay(request: SignedInRequest, slug: str, award_id: UUID, instalme
     partnership, award = _award_in(request, slug, award_id)
     instalment = award_records.instalment_of(award, instalment_id)
     require_permission(request.user, MANAGE, award)
-    form = forms_awards.PaymentForm(request.POST if request.method == "POST" else None)
+    form = forms_awards.PaymentForm(posted(request))
     if _posted(
         request,
         form,
@@ -291,7 +290,7 @@ def variation_decide(request: SignedInRequest, slug: str, award_id: UUID, variat
     if request.method != "POST" and variation.status != VariationStatus.REQUESTED:
         messages.info(request, f"This variation was {variation.get_status_display().lower()} already")
         return redirect(_award_url(award))
-    form = forms_awards.VariationDecisionForm(request.POST if request.method == "POST" else None)
+    form = forms_awards.VariationDecisionForm(posted(request))
     if _posted(
         request,
         form,
@@ -332,9 +331,7 @@ def variation_decide(request: SignedInRequest, slug: str, award_id: UUID, variat
 @login_required
 def spend(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     partnership, award = _managed_award(request, slug, award_id)
-    form = forms_awards.SpendForm(
-        request.POST if request.method == "POST" else None, lines=list(award.application.budget_lines.all())
-    )
+    form = forms_awards.SpendForm(posted(request), lines=list(award.application.budget_lines.all()))
     if _posted(
         request,
         form,
@@ -366,9 +363,7 @@ def _spent_text(award: Award, money: AwardMoney) -> str:
 def clawback(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     partnership, award = _managed_award(request, slug, award_id)
     money = selectors.award_money(award)
-    form = forms_awards.ClawbackForm(
-        request.POST if request.method == "POST" else None, most_pence=money.unspent
-    )
+    form = forms_awards.ClawbackForm(posted(request), most_pence=money.unspent)
     if _posted(
         request,
         form,
@@ -400,7 +395,7 @@ def clawback(request: SignedInRequest, slug: str, award_id: UUID) -> HttpRespons
 @login_required
 def award_close(request: SignedInRequest, slug: str, award_id: UUID) -> HttpResponse:
     partnership, award = _managed_award(request, slug, award_id)
-    form = forms_awards.CloseForm(request.POST if request.method == "POST" else None)
+    form = forms_awards.CloseForm(posted(request))
     if _posted(
         request,
         form,

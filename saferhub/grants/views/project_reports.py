@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import audit_record_viewed
-from saferhub.design_system.views import form_page
+from saferhub.design_system.views import form_page, posted
 from saferhub.grants import selectors, services
 from saferhub.grants.forms import project_reports as forms
 from saferhub.grants.models import ProjectReturn, ProjectReturnSection
@@ -251,9 +251,7 @@ def my_report_section(request: SignedInRequest, project_return_id: UUID, section
             request, f"This report is {project_return.get_status_display().lower()}: it cannot be changed"
         )
         return redirect(_my_report_url(project_return))
-    form = SECTION_FORMS[part](
-        request.POST if request.method == "POST" else None, project_return=project_return
-    )
+    form = SECTION_FORMS[part](posted(request), project_return=project_return)
     if request.method == "POST" and form.is_valid():
         try:
             services.project_return_section_save(
