@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("saferhub.assessment.urls")),
     path("", include("saferhub.performance.urls")),
     path("", include("saferhub.grants.urls")),
+    path("", include("saferhub.governance.urls")),
+    path("", include("saferhub.asb.urls")),
     path("", include("saferhub.documents.urls")),
     path("", include("saferhub.audit.urls")),
     path("api/v1/", api.urls),

@@ -94,3 +94,19 @@ class LsoaPlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lsoa_code} in {self.lad_code} ({self.get_method_display()})"
+
+
+class Postcode(models.Model):
+    """A postcode's centre and the 2021 LSOA it lies in, from the ONS Postcode Directory (or the National
+    Statistics Postcode Lookup), loaded by `import_postcodes`; what resolves a case's postcode to its area."""
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Upper case, one space: LE1 5FQ.")
+    lsoa_code = models.CharField(max_length=ONS_CODE_LENGTH, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["postcode"]
+
+    def __str__(self) -> str:
+        return self.postcode

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q, Sum
+from shapely.geometry import Point, shape
 
 from saferhub.geography.models import (
     LSOA_LEVELS,
@@ -18,6 +19,7 @@ from saferhub.geography.models import (
     Area,
     AreaLevel,
     LsoaPlacement,
+    Postcode,
     Vintage,
 )
 
@@ -304,3 +306,44 @@ def areas_held() -> tuple[int, int | None]:
     """How many areas are held, and the people they hold in all: any geography import changes one or both."""
     held = Area.objects.aggregate(count=Count("pk"), people=Sum("population"))
     return held["count"], held["people"]
+
+
+# How far (in degrees of latitude and longitude) from a point an LSOA's centre may lie for the LSOA still to
+# hold it: the largest rural LSOAs of the force area reach about 10 km from their centres.
+_NEAR_DEGREES = 0.15
+
+
+def lsoa_at(latitude: float, longitude: float) -> str | None:
+    """The 2021 LSOA whose boundary holds the point; the nearest centre among those whose boundary is not
+    held; None when no LSOA held lies near. Reads the few LSOAs whose centres are near, never them all."""
+    near = list(
+        Area.objects.filter(
+            level=AreaLevel.LSOA21,
+            centroid_lat__range=(latitude - _NEAR_DEGREES, latitude + _NEAR_DEGREES),
+            centroid_lon__range=(longitude - _NEAR_DEGREES, longitude + _NEAR_DEGREES),
+        ).values_list("code", "centroid_lat", "centroid_lon", "boundary")
+    )
+    if not near:
+        return None
+    point = Point(longitude, latitude)
+    by_distance = sorted(near, key=lambda row: (row[1] - latitude) ** 2 + (row[2] - longitude) ** 2)
+    for code, _lat, _lon, boundary in by_distance:
+        if boundary and shape(boundary).covers(point):
+            return str(code)
+    with_boundaries = [row for row in near if row[3]]
+    return None if with_boundaries and len(with_boundaries) == len(near) else str(by_distance[0][0])
+
+
+def postcode_lookup(postcode: str) -> Postcode | None:
+    """A postcode loaded from the ONS Postcode Directory (`import_postcodes`), written as `postcode_normalise`
+    writes it; None when it is not held."""
+    return Postcode.objects.filter(postcode=postcode).first()
+
+
+def postcodes_held() -> int:
+    return Postcode.objects.count()
+
+
+def ward_of_lsoa(code: str) -> str:
+    """The ward an LSOA is placed in ("" when it is in none held)."""
+    return wards_of_lsoas({code}).get(code, "")

@@ -40,6 +40,15 @@ class Row(NamedTuple):
     county: Outcome
     other: Outcome
     nobody: Outcome
+    # A's case officer works ASB cases; everywhere else they are one more member (None: as `member`).
+    case_officer: Outcome | None = None
+
+    def by_class(self) -> dict[str, Outcome]:
+        """What each class of person gets; the case officer as a member unless the row says otherwise."""
+        outcomes = self._asdict()
+        if outcomes["case_officer"] is None:
+            outcomes["case_officer"] = outcomes["member"]
+        return outcomes
 
 
 PERSONA_CLASS: dict[str, str] = {
@@ -49,12 +58,13 @@ PERSONA_CLASS: dict[str, str] = {
     Role.ADMINISTRATOR.value: "manager",
     Role.THEME_LEAD.value: "theme_lead",
     Role.ANALYST.value: "analyst",
+    Role.CASE_OFFICER.value: "case_officer",
     "county_manager": "county",
     "other_manager": "other",
     "nobody": "nobody",
 }
 PERSONAS = list(PERSONA_CLASS)
-A_PEOPLE = {"manager", "theme_lead", "analyst", "member"}
+A_PEOPLE = {"manager", "theme_lead", "analyst", "member", "case_officer"}
 
 # --- The rows used by the matrix ------------------------------------------------------------------
 # fmt: off
@@ -81,6 +91,15 @@ NOT_STEWARDS     = Row(SIGN_IN,   400,     403,        400,     403,    403,    
 # Asking for a PDF sends whoever may read its record to the document (its file, or its progress page).
 _DOC = To("/p/alpha/documents/")
 TO_DOCUMENT      = Row(SIGN_IN,   _DOC,    _DOC,       _DOC,    _DOC,   _DOC,   404,   404)
+# An ASB case led by A's council: only those who work cases for the council (its managers and case officer)
+# know of it; to everyone else, A's other people included, it does not exist.
+CASE_WORKERS     = Row(SIGN_IN,   200,     404,        404,     404,    404,    404,   404, case_officer=200)
+# A partnership's casework pages (its case list, a new case): its people without a case role are refused.
+OPENS_CASES      = Row(SIGN_IN,   200,     403,        403,     403,    403,    404,   404, case_officer=200)
+# The managers' pages of casework (settings, letters, reports): A's case officer is refused like any member.
+MANAGES_CASEWORK = Row(SIGN_IN,   200,     403,        403,     403,    403,    404,   404, case_officer=403)
+# Problem places: anyone in A reads them; those who work cases change them.
+CHANGES_PLACES   = Row(SIGN_IN,   200,     403,        403,     403,    403,    404,   404, case_officer=200)
 # fmt: on
 
 

@@ -570,12 +570,12 @@ def kwargs_for(route: Route, scene: Scene, slug_owner: str, owners: dict[str, st
 
 def cases(route: Route, expect: Expect, scene: Scene, row_of: Callable[[Expect], Row]) -> Iterator[Case]:
     """Own records (and `also`), another partnership's record ids, A's records under B's slug."""
-    own = row_of(expect)._asdict()
+    own = row_of(expect).by_class()
     for kwargs in kwargs_for(route, scene, "a", {}, {}):
         yield Case("own records", reverse(route.name, kwargs=kwargs), own)
     for label, (keys, row) in expect.also.items():
         for kwargs in kwargs_for(route, scene, "a", {}, keys):
-            yield Case(label, reverse(route.name, kwargs=kwargs), row_of(Expect(row, post=row))._asdict())
+            yield Case(label, reverse(route.name, kwargs=kwargs), row_of(Expect(row, post=row)).by_class())
     if "slug" not in route.kwargs:
         return
     anonymous = 401 if expect.auth == "token" else SIGN_IN
@@ -638,6 +638,8 @@ WATCHED_APPS = {
     "assessment",
     "performance",
     "grants",
+    "governance",
+    "asb",
     "workflow",
     "otp_totp",
 }

@@ -1,0 +1,5 @@
+"""The authorisation matrix rows of the ASB app's steps pages, merged by matrix_asb."""
+
+from tests.security.matrix_words import Expect
+
+MATRIX: dict[str, Expect] = {}
