@@ -311,27 +311,38 @@ def areas_held() -> tuple[int, int | None]:
 # How far (in degrees of latitude and longitude) from a point an LSOA's centre may lie for the LSOA still to
 # hold it: the largest rural LSOAs of the force area reach about 10 km from their centres.
 _NEAR_DEGREES = 0.15
+# The nearest centres whose boundaries are tested: a point lies in one of the few LSOAs nearest to it.
+_NEAREST_TESTED = 12
 
 
 def lsoa_at(latitude: float, longitude: float) -> str | None:
-    """The 2021 LSOA whose boundary holds the point; the nearest centre among those whose boundary is not
-    held; None when no LSOA held lies near. Reads the few LSOAs whose centres are near, never them all."""
-    near = list(
-        Area.objects.filter(
+    """The 2021 LSOA whose boundary holds the point; the nearest centre when those near have no boundary
+    held; None when no LSOA held lies near, or the boundaries held near it do not hold it. Reads the
+    boundaries of the dozen LSOAs whose centres are nearest, never them all."""
+    near = [
+        (code, lat, lon)
+        for code, lat, lon in Area.objects.filter(
             level=AreaLevel.LSOA21,
             centroid_lat__range=(latitude - _NEAR_DEGREES, latitude + _NEAR_DEGREES),
             centroid_lon__range=(longitude - _NEAR_DEGREES, longitude + _NEAR_DEGREES),
-        ).values_list("code", "centroid_lat", "centroid_lon", "boundary")
-    )
+        ).values_list("code", "centroid_lat", "centroid_lon")
+        if lat is not None and lon is not None
+    ]
     if not near:
         return None
+    nearest = [
+        code
+        for code, lat, lon in sorted(
+            near, key=lambda row: (row[1] - latitude) ** 2 + (row[2] - longitude) ** 2
+        )
+    ][:_NEAREST_TESTED]
+    boundaries = dict(Area.objects.filter(code__in=nearest).values_list("code", "boundary"))
     point = Point(longitude, latitude)
-    by_distance = sorted(near, key=lambda row: (row[1] - latitude) ** 2 + (row[2] - longitude) ** 2)
-    for code, _lat, _lon, boundary in by_distance:
+    for code in nearest:
+        boundary = boundaries.get(code)
         if boundary and shape(boundary).covers(point):
             return str(code)
-    with_boundaries = [row for row in near if row[3]]
-    return None if with_boundaries and len(with_boundaries) == len(near) else str(by_distance[0][0])
+    return None if any(boundaries.values()) else str(nearest[0])
 
 
 def postcode_lookup(postcode: str) -> Postcode | None:

@@ -21,8 +21,10 @@ from saferhub.geography.models import (
     AreaLevel,
     LsoaPlacement,
     PlacementMethod,
+    Postcode,
     Vintage,
 )
+from saferhub.geography.postcodes import postcode_rows
 from saferhub.geography.readers import GeographySources, read_geography_files
 
 LSOA_NAME_SUFFIX = re.compile(r" \d{3}[A-Z]$")
@@ -190,3 +192,19 @@ def replace_rows(model: type[models.Model], rows: list[Any], *, key: str) -> int
     for start in range(0, len(gone), DELETE_BATCH):
         manager.filter(**{f"{key}__in": gone[start : start + DELETE_BATCH]}).delete()
     return len(gone)
+
+
+POSTCODE_BATCH = 5000
+
+
+def postcodes_import(*, path: Path) -> int:
+    """Replace the postcodes held with the live ones of an ONS Postcode Directory or NSPL file; a bad row
+    stops the import and changes nothing. Returns how many are held."""
+    rows = [
+        Postcode(postcode=postcode, lsoa_code=lsoa, latitude=latitude, longitude=longitude)
+        for postcode, lsoa, latitude, longitude in postcode_rows(path)
+    ]
+    with transaction.atomic():
+        Postcode.objects.all().delete()
+        Postcode.objects.bulk_create(rows, batch_size=POSTCODE_BATCH)
+    return len(rows)
