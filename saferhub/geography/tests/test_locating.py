@@ -1,5 +1,6 @@
 """A point or a postcode resolved to the 2021 LSOA that holds it (what places an ASB case in its ward)."""
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_postcodes_are_loaded_from_the_ons_directory_and_looked_up(tmp_path, db)
         "LE2  9ZZ,LE2 9ZZ,202001,,E01013650,99.999999,0.000000\n",
         encoding="utf-8",
     )
-    call_command("import_postcodes", str(directory), stdout=open(tmp_path / "out", "w"))
+    call_command("import_postcodes", str(directory), stdout=io.StringIO())
     held = postcode_lookup("LE1 5FQ")
     assert held is not None and held.lsoa_code == "E01013648" and held.latitude == pytest.approx(52.6344)
     assert postcode_lookup("LE1 1AA") is None  # terminated in 2000
