@@ -15,6 +15,7 @@ heard within 48 hours of it, for at most 3 months, extended to at most 6. The se
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 
@@ -287,7 +288,7 @@ def _step(
 
 
 def record_intervention(
-    party: CaseParty, transition: Transition, actor: object, comment: str
+    party: CaseParty, transition: Transition, actor: Any, comment: str
 ) -> Intervention:
     """The perpetrator workflow's step record: the step, its day and the deadline it started."""
     return Intervention.objects.create(

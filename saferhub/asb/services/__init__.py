@@ -35,6 +35,11 @@ class IncidentAlreadyHeld(Exception):
         self.existing = existing
 
 
+def signed_in(actor: Actor | None) -> Any:
+    """The person behind an action, for a record's "by" field: None for the system or an anonymous caller."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def _next_reference(partnership: Partnership, year: int) -> str:
     """ASB-<year>-<n>: the partnership's next number that year (the caller holds its row lock)."""
     prefix = f"ASB-{year}-"
@@ -62,7 +67,7 @@ def case_open(
             lead_organisation=lead_organisation,
             lead_officer=lead_officer,
             opened_on=opened_on,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=signed_in(actor),
             **resolved(place),
         )
         return transition(actor=actor, record=case, name="open")
@@ -92,7 +97,7 @@ def party_record(
             "postcode": postcode_normalise(postcode) or postcode.strip().upper()[:8],
             "family_key": family_key,
             "given_key": given_key,
-            "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "created_by": signed_in(actor),
         },
     )
 
@@ -110,7 +115,7 @@ def case_party_add(*, actor: Actor | None, case: Case, party: Party, role: str) 
             "case": case,
             "party": party,
             "role": role,
-            "added_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "added_by": signed_in(actor),
         },
     )
 
@@ -157,7 +162,7 @@ def incident_record(
                     "hate_strand": hate_strand if hate_motivated else "",
                     "description": description.strip(),
                     "victim": victim,
-                    "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+                    "recorded_by": signed_in(actor),
                     **resolved(place),
                 },
                 context={"case": case.reference} if case is not None else None,
@@ -189,7 +194,7 @@ def organisation_invite(*, actor: Actor | None, case: Case, organisation: Organi
         values={
             "case": case,
             "organisation": organisation,
-            "invited_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "invited_by": signed_in(actor),
         },
         context={"case": case.reference},
     )
@@ -201,7 +206,7 @@ def organisation_remove(*, actor: Actor | None, involvement: CaseOrganisation) -
     with transaction.atomic():
         updated = CaseOrganisation.objects.filter(pk=involvement.pk, removed_at=None).update(
             removed_at=timezone.now(),
-            removed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            removed_by=signed_in(actor),
         )
         if updated:
             audit_event_record(

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -26,7 +27,7 @@ class SharingAgreementFactory(factory.django.DjangoModelFactory):
     crime_and_disorder_s115 = True
     data_items = factory.LazyFunction(lambda: [item.value for item in DataItem])
     retention = "Six years from the case's closure, then securely destroyed."
-    security = "Held in Saferhub; sent only through it; breaches reported to each party's DPO within 24 hours."
+    security = "Held in Saferhub and sent only through it; breaches reported to each party's DPO in 24 hours."
     status = AgreementStatus.ACTIVE
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
     review_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=330))
@@ -43,9 +44,9 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     signed_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=31))
 
 
-def agreement_between(partnership, *organisations, **values) -> SharingAgreement:  # type: ignore[no-untyped-def]
+def agreement_between(partnership: Any, *organisations: Any, **values: Any) -> SharingAgreement:
     """An agreement of the partnership (active, every item, unless `values` say otherwise) joining these."""
-    agreement = SharingAgreementFactory(partnership=partnership, **values)
+    agreement: SharingAgreement = SharingAgreementFactory.create(partnership=partnership, **values)
     for organisation in organisations:
         AgreementPartyFactory(agreement=agreement, organisation=organisation)
     return agreement
