@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-from saferhub.asb.forms.steps import Hidden
 from saferhub.asb.letters import LETTER_STAGES, PLACEHOLDERS, allowed_placeholders, unknown_placeholders
 
 
@@ -20,7 +19,7 @@ def _placeholders_known(text: str) -> str:
 
 
 class LetterTemplateForm(forms.Form):
-    stage = forms.CharField(widget=Hidden)
+    stage = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Enter the letter's title"}
     )
