@@ -20,6 +20,7 @@ class AsbConfig(AppConfig):
         api_router="saferhub.asb.api.router",
         demo_loader="saferhub.asb.demo.demo_load",
         authz_matrix="tests.security.matrix_asb",
+        work="saferhub.asb.work.work_for",
     )
 
     def ready(self) -> None:

@@ -5,9 +5,14 @@ whose history the audit pages show, its JSON API router, its demo loader and its
 matrix. The partnership page, the audit pages, the API, `load_demo` and the matrix read these declarations,
 so adding an app touches its own folder, `INSTALLED_APPS` and one line of `config/urls.py`. The
 declarations are strings, not imports: core sits below every app and imports none of them.
+
+An app also declares what it asks of a person today (`work`): the "My work" list on the home page gathers
+every app's items, so that a new app adds its own without the home page knowing it.
 """
 
+import datetime as dt
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import import_module
@@ -60,6 +65,8 @@ class AppFeatures:
       stage (see `DemoStage`), in the order of `INSTALLED_APPS`, which lists the lower layers first.
     - `authz_matrix`: the dotted path of a module with its rows of the authorisation matrix (`MATRIX`,
       `RECORD_KWARGS` and `records(world)`), when they are in a module of their own.
+    - `work`: the dotted path of its `work_for(user, today) -> list[WorkItem]`, what it asks of the person
+      for the "My work" list; only what they may see, in a few queries whatever their number.
     """
 
     navigation: tuple[NavEntry, ...] = ()
@@ -69,6 +76,76 @@ class AppFeatures:
     api_router: str | None = None
     demo_loader: str | None = None
     authz_matrix: str | None = None
+    work: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing a person is asked to do, on the "My work" list: what (`label`), where it is done (`url`),
+    by when (`due_on`, None when it has no date), in which partnership, under which heading of its app
+    (`section`), with a line of `detail` ("Returned for changes", "High risk")."""
+
+    section: str
+    label: str
+    url: str
+    due_on: dt.date | None = None
+    partnership: str = ""
+    detail: str = ""
+
+    def days_left(self, today: dt.date) -> int | None:
+        """Days until its due date: 0 on the day, negative once overdue, None with no date."""
+        return None if self.due_on is None else (self.due_on - today).days
+
+
+# The "My work" list's headings, by how soon an item is due: what an officer reads first is at the top.
+WORK_SOON_DAYS = 7
+OVERDUE = "Overdue"
+DUE_SOON = "Due in the next 7 days"
+LATER = "Due later"
+UNDATED = "No due date"
+
+
+def _import_callable(dotted_path: str) -> Callable[..., Any]:
+    module, name = dotted_path.rsplit(".", 1)
+    found: Callable[..., Any] = getattr(import_module(module), name)
+    return found
+
+
+def work_providers() -> list[str]:
+    return [features.work for features in registered_apps().values() if features.work]
+
+
+def work_items(user: Any, today: dt.date) -> list[WorkItem]:
+    """Everything every app asks of the person: overdue first (the longest overdue at the top), then by due
+    date, then the undated; within a day, by app, partnership and label, so that the order is stable."""
+    items = [item for provider in work_providers() for item in _import_callable(provider)(user, today)]
+    return sorted(
+        items,
+        key=lambda item: (
+            item.due_on is None,
+            item.due_on or dt.date.max,
+            item.section,
+            item.partnership,
+            item.label,
+        ),
+    )
+
+
+def work_heading(item: WorkItem, today: dt.date) -> str:
+    days = item.days_left(today)
+    if days is None:
+        return UNDATED
+    if days < 0:
+        return OVERDUE
+    return DUE_SOON if days < WORK_SOON_DAYS else LATER
+
+
+def work_by_heading(user: Any, today: dt.date) -> list[tuple[str, list[WorkItem]]]:
+    """The person's work under its headings, in `work_items`' order, leaving out a heading with nothing."""
+    grouped: dict[str, list[WorkItem]] = {heading: [] for heading in (OVERDUE, DUE_SOON, LATER, UNDATED)}
+    for item in work_items(user, today):
+        grouped[work_heading(item, today)].append(item)
+    return [(heading, items) for heading, items in grouped.items() if items]
 
 
 def registered_apps() -> dict[str, AppFeatures]:

@@ -18,6 +18,7 @@ class GrantsConfig(AppConfig):
         api_router="saferhub.grants.api.router",
         demo_loader="saferhub.grants.demo.demo_load",
         authz_matrix="tests.security.matrix_grants",
+        work="saferhub.grants.work.work_for",
     )
 
     def ready(self) -> None:

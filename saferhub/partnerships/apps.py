@@ -25,6 +25,7 @@ class PartnershipsConfig(AppConfig):
         api_router="saferhub.partnerships.api.router",
         demo_loader="saferhub.partnerships.demo.demo_load",
         authz_matrix="tests.security.matrix_partnerships",
+        work="saferhub.partnerships.work.work_for",
     )
 
     def ready(self) -> None:

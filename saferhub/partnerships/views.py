@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from saferhub.core.registry import navigation
+from saferhub.core.registry import navigation, work_by_heading
 from saferhub.design_system.views import form_page
 from saferhub.partnerships import selectors, services
 from saferhub.partnerships.forms import (
@@ -33,10 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = selectors.memberships_of(request.user)
     member_of = {membership.partnership_id for membership in memberships}
     also_visible = [p for p in selectors.partnerships_visible_to(request.user) if p.id not in member_of]
+    today = timezone.localdate()
     return render(
         request,
         "partnerships/home.html",
         {
+            "today": today,
+            "work": work_by_heading(request.user, today),
             "memberships": memberships,
             "also_visible": also_visible,
             "invitations": selectors.invitations_for(request.user),

@@ -16,6 +16,7 @@ class PerformanceConfig(AppConfig):
         api_router="saferhub.performance.api.router",
         demo_loader="saferhub.performance.demo.demo_load",
         authz_matrix="tests.security.matrix_performance",
+        work="saferhub.performance.work.work_for",
     )
 
     def ready(self) -> None:
