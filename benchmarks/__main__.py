@@ -5,6 +5,7 @@ python -m benchmarks --quick            a smoke run: 500,000 rows, one year
 python -m benchmarks --rows-per-year N --years Y --store-rows-per-year M
 python -m benchmarks --skip-ingest --skip-counts   only the strategic assessment (its store is reused)
 python -m benchmarks --only load        only the load benchmark (gunicorn, PostgreSQL, locust)
+python -m benchmarks --only asb         only ASB casework at a force area's scale (--quick: a 20th of it)
 """
 
 import argparse
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks import BENCH_DIR, SHARED_DATA, Geography, engine_fingerprint, geography_template
+from benchmarks.asb import asb_benchmark
 from benchmarks.assessment import (
     assessment_store,
     differences,
@@ -39,7 +41,7 @@ ASSESSMENT_TARGET_SECONDS = 2.0
 ASSESSMENT_PDF_TARGET_SECONDS = 20.0
 BUSY_SHARE = 0.1
 BUSY_STEAL = 0.03
-PARTS = ("ingest", "counts", "assessment", "load")
+PARTS = ("ingest", "counts", "assessment", "load", "asb")
 
 Say = Callable[[str], None]
 
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-counts", action="store_true")
     parser.add_argument("--skip-assessment", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-asb", action="store_true")
     parser.add_argument(
         "--only",
         choices=PARTS,
@@ -120,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[Row] = []
     if not args.skip_load:
         rows += _load(args, facts, notes, say)
-    if args.skip_ingest and args.skip_counts and args.skip_assessment:
+    if args.skip_ingest and args.skip_counts and args.skip_assessment and args.skip_asb:
         _finish(rows, facts, notes, started, say)
         return
     geography = geography_template()
@@ -132,6 +135,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     facts["geography"] = vars(geography) | {"template_db": str(geography.template_db)}
     facts["engine_source"] = engine_fingerprint()
+    if not args.skip_asb:
+        asb_rows, facts["asb"], asb_notes = asb_benchmark(quick=args.quick, geography=geography, say=say)
+        rows += asb_rows
+        notes += asb_notes
 
     if not args.skip_ingest:
         rows += _ingest(args, geography, facts, notes, say)

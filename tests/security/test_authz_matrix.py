@@ -813,8 +813,14 @@ def test_post_without_csrf_token_is_refused(scene):
     assert not problems, report(problems)
 
 
-# The API's only write: a manual measure's lead sends its figures. An empty body is refused as invalid (422).
-API_WRITES = {"api-1.0.0:measure_figure_record", "api-1.0.0:measure_figure_list"}
+# The API's writes: a manual measure's lead sends its figures; a partner's system sends an ASB incident. An
+# empty body is refused as invalid (422). GET and POST share each URL, so both names are listed.
+API_WRITES = {
+    "api-1.0.0:measure_figure_record",
+    "api-1.0.0:measure_figure_list",
+    "api-1.0.0:asb_incident_record",
+    "api-1.0.0:asb_incident_list",
+}
 
 
 def test_api_takes_no_session_and_no_writes(scene):
