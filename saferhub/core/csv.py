@@ -6,6 +6,9 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.utils.text import slugify
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,3 +31,10 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, line_en
     for row in rows:
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str) -> HttpResponse:
+    """A CSV download, every cell spreadsheet-safe."""
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.csv"'
+    return response

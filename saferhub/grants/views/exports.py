@@ -5,17 +5,15 @@ return) opens as text. Money is written in pounds as a number (a Decimal, which 
 a spreadsheet can add it up and a genuinely negative amount stays a negative number; only text is guarded.
 """
 
-from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.utils.text import slugify
 
 from saferhub.accounts.requests import SignedInRequest
 from saferhub.audit.services import audit_record_viewed
-from saferhub.core.csv import csv_text
+from saferhub.core.csv import csv_response
 from saferhub.design_system.filters import govuk_date
 from saferhub.grants import selectors
 from saferhub.grants.selectors import dashboard as dashboard_selectors
@@ -28,13 +26,6 @@ MANAGE = "grants.manage"
 def pounds_number(pence: int) -> Decimal:
     """Whole pence as pounds, exactly: 123456 is 1234.56."""
     return Decimal(pence).scaleb(-2)
-
-
-def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str) -> HttpResponse:
-    """A CSV download, every cell spreadsheet-safe."""
-    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.csv"'
-    return response
 
 
 def _status_text(row: dashboard_selectors.AwardRow) -> str:

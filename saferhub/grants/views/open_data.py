@@ -16,19 +16,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
+from saferhub.core.csv import csv_response
+from saferhub.core.open_data import attribution, licence_json, published
 from saferhub.core.request_memo import memoised
 from saferhub.grants.selectors import dashboard as dashboard_selectors
 from saferhub.grants.selectors.dashboard import FundedProject, OutcomeAchieved
-from saferhub.grants.views.exports import csv_response, pounds_number
+from saferhub.grants.views.exports import pounds_number
 from saferhub.partnerships.models import Partnership
-
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-# How long a browser or a shared cache may keep the data before asking again (with its ETag).
-MAX_AGE_SECONDS = 60 * 60
 
 
 def _changed_at(slug: str) -> dt.datetime | None:
@@ -85,9 +81,8 @@ def _as_json(partnership: Partnership, projects: list[FundedProject]) -> HttpRes
     return JsonResponse(
         {
             "partnership": partnership.name,
-            "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
-            "attribution": f"Contains public sector information from {partnership.name} licensed under the "
-            f"{LICENCE_NAME}.",
+            "licence": licence_json(),
+            "attribution": attribution(partnership.name),
             "projects": [_project_json(project) for project in projects],
         },
         json_dumps_params={"ensure_ascii": False},
@@ -128,7 +123,4 @@ def _as_csv(partnership: Partnership, projects: list[FundedProject]) -> HttpResp
 def funded_projects(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     partnership = dashboard_selectors.partnership_of_open_data(slug)
     projects = dashboard_selectors.funded_projects(partnership)
-    response = (_as_json if extension == "json" else _as_csv)(partnership, projects)
-    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
-    patch_cache_control(response, public=True, max_age=MAX_AGE_SECONDS)
-    return response
+    return published((_as_json if extension == "json" else _as_csv)(partnership, projects))
