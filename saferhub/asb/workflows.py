@@ -287,9 +287,7 @@ def _step(
     )
 
 
-def record_intervention(
-    party: CaseParty, transition: Transition, actor: Any, comment: str
-) -> Intervention:
+def record_intervention(party: CaseParty, transition: Transition, actor: Any, comment: str) -> Intervention:
     """The perpetrator workflow's step record: the step, its day and the deadline it started."""
     return Intervention.objects.create(
         case_party=party,

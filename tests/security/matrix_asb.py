@@ -52,7 +52,9 @@ def records(world: Any) -> None:
         victim = CasePartyFactory(case=case, party__name=f"Val Victim{owner.upper()}")
         perpetrator = CasePartyFactory(
             case=case,
-            party=PartyFactory(partnership=partnership, kind=PartyKind.PERSON, name=f"Percy Perp{owner.upper()}"),
+            party=PartyFactory(
+                partnership=partnership, kind=PartyKind.PERSON, name=f"Percy Perp{owner.upper()}"
+            ),
             role=PartyRole.PERPETRATOR,
             stage=Stage.CPW,
             stage_since=today - dt.timedelta(days=5),

@@ -140,12 +140,14 @@ def test_district_priorities_support_the_county_strategy(demo):
     assert {"Reducing reoffending", "Substance misuse"} <= supported_by
 
 
-def test_a_demo_user_for_every_role_in_leicester_and_three_grant_assessors(demo):
+def test_a_demo_user_for_every_role_in_leicester_three_grant_assessors_and_four_case_officers(demo):
     roles = list(Membership.objects.filter(partnership__slug="leicester").values_list("role", flat=True))
     assert sorted(set(roles)) == sorted(Role.values)
     # Two score the locality fund's applications; the third declares a conflict with one of them.
     assert roles.count("grant_assessor") == 3
-    assert len(roles) == len(Role.values) + 2
+    # Four case officers: the council's, and the police's, the fire service's and the university's for ASB.
+    assert roles.count("case_officer") == 4
+    assert len(roles) == len(Role.values) + 5
     assert Membership.objects.get(partnership__slug="leicester", role="board_member").user.email == (
         "board@leicester.demo"
     )
