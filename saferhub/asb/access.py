@@ -69,16 +69,21 @@ def access_to(user: Any, case: Case) -> CaseAccess | None:
     return CaseAccess(leads=False, items=items, organisation_ids=involved)
 
 
-def visible_cases(user: Any, partnership: Partnership) -> models.Q:
+def visible_cases(user: Any, partnership: Partnership, *, sharing: str | None = None) -> models.Q:
     """A filter of the partnership's cases the person may see: led by their organisation, or on which their
-    organisation is (not removed) and shares something with the lead under an agreement in force."""
+    organisation is (not removed) and shares something with the lead under an agreement in force; with
+    `sharing`, only the cases of which they see that data item."""
     mine = case_organisation_ids(user, partnership)
     if not mine:
         return models.Q(pk__in=[])
     visible = models.Q(lead_organisation_id__in=mine)
     shared = sharing_between(partnership, mine)
     for organisation_id in mine:
-        leads = {theirs for (ours, theirs), items in shared.items() if ours == organisation_id and items}
+        leads = {
+            theirs
+            for (ours, theirs), items in shared.items()
+            if ours == organisation_id and items and (sharing is None or sharing in items)
+        }
         if leads:
             visible |= models.Q(
                 lead_organisation_id__in=leads,

@@ -21,7 +21,7 @@ PLACEHOLDERS: dict[str, str] = {
     "partnership_name": "the partnership's name",
     "lead_organisation": "the organisation that leads the case",
     "officer_name": "the officer who took the step",
-    "behaviour": "the behaviour, as the case's summary says it",
+    "behaviour": "the behaviour, as the step's record states it for the letter",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -126,8 +126,10 @@ def letter_values(intervention: Intervention) -> dict[str, str]:
         "due_on": govuk_date(intervention.due_on) if intervention.due_on else "",
         "partnership_name": case.partnership.name,
         "lead_organisation": case.lead_organisation.name,
-        "officer_name": str(officer) if officer is not None else "",
-        "behaviour": case.summary,
+        # The officer's name, never their email address: a letter goes to the perpetrator.
+        "officer_name": getattr(officer, "full_name", "") or case.lead_organisation.name,
+        # What the officer wrote for this step, not the case's summary, which may name those who reported it.
+        "behaviour": intervention.comment.strip() or "the behaviour reported to us",
     }
 
 

@@ -25,6 +25,7 @@ from saferhub.asb.models import (
     CaseStatus,
     CaseStep,
     Intervention,
+    InterventionOutcome,
     PartyKind,
     PartyRole,
     Stage,
@@ -140,9 +141,20 @@ CPN_MINIMUM_AGE = 16  # ASBCPA 2014 s43(1) [V]
 INJUNCTION_MINIMUM_AGE = 10  # ASBCPA 2014 s1(1) [V]
 
 
+# A step withdrawn, or refused by the court, is no step a later one can follow from.
+NOT_IN_FORCE = (InterventionOutcome.WITHDRAWN, InterventionOutcome.REFUSED)
+
+
 def _earlier_step(party: CaseParty, *kinds: str) -> Intervention | None:
-    """The latest step of these kinds already taken with the perpetrator on this case."""
-    return party.steps.filter(kind__in=kinds).order_by("-issued_on", "-id").first()
+    """The latest step of these kinds taken with the perpetrator on this case on or before the day of the
+    step being taken (a step back-dated before it cannot lean on it), and still in force."""
+    day = party.stage_since or timezone.localdate()
+    return (
+        party.steps.filter(kind__in=kinds, issued_on__lte=day)
+        .exclude(outcome__in=NOT_IN_FORCE)
+        .order_by("-issued_on", "-id")
+        .first()
+    )
 
 
 def _age_refusal(party: CaseParty, minimum: int, what: str) -> str:
@@ -177,7 +189,7 @@ def _cpn_refusal(party: CaseParty) -> str:
     if warning.due_on is not None and issued <= warning.due_on:
         return (
             f"The warning's compliance deadline is {long_date(warning.due_on)}: a notice can be issued only "
-            f"once it has passed, from {long_date(warning.due_on + dt.timedelta(days=1))}"
+            "once it has passed"
         )
     return ""
 
@@ -231,12 +243,17 @@ def _closure_order_refusal(party: CaseParty) -> str:
 
 
 def _extension_refusal(party: CaseParty) -> str:
-    first_order = party.steps.filter(kind=P.CLOSURE_ORDER).order_by("issued_on", "id").first()
-    if first_order is None:  # pragma: no cover - the source state means there is one
+    order = _earlier_step(party, P.CLOSURE_ORDER)
+    if order is None:
         return "There is no closure order to extend"
     rules = settings_of(party.case.partnership)
-    longest = months_after(first_order.issued_on, rules.closure_order_max_months)
-    current_end = _earlier_step(party, P.CLOSURE_ORDER, EXTEND_CLOSURE_ORDER) or first_order
+    longest = months_after(order.issued_on, rules.closure_order_max_months)
+    current_end = _earlier_step(party, P.CLOSURE_ORDER, EXTEND_CLOSURE_ORDER) or order
+    extended_on = party.stage_since or timezone.localdate()
+    if current_end.due_on is not None and extended_on > current_end.due_on:
+        return (
+            f"The closure order ended on {long_date(current_end.due_on)}: an order is extended while in force"
+        )
     if party.stage_due_on is None or party.stage_due_on > longest:
         return (
             f"A closure order lasts at most {rules.closure_order_max_months} months in all, "
@@ -247,8 +264,9 @@ def _extension_refusal(party: CaseParty) -> str:
     return ""
 
 
-def _guarded(guard: Callable[[CaseParty], str] | None) -> Callable[[CaseParty], str]:
-    """Every step: the case open and the party a perpetrator on it; then the step's own legal guard."""
+def _guarded(kind: str, guard: Callable[[CaseParty], str] | None) -> Callable[[CaseParty], str]:
+    """Every step: the case open, the party a perpetrator on it, and not the same step on the same day
+    again (a second click, read under the row lock); then the step's own legal guard."""
 
     def check(party: CaseParty) -> str:
         if party.case.status != CaseStatus.OPEN:
@@ -257,6 +275,9 @@ def _guarded(guard: Callable[[CaseParty], str] | None) -> Callable[[CaseParty], 
             )
         if party.role != PartyRole.PERPETRATOR:
             return "Steps of the incremental approach are taken with a perpetrator"
+        day = party.stage_since or timezone.localdate()
+        if party.steps.filter(kind=kind, issued_on=day).exists():
+            return f"This step was already recorded with {party.party.name} on {long_date(day)}"
         return guard(party) if guard is not None else ""
 
     return check
@@ -277,7 +298,7 @@ def _step(
         target=stage,
         label=label,
         permission="asb.work_case",
-        check=_guarded(guard),
+        check=_guarded(name or stage, guard),
         starts=(
             DeadlineRule(name=deadline, due_on=lambda party: party.stage_due_on, assignee=_lead_officer)
             if deadline

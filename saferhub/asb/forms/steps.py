@@ -41,7 +41,11 @@ class StepForm(forms.Form):
     issued_on = _date("Date issued", required="Enter the date the step was taken")
     due_on = _date("Deadline")
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label="The behaviour, as a letter states it",
+        help_text="A letter or notice of this step prints it: describe the behaviour, never who reported it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
     )
 
     def __init__(self, *args: Any, step: str, default_due_on: dt.date | None, **kwargs: Any) -> None:

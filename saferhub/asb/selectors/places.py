@@ -18,6 +18,7 @@ from django.utils import timezone
 from saferhub.asb.access import case_organisation_ids, visible_cases
 from saferhub.asb.models import Case, Incident, IncidentCategory, PlaceAction, ProblemPlace
 from saferhub.asb.place_counts import shape_of
+from saferhub.governance.models import DataItem
 from saferhub.partnerships.models import ActionStatus, Partnership
 
 OPEN_ACTION = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
@@ -127,7 +128,7 @@ def incidents_around(user: Any, place: ProblemPlace) -> IncidentsAround:
         case_ids = {incident.case_id for incident in incidents if incident.case_id is not None}
         seen = set(
             Case.objects.filter(pk__in=case_ids)
-            .filter(visible_cases(user, place.partnership))
+            .filter(visible_cases(user, place.partnership, sharing=DataItem.INCIDENTS))
             .values_list("pk", flat=True)
         )
         visible = tuple(

@@ -8,18 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import Http404
 
 from saferhub.asb.access import CaseAccess
-from saferhub.asb.models import CaseParty, CaseStatus, Intervention, LetterTemplate, PartyRole, Stage
+from saferhub.asb.models import CaseParty, Intervention, LetterTemplate, PartyRole, Stage
 from saferhub.asb.selectors import case_with_access, settings_of
 from saferhub.asb.workflows import EXTEND_CLOSURE_ORDER, PERPETRATOR_WORKFLOW
 from saferhub.core.months import months_after
 from saferhub.governance.models import DataItem
 from saferhub.partnerships.models import Partnership
-from saferhub.workflow.models import Deadline
 
 RESOLVE = "resolve"
 # The steps an officer takes on the step page, in the workflow's order; resolving is one more choice.
@@ -143,38 +141,3 @@ def letter_templates_of(partnership: Partnership) -> dict[str, LetterTemplate]:
 
 def letter_template_of(partnership: Partnership, stage: str) -> LetterTemplate | None:
     return LetterTemplate.objects.filter(partnership=partnership, stage=stage).first()
-
-
-@dataclass(frozen=True)
-class StepDeadline:
-    """A deadline a step of the incremental approach started, with what a work list shows of it."""
-
-    deadline: Deadline
-    case_party: CaseParty
-
-
-def step_deadlines_due(user: Any, today: dt.date, within_days: int) -> list[StepDeadline]:
-    """The open deadlines of perpetrators' steps due by `today + within_days` (overdue ones included),
-    soonest first, on open cases the person leads or where the deadline is due from them."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    case_party_type = ContentType.objects.get_for_model(CaseParty)
-    led = CaseParty.objects.filter(case__lead_officer_id=user.pk).values("pk")
-    deadlines = list(
-        Deadline.objects.filter(
-            target_type=case_party_type,
-            closed_at=None,
-            due_on__lte=today + dt.timedelta(days=within_days),
-        )
-        .filter(models.Q(assignee_id=user.pk) | models.Q(target_id__in=led))
-        .order_by("due_on", "id")
-    )
-    parties = CaseParty.objects.filter(
-        pk__in={deadline.target_id for deadline in deadlines}, case__status=CaseStatus.OPEN
-    ).select_related("party", "case__partnership")
-    by_pk = {case_party.pk: case_party for case_party in parties}
-    return [
-        StepDeadline(deadline=deadline, case_party=by_pk[deadline.target_id])
-        for deadline in deadlines
-        if deadline.target_id in by_pk
-    ]

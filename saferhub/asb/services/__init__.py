@@ -106,8 +106,18 @@ def case_party_add(*, actor: Actor | None, case: Case, party: Party, role: str) 
     """Put a party known to the partnership on a case in a role (refused when it already has that role)."""
     if party.partnership_id != case.partnership_id:
         raise CaseRefused("That person is not known to this partnership")
+    already = CaseRefused(f"{party.name} is already on case {case.reference} in that role")
     if CaseParty.objects.filter(case=case, party=party, role=role).exists():
-        raise CaseRefused(f"{party.name} is already on case {case.reference} in that role")
+        raise already
+    try:
+        with transaction.atomic():
+            return _case_party_create(actor=actor, case=case, party=party, role=role)
+    except IntegrityError:
+        # A second click stored it between the check and the insert.
+        raise already from None
+
+
+def _case_party_create(*, actor: Actor | None, case: Case, party: Party, role: str) -> CaseParty:
     return audited_create(
         actor=actor,
         model=CaseParty,
@@ -186,18 +196,20 @@ def organisation_invite(*, actor: Actor | None, case: Case, organisation: Organi
             f"No information sharing agreement in force lets {case.lead_organisation} share a case with "
             f"{organisation}"
         )
+    already = CaseRefused(f"{organisation} is on this case already")
     if CaseOrganisation.objects.filter(case=case, organisation=organisation, removed_at=None).exists():
-        raise CaseRefused(f"{organisation} is on this case already")
-    return audited_create(
-        actor=actor,
-        model=CaseOrganisation,
-        values={
-            "case": case,
-            "organisation": organisation,
-            "invited_by": signed_in(actor),
-        },
-        context={"case": case.reference},
-    )
+        raise already
+    try:
+        with transaction.atomic():
+            return audited_create(
+                actor=actor,
+                model=CaseOrganisation,
+                values={"case": case, "organisation": organisation, "invited_by": signed_in(actor)},
+                context={"case": case.reference},
+            )
+    except IntegrityError:
+        # A second click stored it between the check and the insert.
+        raise already from None
 
 
 def organisation_remove(*, actor: Actor | None, involvement: CaseOrganisation) -> None:

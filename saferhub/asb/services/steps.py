@@ -19,6 +19,10 @@ from saferhub.workflow.services import transition
 WORK_CASE = "asb.work_case"
 
 
+# No step of the incremental approach runs longer than a year: a later date is a slip of the keyboard.
+LONGEST_DEADLINE = dt.timedelta(days=366)
+
+
 def _not_in_future(day: dt.date, what: str) -> None:
     today = timezone.localdate()
     if day > today:
@@ -62,6 +66,9 @@ def step_take(
         raise CaseRefused("Enter the day the extended closure order ends")
     if deadline is not None and deadline <= issued_on:
         raise CaseRefused(f"The deadline must be after the date issued, {govuk_date(issued_on)}")
+    latest = issued_on + LONGEST_DEADLINE
+    if deadline is not None and deadline > latest:
+        raise CaseRefused(f"The deadline must be within a year of the date issued, by {govuk_date(latest)}")
     return _move(
         actor=actor, case_party=case_party, name=step, since=issued_on, due_on=deadline, comment=comment
     )

@@ -40,8 +40,7 @@ def test_a_notice_is_refused_on_the_warnings_deadline_and_allowed_the_day_after(
     take(world, percy, Stage.CPW, dt.date(2027, 2, 15))  # 28 days to comply: until 15 March 2027
 
     assert refused(world, percy, Stage.CPN, dt.date(2027, 3, 15)) == (
-        "The warning's compliance deadline is 15 March 2027: a notice can be issued only once it has "
-        "passed, from 16 March 2027"
+        "The warning's compliance deadline is 15 March 2027: a notice can be issued only once it has passed"
     )
     assert fresh(percy).stage == Stage.CPW
     assert percy.stage_since == dt.date(2027, 2, 15), "a refused step leaves the perpetrator as they were"
@@ -233,6 +232,58 @@ def test_only_a_closure_order_can_be_extended(world):
     ) == (
         "This perpetrator's case is closure notice; it can be given a longer closure order only when it is "
         "closure order"
+    )
+
+
+def test_an_expired_order_cannot_be_extended_and_a_later_order_is_measured_from_itself(world):
+    premises = premises_with_notice(world, dt.date(2027, 3, 1))
+    take(world, premises, Stage.CLOSURE_ORDER, dt.date(2027, 3, 2))  # until 2 June 2027
+    assert refused(
+        world, premises, EXTEND_CLOSURE_ORDER, dt.date(2027, 6, 3), due_on=dt.date(2027, 8, 1)
+    ) == ("The closure order ended on 2 June 2027: an order is extended while in force")
+    # A year on, a new notice and order: its extension is measured from the new order, not the first.
+    take(world, premises, Stage.CLOSURE_NOTICE, dt.date(2028, 3, 1))
+    take(world, premises, Stage.CLOSURE_ORDER, dt.date(2028, 3, 2))
+    extension = take(world, premises, EXTEND_CLOSURE_ORDER, dt.date(2028, 5, 1), due_on=dt.date(2028, 9, 1))
+    assert extension.due_on == dt.date(2028, 9, 1)
+
+
+def test_a_step_back_dated_before_the_one_it_needs_is_refused(world):
+    percy = perpetrator(world)
+    take(world, percy, Stage.CPW, dt.date(2027, 1, 10))
+    take(world, percy, Stage.CPN, dt.date(2027, 3, 20))
+    assert "Issue a Community Protection Notice first" in refused(
+        world, percy, Stage.FPN, dt.date(2027, 2, 1)
+    )
+    premises = premises_with_notice(world, dt.date(2027, 3, 10))
+    assert "Issue a closure notice first" in refused(
+        world, premises, Stage.CLOSURE_ORDER, dt.date(2027, 3, 1)
+    )
+
+
+def test_a_withdrawn_warning_is_no_ground_for_a_notice(world):
+    percy = perpetrator(world)
+    warning = take(world, percy, Stage.CPW, dt.date(2027, 1, 10))
+    warning.outcome = "withdrawn"
+    warning.save()
+    assert "Issue a Community Protection Warning first" in refused(
+        world, percy, Stage.CPN, dt.date(2027, 3, 1)
+    )
+
+
+def test_the_same_step_on_the_same_day_is_recorded_once(world):
+    percy = perpetrator(world)
+    take(world, percy, Stage.ADVICE, dt.date(2027, 1, 10))
+    assert refused(world, percy, Stage.ADVICE, dt.date(2027, 1, 10)) == (
+        "This step was already recorded with Percy Perp on 10 January 2027"
+    )
+    assert fresh(percy).steps.count() == 1
+
+
+def test_a_deadline_more_than_a_year_away_is_refused(world):
+    percy = perpetrator(world)
+    assert refused(world, percy, Stage.CPW, dt.date(2027, 1, 10), due_on=dt.date(9999, 12, 31)) == (
+        "The deadline must be within a year of the date issued, by 11 January 2028"
     )
 
 

@@ -31,6 +31,7 @@ def warning_of(world, **perpetrator_values):
             case_party=percy,
             step=Stage.CPW,
             issued_on=dt.date(2026, 11, 2),
+            comment="Loud music at night and shouting in the shared hallway",
         )
     return warning
 
@@ -59,7 +60,9 @@ def test_the_warning_letter_is_filled_in_with_the_cases_details(world, sign_in):
     assert "To: Percy Perp, 4 Mill Lane, Leicester LE1 1AA" in text
     assert "You must stop this conduct by 30 November 2026." in text
     assert "Issued on 2 November 2026. Reference: " + warning.case_party.case.reference in text
-    assert "Loud music at night and threats to neighbours" in text
+    # The behaviour as the step states it for the letter; never the case's summary, which may name neighbours.
+    assert "Loud music at night and shouting in the shared hallway" in text
+    assert "threats to neighbours" not in text
     assert "Alpha City Council, for Alpha Community Safety Partnership" in text
     assert "{" not in text.split("letter-body")[1].split("</div>")[0], "every placeholder is filled in"
     viewed = AuditEvent.objects.filter(verb=AuditVerb.VIEWED, target_id=str(warning.public_id)).get()

@@ -55,8 +55,9 @@ def organisation_remove(
     request: SignedInRequest, slug: str, case_id: UUID, involvement_id: UUID
 ) -> HttpResponse:
     partnership, case, _ = case_for(request, slug, case_id)
-    involvement = case_records.involvement_in(case, involvement_id)
+    # The lead's right first: a partner is not told whether an involvement exists.
     require_permission(request.user, LEAD_CASE, case)
+    involvement = case_records.involvement_in(case, involvement_id)
     if request.method == "POST":
         services.organisation_remove(actor=request.user, involvement=involvement)
         messages.success(request, f"{involvement.organisation} removed from case {case.reference}")
