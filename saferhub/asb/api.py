@@ -556,7 +556,7 @@ def _payload(request: HttpRequest) -> IncidentIn:
     """The report in the body, as JSON, or a 422 that says what is wrong (a form, or no body, included)."""
     try:
         return IncidentIn.model_validate(json.loads(request.body or b"null"))
-    except ValueError as error:  # the JSON's, and pydantic's ValidationError, which is one
+    except (ValueError, RecursionError) as error:  # bad JSON, nested too deep, or a pydantic ValidationError
         problems = error.errors() if isinstance(error, pydantic.ValidationError) else []
         words = [
             f"'{problem['loc'][-1] if problem['loc'] else 'body'}': {problem['msg']}" for problem in problems

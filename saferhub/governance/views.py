@@ -425,7 +425,9 @@ def _last_modified(request: HttpRequest, slug: str, extension: str) -> dt.dateti
 
 def _etag(request: HttpRequest, slug: str, extension: str) -> str | None:
     changed = _changed_at(slug)
-    return None if changed is None else f"{slug}-agreements-{extension}-{changed.timestamp():.6f}"
+    # The day too: an agreement stops being in force when its end date passes, with no change to any row.
+    today = timezone.localdate().isoformat()
+    return None if changed is None else f"{slug}-agreements-{extension}-{today}-{changed.timestamp():.6f}"
 
 
 def _summary(agreement: SharingAgreement) -> dict[str, Any]:
@@ -435,6 +437,8 @@ def _summary(agreement: SharingAgreement) -> dict[str, Any]:
         "parties": [party.organisation.name for party in agreement.parties.all()],
         "purpose": agreement.purpose,
         "status": agreement.get_status_display(),
+        # Its status is its lifecycle's; whether it lets anyone share today is this (an end date passed).
+        "in_force": agreement.in_force_on(timezone.localdate()),
         "starts_on": agreement.starts_on.isoformat() if agreement.starts_on else None,
         "review_on": agreement.review_on.isoformat() if agreement.review_on else None,
         "ends_on": agreement.ends_on.isoformat() if agreement.ends_on else None,
@@ -455,13 +459,14 @@ def _as_json(partnership: Partnership, summaries: list[dict[str, Any]]) -> HttpR
 
 def _as_csv(partnership: Partnership, summaries: list[dict[str, Any]]) -> HttpResponse:
     return csv_response(
-        ["Title", "Parties", "Purpose", "Status", "Starts", "Review date", "Ends"],
+        ["Title", "Parties", "Purpose", "Status", "In force today", "Starts", "Review date", "Ends"],
         (
             [
                 summary["title"],
                 "; ".join(summary["parties"]),
                 summary["purpose"],
                 summary["status"],
+                "Yes" if summary["in_force"] else "No",
                 summary["starts_on"] or "",
                 summary["review_on"] or "",
                 summary["ends_on"] or "",

@@ -21,7 +21,7 @@ from saferhub.asb.models import (
     PartyRole,
     RiskLevel,
 )
-from saferhub.design_system.widgets import DateInput
+from saferhub.design_system.widgets import DateField, DateInput
 from saferhub.partnerships.models import Organisation
 
 SUMMARY_MAX = 200
@@ -31,7 +31,7 @@ TEXT_MAX = 5000
 
 
 def _date(label: str, *, required: str, hint: str = "", optional: bool = False) -> forms.DateField:
-    return forms.DateField(
+    return DateField(
         label=label,
         help_text=hint,
         required=not optional,

@@ -13,7 +13,7 @@ from saferhub.accounts.models import User
 from saferhub.asb.models import PlaceKind, PlaceStatus, ProblemPlace
 from saferhub.asb.place_counts import crime_types
 from saferhub.crimedata.schema import LATITUDE_RANGE, LONGITUDE_RANGE
-from saferhub.design_system.widgets import DateInput
+from saferhub.design_system.widgets import DateField, DateInput
 from saferhub.partnerships.models import Group, GroupKind, Meeting, Organisation, Partnership
 from saferhub.partnerships.selectors import groups_of, meetings_of, organisation_choices_in, people_choices_in
 
@@ -139,7 +139,7 @@ class PlaceForm(forms.Form):
     assessment = forms.CharField(
         label="Assessment: did it work?", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    response_started_on = forms.DateField(
+    response_started_on = DateField(
         label="Response started on (optional)",
         required=False,
         widget=DateInput(),
@@ -231,7 +231,7 @@ class PlaceActionForm(forms.Form):
         empty_label="Not assigned",
         error_messages={"invalid_choice": "Select one of the partnership's organisations"},
     )
-    due_on = forms.DateField(
+    due_on = DateField(
         label="Due date",
         widget=DateInput(),
         error_messages={"required": "Enter the date the action is due", "invalid": "Enter a real due date"},

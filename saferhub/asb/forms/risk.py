@@ -7,7 +7,7 @@ from django import forms
 
 from saferhub.asb.models import Flag, RiskLevel
 from saferhub.asb.risk import Matrix, scored
-from saferhub.design_system.widgets import DateInput
+from saferhub.design_system.widgets import DateField, DateInput
 
 FLAG_PHRASES: dict[str, str] = {Flag.JAG: "the Joint Action Group", Flag.CASE_CONFERENCE: "a case conference"}
 TAKE_OFF = "none"  # the choice that takes the case's flag off (Flag.NONE is "", which means "leave it")
@@ -23,7 +23,7 @@ class RiskAssessmentForm(forms.Form):
             "invalid_choice": "The questions have changed since the page was opened: answer them again"
         },
     )
-    assessed_on = forms.DateField(
+    assessed_on = DateField(
         label="Date of the assessment",
         widget=DateInput(),
         error_messages={

@@ -11,13 +11,13 @@ from saferhub.asb.models import InterventionOutcome
 from saferhub.asb.selectors.steps import OFFICER_SETS_DEADLINE, RESOLVE, STEP_NAMES
 from saferhub.asb.workflows import EXTEND_CLOSURE_ORDER
 from saferhub.design_system.filters import govuk_date
-from saferhub.design_system.widgets import DateInput
+from saferhub.design_system.widgets import DateField, DateInput
 
 INVALID_DATE = "Enter a real date, like 2027-03-14"
 
 
 def _date(label: str, *, required: str = "", hint: str = "") -> forms.DateField:
-    return forms.DateField(
+    return DateField(
         label=label,
         help_text=hint,
         required=bool(required),

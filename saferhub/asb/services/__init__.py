@@ -150,8 +150,11 @@ def incident_record(
     so the same report sent twice (a double click, a partner's system retrying) is stored once."""
     reference = reference.strip()
     if reference:
+        # "ADV-1" and "adv-1" are one reference, typed twice.
         existing = Incident.objects.filter(
-            partnership=partnership, reporting_organisation=reporting_organisation, reference=reference
+            partnership=partnership,
+            reporting_organisation=reporting_organisation,
+            reference__iexact=reference,
         ).first()
         if existing is not None:
             raise IncidentAlreadyHeld(existing)

@@ -126,7 +126,8 @@ def test_likely_existing_cases_are_offered_first(officer: Any, scene: Scene) -> 
         ({"postcode": ""}, "Enter an address, a postcode, or a latitude and longitude"),
         ({"postcode": "nowhere"}, "Enter a real postcode, like LE1 5FQ"),
         ({"postcode": "", "latitude": "52.6"}, "Enter the longitude too: a point needs both"),
-        ({"opened_on": "2999-01-01"}, "The date the case was opened must be today or in the past"),
+        ({"opened_on": "2099-01-01"}, "The date the case was opened must be today or in the past"),
+        ({"opened_on": "0001-01-01"}, "Enter a date between 1900 and 2100"),
     ],
 )
 def test_a_case_form_says_what_is_wrong(officer: Any, scene: Scene, changes: Any, message: str) -> None:
@@ -287,7 +288,8 @@ def test_a_new_one_is_added_when_none_of_the_matches_is_it(officer: Any, scene: 
     ("changes", "message"),
     [
         ({"name": ""}, "Enter the name"),
-        ({"date_of_birth": "2999-01-01"}, "The date of birth must be today or in the past"),
+        ({"date_of_birth": "2099-01-01"}, "The date of birth must be today or in the past"),
+        ({"date_of_birth": "0001-01-01"}, "Enter a date between 1900 and 2100"),
         ({"role": ""}, "Select the party&#39;s role on the case"),
     ],
 )

@@ -40,10 +40,11 @@ def frozen():
 
 @pytest.fixture
 def areas(db):
+    # update_or_create: another module may have imported the real geography into this worker's database.
     for code, name in WARD_NAMES.items():
-        Area.objects.create(code=code, name=name, level=AreaLevel.WARD)
+        Area.objects.update_or_create(code=code, defaults={"name": name, "level": AreaLevel.WARD})
     for code, (name, _) in LSOAS.items():
-        Area.objects.create(code=code, name=name, level=AreaLevel.LSOA21)
+        Area.objects.update_or_create(code=code, defaults={"name": name, "level": AreaLevel.LSOA21})
 
 
 class Tables(HTMLParser):

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 from django.test import Client
+from django.utils import timezone
 
 from saferhub.governance.models import AgreementStatus
 from saferhub.governance.tests.factories import agreement_between
@@ -42,6 +43,7 @@ def test_the_json_lists_the_published_agreements_under_the_licence(world):
             "parties": ["Alpha City Council", "Shire Police"],
             "purpose": "To reduce anti-social behaviour and support its victims by working cases together.",
             "status": "Active",
+            "in_force": True,
             "starts_on": "2026-01-01",
             "review_on": "2027-01-01",
             "ends_on": None,
@@ -57,10 +59,34 @@ def test_the_csv_opens_formulas_as_text(world):
     response = Client().get("/open-data/alpha/sharing-agreements.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Title", "Parties", "Purpose", "Status", "Starts", "Review date", "Ends"]
+    assert rows[0] == [
+        "Title",
+        "Parties",
+        "Purpose",
+        "Status",
+        "In force today",
+        "Starts",
+        "Review date",
+        "Ends",
+    ]
     assert rows[1][:2] == ['\'=HYPERLINK("http://x")', "Alpha City Council; Shire Police"]
-    assert rows[1][3:] == ["Active", "2026-01-01", "2027-01-01", ""]
+    assert rows[1][3:] == ["Active", "Yes", "2026-01-01", "2027-01-01", ""]
     assert len(rows) == 2
+
+
+def test_an_agreement_past_its_end_date_is_said_not_to_be_in_force(world):
+    council = Organisation.objects.get(name="Alpha City Council")
+    ended = timezone.localdate() - dt.timedelta(days=1)
+    agreement_between(
+        world.a,
+        council,
+        title="Student housing",
+        starts_on=dt.date(2025, 10, 1),
+        review_on=ended,
+        ends_on=ended,
+    )
+    (agreement,) = Client().get("/open-data/alpha/sharing-agreements.json").json()["agreements"]
+    assert (agreement["status"], agreement["in_force"]) == ("Active", False)
 
 
 def test_an_unchanged_register_is_not_sent_again(world):
